@@ -1,0 +1,28 @@
+package dev.yard.cli;
+
+import dev.yard.ir.Model;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code yard convert IN -o OUT}: between binary ONNX and the textual form, by extension. */
+@Command(name = "convert", description = "Convert a model between .onnx and .onnxtxt (chosen by extension).")
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN", description = "Input model (.onnx or .onnxtxt).")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output model (.onnx or .onnxtxt).")
+    Path output;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        Model m = Models.load(input);
+        Models.save(m, output);
+        return Main.OK;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.yard.cli;
+
+import dev.yard.ir.YardException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code yard} command. Exit codes: 0 success, 2 bad input or usage, 1 internal fault.
+ * Errors print one line naming the file and the problem; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "yard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A graph compiler for convolutional networks: reads ONNX, rewrites, writes ONNX.",
+        subcommands = {InspectCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int OK = 0;
+    public static final int INTERNAL = 1;
+    public static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line in-process and returns its exit code (tests call this). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        // picocli already answers bad usage with exit code 2 (ExitCode.USAGE), as Yard wants.
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof YardException y) {
+                err.println("yard: " + y.getMessage());
+                if (verbose) {
+                    y.printStackTrace(err);
+                }
+                err.flush();
+                return y.isBadInput() ? BAD_INPUT : INTERNAL;
+            }
+            err.println("yard: internal error: " + e);
+            if (verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("yard: run again with --verbose for the stack trace");
+            }
+            err.flush();
+            return INTERNAL;
+        });
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("yard: out of memory (raise the heap with YARD_JAVA_OPTS=-Xmx...)");
+            code = INTERNAL;
+        }
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"yard " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

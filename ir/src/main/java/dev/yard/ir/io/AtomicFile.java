@@ -1,0 +1,79 @@
+package dev.yard.ir.io;
+
+import dev.yard.ir.YardException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes an output file so that readers never see it half-written: the content goes to a
+ * temporary file in the same folder, which replaces the target only once it is complete. A
+ * failed write leaves the old file as it was.
+ */
+public final class AtomicFile {
+    private AtomicFile() {
+    }
+
+    /** Something that writes the whole content to a stream. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code content} to {@code target} atomically. */
+    public static void write(Path target, Content content) {
+        Path tmp = prepare(target);
+        try {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                content.writeTo(out);
+            }
+            commit(tmp, target);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new YardException(target + ": cannot write: " + e.getMessage(), false, e);
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * Creates a temporary sibling of {@code target} to write into; pass it to {@link #commit}
+     * when complete, or to {@link #deleteQuietly} on failure.
+     */
+    public static Path prepare(Path target) {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw YardException.badInput(target + ": cannot write: folder " + dir + " does not exist");
+        }
+        if (Files.isDirectory(abs)) {
+            throw YardException.badInput(target + ": cannot write: it is a folder");
+        }
+        try {
+            return Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        } catch (IOException e) {
+            throw YardException.badInput(target + ": cannot write in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves a completed temporary file over the target. */
+    public static void commit(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    public static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // Nothing more to do: the target was never touched.
+        }
+    }
+}
