@@ -10,55 +10,61 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.Iterator;
 
 /**
- * Orders nodes so that every value is produced before it is read, keeping file order wherever
- * it is already legal (a stable Kahn sort). ONNX requires sorted files, but exporters do not
- * always comply, and ONNX Runtime accepts them; a true cycle is an error.
+ * Orders nodes so that every value is produced before it is read, moving as few nodes as
+ * possible: nodes are taken in file order, and a node whose inputs are not yet produced pulls
+ * its producers in just before it. An already sorted file keeps its order exactly (so ONNX
+ * Runtime runs the same schedule on Yard's output as on the original). ONNX requires sorted
+ * files, but exporters do not always comply and ONNX Runtime accepts them; a true cycle is an
+ * error.
  */
 final class TopologicalOrder {
     private TopologicalOrder() {
     }
 
     static List<Node> sort(List<Node> nodes, String where) {
-        Map<Node, Integer> index = new IdentityHashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            index.put(nodes.get(i), i);
+        Map<Node, Boolean> inGraph = new IdentityHashMap<>();
+        for (Node n : nodes) {
+            inGraph.put(n, true);
         }
-        Map<Node, List<Node>> users = new IdentityHashMap<>();
-        int[] pending = new int[nodes.size()];
-        for (int i = 0; i < nodes.size(); i++) {
-            Node n = nodes.get(i);
-            for (Value v : reads(n)) {
-                Node p = v.producer();
-                if (p != null && index.containsKey(p)) {
-                    users.computeIfAbsent(p, k -> new ArrayList<>()).add(n);
-                    pending[i]++;
-                }
-            }
-        }
-        PriorityQueue<Integer> ready = new PriorityQueue<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            if (pending[i] == 0) {
-                ready.add(i);
-            }
-        }
+        Map<Node, Integer> state = new IdentityHashMap<>(); // 1: on the stack, 2: emitted
         List<Node> out = new ArrayList<>(nodes.size());
-        while (!ready.isEmpty()) {
-            Node n = nodes.get(ready.poll());
-            out.add(n);
-            for (Node u : users.getOrDefault(n, List.of())) {
-                int j = index.get(u);
-                if (--pending[j] == 0) {
-                    ready.add(j);
-                }
+        for (Node root : nodes) {
+            if (state.containsKey(root)) {
+                continue;
             }
-        }
-        if (out.size() != nodes.size()) {
-            for (int i = 0; i < nodes.size(); i++) {
-                if (pending[i] > 0) {
-                    throw YardException.badInput(where + ": the graph has a cycle through node " + nodes.get(i).describe());
+            // Iterative depth-first walk over producers, so deep graphs cannot overflow the stack.
+            Deque<Node> stack = new ArrayDeque<>();
+            Deque<Iterator<Value>> pending = new ArrayDeque<>();
+            stack.push(root);
+            pending.push(reads(root).iterator());
+            state.put(root, 1);
+            while (!stack.isEmpty()) {
+                Iterator<Value> it = pending.peek();
+                Node next = null;
+                while (it.hasNext() && next == null) {
+                    Node p = it.next().producer();
+                    if (p == null || !inGraph.containsKey(p)) {
+                        continue;
+                    }
+                    Integer st = state.get(p);
+                    if (st == null) {
+                        next = p;
+                    } else if (st == 1) {
+                        throw YardException.badInput(where + ": the graph has a cycle through node " + p.describe());
+                    }
+                }
+                if (next != null) {
+                    state.put(next, 1);
+                    stack.push(next);
+                    pending.push(reads(next).iterator());
+                } else {
+                    Node done = stack.pop();
+                    pending.pop();
+                    state.put(done, 2);
+                    out.add(done);
                 }
             }
         }

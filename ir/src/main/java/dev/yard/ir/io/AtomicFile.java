@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes an output file so that readers never see it half-written: the content goes to a
@@ -54,7 +55,13 @@ public final class AtomicFile {
             throw YardException.badInput(target + ": cannot write: it is a folder");
         }
         try {
-            return Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            // Temporary files are private; the output should read like any file the user writes.
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(tmp, Files.exists(abs)
+                        ? Files.getPosixFilePermissions(abs) : PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            return tmp;
         } catch (IOException e) {
             throw YardException.badInput(target + ": cannot write in " + dir + ": " + e.getMessage(), e);
         }

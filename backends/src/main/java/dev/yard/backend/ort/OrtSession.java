@@ -1,0 +1,158 @@
+package dev.yard.backend.ort;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.Result;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.TensorInfo;
+import dev.yard.backend.onnx.OnnxWriter;
+import dev.yard.ir.ElementType;
+import dev.yard.ir.Model;
+import dev.yard.ir.Tensor;
+import dev.yard.ir.YardException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model loaded in ONNX Runtime (CPU), fed and read with IR tensors: the reference
+ * executor that tests, reports and measurements compare against.
+ */
+public final class OrtSession implements AutoCloseable {
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final ai.onnxruntime.OrtSession session;
+
+    private OrtSession(ai.onnxruntime.OrtSession session) {
+        this.session = session;
+    }
+
+    /** Loads an IR model (serialized in memory) with {@code threads} intra-op threads (0: ORT's default). */
+    public static OrtSession of(Model model, int threads) {
+        return of(OnnxWriter.toBytes(model), threads);
+    }
+
+    /** Loads a serialized model. */
+    public static OrtSession of(byte[] modelBytes, int threads) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (SessionOptions opts = new SessionOptions()) {
+            opts.setIntraOpNumThreads(threads);
+            opts.setInterOpNumThreads(1);
+            opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            return new OrtSession(env.createSession(modelBytes, opts));
+        } catch (OrtException e) {
+            throw new YardException("ONNX Runtime cannot load the model: " + e.getMessage(), false, e);
+        }
+    }
+
+    /** Input names and their ORT tensor shapes (-1 for dynamic dimensions). */
+    public Map<String, long[]> inputShapes() {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+                if (e.getValue().getInfo() instanceof TensorInfo ti) {
+                    m.put(e.getKey(), ti.getShape());
+                }
+            }
+        } catch (OrtException e) {
+            throw new YardException("ONNX Runtime: " + e.getMessage(), false, e);
+        }
+        return m;
+    }
+
+    public List<String> outputNames() {
+        return new ArrayList<>(session.getOutputNames());
+    }
+
+    /** Runs the model on {@code inputs} (by name) and returns every tensor output by name. */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                feeds.put(e.getKey(), toOrt(e.getValue()));
+            }
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            try (Result r = session.run(feeds)) {
+                for (Map.Entry<String, OnnxValue> e : r) {
+                    if (e.getValue() instanceof OnnxTensor t) {
+                        out.put(e.getKey(), fromOrt(t));
+                    }
+                }
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new YardException("ONNX Runtime failed to run the model: " + e.getMessage(), false, e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private OnnxTensor toOrt(Tensor t) throws OrtException {
+        ByteBuffer direct = ByteBuffer.allocateDirect((int) t.byteSize()).order(ByteOrder.nativeOrder());
+        ByteBuffer raw = t.raw();
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new YardException("big-endian hosts are not supported", false);
+        }
+        direct.put(raw).flip();
+        return OnnxTensor.createTensor(env, direct, t.dims(), javaType(t.elementType()));
+    }
+
+    private static Tensor fromOrt(OnnxTensor t) {
+        TensorInfo info = t.getInfo();
+        ElementType type = elementType(info.type);
+        ByteBuffer b = t.getByteBuffer();
+        if (b == null) {
+            throw new YardException("ONNX Runtime output of type " + info.type + " cannot be read", false);
+        }
+        ByteBuffer copy = ByteBuffer.allocate(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        copy.put(b.order(ByteOrder.LITTLE_ENDIAN)).flip();
+        return Tensor.ofRaw(type, info.getShape(), copy);
+    }
+
+    private static OnnxJavaType javaType(ElementType t) {
+        return switch (t) {
+            case FLOAT -> OnnxJavaType.FLOAT;
+            case DOUBLE -> OnnxJavaType.DOUBLE;
+            case FLOAT16 -> OnnxJavaType.FLOAT16;
+            case BFLOAT16 -> OnnxJavaType.BFLOAT16;
+            case INT8 -> OnnxJavaType.INT8;
+            case UINT8 -> OnnxJavaType.UINT8;
+            case INT16 -> OnnxJavaType.INT16;
+            case INT32 -> OnnxJavaType.INT32;
+            case INT64 -> OnnxJavaType.INT64;
+            case BOOL -> OnnxJavaType.BOOL;
+            default -> throw YardException.badInput("ONNX Runtime's Java API cannot take " + t.textName() + " inputs");
+        };
+    }
+
+    private static ElementType elementType(OnnxJavaType t) {
+        return switch (t) {
+            case FLOAT -> ElementType.FLOAT;
+            case DOUBLE -> ElementType.DOUBLE;
+            case FLOAT16 -> ElementType.FLOAT16;
+            case BFLOAT16 -> ElementType.BFLOAT16;
+            case INT8 -> ElementType.INT8;
+            case UINT8 -> ElementType.UINT8;
+            case INT16 -> ElementType.INT16;
+            case INT32 -> ElementType.INT32;
+            case INT64 -> ElementType.INT64;
+            case BOOL -> ElementType.BOOL;
+            default -> throw new YardException("ONNX Runtime output type " + t + " is not supported", false);
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new YardException("ONNX Runtime: " + e.getMessage(), false, e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.yard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input must end with exit code 2, one line naming the file and the problem, and no
+ * output written (an existing output stays as it was).
+ */
+@Timeout(60)
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    record Outcome(int exit, String out, String err) {
+    }
+
+    static Outcome yard(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    private void assertRefused(Path model, String... expectedWords) throws IOException {
+        Path out = dir.resolve("out.onnx");
+        byte[] previous = {1, 2, 3};
+        Files.write(out, previous);
+        Outcome o = yard("convert", model.toString(), "-o", out.toString());
+        assertEquals(2, o.exit(), o.err());
+        List<String> lines = o.err().strip().lines().toList();
+        assertEquals(1, lines.size(), "one line expected, got: " + o.err());
+        String line = lines.get(0);
+        assertTrue(line.contains(model.toString()), "names the file: " + line);
+        for (String w : expectedWords) {
+            assertTrue(line.toLowerCase().contains(w.toLowerCase()), "says '" + w + "': " + line);
+        }
+        assertTrue(Arrays.equals(previous, Files.readAllBytes(out)), "the old output was touched");
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "a temporary file was left");
+        }
+    }
+
+    private static byte[] lenet() throws IOException {
+        try (InputStream in = BadInputTest.class.getClassLoader().getResourceAsStream(Models.DEFAULT_MODEL_RESOURCE)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    private static OnnxMl.ValueInfoProto floatInput(String name) {
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))).build();
+    }
+
+    private static OnnxMl.NodeProto relu(String in, String out) {
+        return OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("relu_" + out).addInput(in).addOutput(out).build();
+    }
+
+    private static OnnxMl.ModelProto model(OnnxMl.GraphProto.Builder g) {
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(g.setName("g")).build();
+    }
+
+    @Test
+    void truncatedFile() throws IOException {
+        byte[] m = lenet();
+        assertRefused(write("truncated.onnx", Arrays.copyOf(m, m.length / 2)), "not a valid ONNX model");
+    }
+
+    @Test
+    void fileThatIsNotOnnx() throws IOException {
+        assertRefused(write("text.onnx", "this is a text file, not a model\n".getBytes()), "onnx");
+        byte[] noise = new byte[4096];
+        new SplittableRandom(7).nextBytes(noise);
+        assertRefused(write("noise.onnx", noise), "onnx");
+        assertRefused(write("empty.onnx", new byte[0]), "empty");
+    }
+
+    @Test
+    void graphWithCycle() throws IOException {
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").setName("a").addInput("x").addInput("c").addOutput("b"))
+                .addNode(relu("b", "c"))
+                .addOutput(floatInput("c"));
+        assertRefused(write("cycle.onnx", model(g).toByteArray()), "cycle", "node");
+    }
+
+    @Test
+    void useOfUndefinedValue() throws IOException {
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x"))
+                .addNode(relu("nowhere", "y")).addOutput(floatInput("y"));
+        assertRefused(write("undefined.onnx", model(g).toByteArray()), "'nowhere'", "relu_y");
+    }
+
+    @Test
+    void missingExternalDataFile() throws IOException {
+        OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+                .setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
+                .build();
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("x").addInput("w").addOutput("y"))
+                .addOutput(floatInput("y"));
+        assertRefused(write("external.onnx", model(g).toByteArray()), "weights.bin", "not found");
+    }
+
+    @Test
+    void unknownElementType() throws IOException {
+        OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(99).addDims(1)
+                .setRawData(ByteString.copyFrom(new byte[4])).build();
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("x").addInput("w").addOutput("y"))
+                .addOutput(floatInput("y"));
+        assertRefused(write("elemtype.onnx", model(g).toByteArray()), "unknown element type 99");
+    }
+
+    @Test
+    void missingInputFileAndUnknownExtension() throws IOException {
+        assertRefused(dir.resolve("absent.onnx"), "no such file");
+        assertRefused(write("model.pb", lenet()), "unknown model format");
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        assertEquals(2, yard("convert").exit());
+        assertEquals(2, yard("no-such-command").exit());
+    }
+
+    @Test
+    void unwritableOutputIsReported() throws IOException {
+        Path in = write("lenet.onnx", lenet());
+        Outcome o = yard("convert", in.toString(), "-o", dir.resolve("missing/dir/out.onnx").toString());
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("does not exist"), o.err());
+    }
+}

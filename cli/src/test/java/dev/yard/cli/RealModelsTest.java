@@ -1,0 +1,105 @@
+package dev.yard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.yard.backend.ort.OrtSession;
+import dev.yard.ir.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Real models through {@code yard convert}: ONNX Runtime must give bit-identical outputs for
+ * the original and for Yard's output, on the same seeded inputs.
+ */
+class RealModelsTest {
+    @TempDir
+    Path work;
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("lenet-mnist", "classpath:" + Models.DEFAULT_MODEL_RESOURCE, new long[] {2, 1, 28, 28}),
+                Arguments.of("ppocr-v3-det", "classpath:models/ch_PP-OCRv3_det_infer.onnx", new long[] {1, 3, 320, 320}),
+                Arguments.of("ppocr-v3-rec", "classpath:models/ch_PP-OCRv3_rec_infer.onnx", new long[] {1, 3, 48, 320}),
+                Arguments.of("ppocr-v4-det", "classpath:models/ch_PP-OCRv4_det_infer.onnx", new long[] {1, 3, 320, 320}),
+                Arguments.of("ppocr-v4-rec", "classpath:models/ch_PP-OCRv4_rec_infer.onnx", new long[] {1, 3, 48, 320}),
+                Arguments.of("ppocr-cls", "classpath:models/ch_ppocr_mobile_v2.0_cls_infer.onnx", new long[] {1, 3, 48, 192}),
+                Arguments.of("isnet-medium", "cache:models/isnet-medium.onnx", new long[] {1, 3, 1024, 1024}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void convertedModelGivesIdenticalOutputs(String name, String where, long[] inputShape) throws IOException {
+        Path original = materialize(name, where);
+        Path converted = work.resolve(name + ".yard.onnx");
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"convert", original.toString(), "-o", converted.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertSameOutputs(original, converted, inputShape);
+    }
+
+    /** Runs both models on the same seeded input of {@code inputShape}; outputs must be bit-identical. */
+    static void assertSameOutputs(Path original, Path converted, long[] inputShape) throws IOException {
+        try (OrtSession a = OrtSession.of(Files.readAllBytes(original), 2);
+             OrtSession b = OrtSession.of(Files.readAllBytes(converted), 2)) {
+            Map<String, long[]> shapes = a.inputShapes();
+            assertEquals(1, shapes.size(), "these models have one input");
+            Map<String, Tensor> inputs = randomInputs(Map.of(shapes.keySet().iterator().next(), inputShape), 42);
+            Map<String, Tensor> ya = a.run(inputs);
+            Map<String, Tensor> yb = b.run(inputs);
+            assertEquals(ya.keySet(), yb.keySet());
+            assertFalse(ya.isEmpty());
+            for (String k : ya.keySet()) {
+                assertTrue(ya.get(k).contentEquals(yb.get(k)), "output " + k + " differs");
+            }
+        }
+    }
+
+    /** Seeded inputs in [0, 1). */
+    static Map<String, Tensor> randomInputs(Map<String, long[]> shapes, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long[] s = e.getValue().clone();
+            int n = 1;
+            for (long d : s) {
+                n *= (int) d;
+            }
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) r.nextDouble();
+            }
+            m.put(e.getKey(), Tensor.ofFloats(s, v));
+        }
+        return m;
+    }
+
+    private Path materialize(String name, String where) throws IOException {
+        if (where.startsWith("cache:")) {
+            return TestEnvironment.require(TestEnvironment.cache().resolve(where.substring(6)), name);
+        }
+        String res = where.substring("classpath:".length());
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(res)) {
+            if (in == null) {
+                throw new IllegalStateException(res + " is not on the test class path (Maven test dependency)");
+            }
+            Path p = work.resolve(name + ".onnx");
+            Files.copy(in, p);
+            return p;
+        }
+    }
+}
