@@ -16,13 +16,17 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output model (.onnx or .onnxtxt).")
     Path output;
 
+    @Option(names = "--external-data", description = "Keep weights of 1 KiB or more in OUT.data next to OUT "
+            + "(done anyway when the model would pass protobuf's 2 GiB limit).")
+    boolean externalData;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
     @Override
     public Integer call() {
         Model m = Models.load(input);
-        Models.save(m, output);
+        Models.save(m, output, externalData);
         return Main.OK;
     }
 }

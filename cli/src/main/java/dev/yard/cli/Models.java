@@ -1,5 +1,6 @@
 package dev.yard.cli;
 
+import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.frontend.onnx.OnnxReader;
 import dev.yard.ir.Model;
 import dev.yard.ir.YardException;
@@ -31,10 +32,16 @@ final class Models {
         };
     }
 
-    static void save(Model model, Path file) {
+    static void save(Model model, Path file, boolean externalData) {
         String ext = extension(file);
         switch (ext) {
-            case "onnx" -> dev.yard.backend.onnx.OnnxWriter.write(model, file);
+            case "onnx" -> {
+                if (externalData) {
+                    OnnxWriter.write(model, file, true);
+                } else {
+                    OnnxWriter.write(model, file);
+                }
+            }
             default -> throw YardException.badInput(file + ": unknown output format '." + ext
                     + "' (expected .onnx or .onnxtxt)");
         }

@@ -38,13 +38,28 @@ public final class OrtSession implements AutoCloseable {
         return of(OnnxWriter.toBytes(model), threads);
     }
 
+    /** Loads a model file (external data is found next to it). */
+    public static OrtSession of(java.nio.file.Path file, int threads) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (SessionOptions opts = options(threads)) {
+            return new OrtSession(env.createSession(file.toString(), opts));
+        } catch (OrtException e) {
+            throw new YardException(file + ": ONNX Runtime cannot load the model: " + e.getMessage(), false, e);
+        }
+    }
+
+    private static SessionOptions options(int threads) throws OrtException {
+        SessionOptions opts = new SessionOptions();
+        opts.setIntraOpNumThreads(threads);
+        opts.setInterOpNumThreads(1);
+        opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        return opts;
+    }
+
     /** Loads a serialized model. */
     public static OrtSession of(byte[] modelBytes, int threads) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (SessionOptions opts = new SessionOptions()) {
-            opts.setIntraOpNumThreads(threads);
-            opts.setInterOpNumThreads(1);
-            opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        try (SessionOptions opts = options(threads)) {
             return new OrtSession(env.createSession(modelBytes, opts));
         } catch (OrtException e) {
             throw new YardException("ONNX Runtime cannot load the model: " + e.getMessage(), false, e);
