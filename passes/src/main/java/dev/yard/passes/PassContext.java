@@ -1,0 +1,47 @@
+package dev.yard.passes;
+
+import dev.yard.ir.Node;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What a running pass can tell its caller: remarks about nodes it rewrote or could not
+ * rewrite, and why. A requested rewrite that does not apply is never a silent no-op.
+ */
+public final class PassContext {
+    /** One remark: which pass, which node (may be empty), and what it says. */
+    public record Remark(String pass, String node, Kind kind, String message) {
+        @Override
+        public String toString() {
+            return pass + ": " + (node.isEmpty() ? "" : node + ": ") + message;
+        }
+    }
+
+    /** Whether a remark reports a rewrite or a rewrite that was not done. */
+    public enum Kind { APPLIED, SKIPPED, NOTE }
+
+    private final List<Remark> remarks = new ArrayList<>();
+    private String currentPass = "";
+
+    void enter(String pass) {
+        this.currentPass = pass;
+    }
+
+    public void applied(Node node, String message) {
+        remarks.add(new Remark(currentPass, node == null ? "" : node.describe(), Kind.APPLIED, message));
+    }
+
+    /** A node the pass was asked to rewrite but did not, and why. */
+    public void skipped(Node node, String reason) {
+        remarks.add(new Remark(currentPass, node == null ? "" : node.describe(), Kind.SKIPPED, reason));
+    }
+
+    public void note(String message) {
+        remarks.add(new Remark(currentPass, "", Kind.NOTE, message));
+    }
+
+    public List<Remark> remarks() {
+        return Collections.unmodifiableList(remarks);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.yard.passes;
+
+import dev.yard.ir.Model;
+import dev.yard.ir.YardException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs a {@link Pipeline} over a model: each pass in turn, the verifier after every pass that
+ * changed the graph, IR dumps after the passes asked for, and (in tests) a check that each
+ * pass's claim to have changed the graph or not is true.
+ */
+public final class PassManager {
+    /** How one pass went. */
+    public record PassRun(String pass, boolean changed, long micros) {
+    }
+
+    /** The outcome of a whole pipeline: the passes run and the remarks they made. */
+    public record Report(List<PassRun> runs, List<PassContext.Remark> remarks) {
+    }
+
+    private final Pipeline pipeline;
+    private Consumer<Model> verifier = m -> { };
+    private Function<Model, String> fingerprint;
+    private Set<String> printAfter = Set.of();
+    private boolean printAfterAll;
+    private BiConsumer<String, Model> dump = (pass, m) -> { };
+
+    public PassManager(Pipeline pipeline) {
+        this.pipeline = Objects.requireNonNull(pipeline);
+    }
+
+    /** The check run after every pass that changed the graph; it throws on a broken graph. */
+    public PassManager verifyWith(Consumer<Model> verifier) {
+        this.verifier = verifier;
+        return this;
+    }
+
+    /**
+     * Checks each pass's change claim against a fingerprint of the model (such as a hash of
+     * its printed text) taken before and after it.
+     */
+    public PassManager checkChangeClaims(Function<Model, String> fingerprint) {
+        this.fingerprint = fingerprint;
+        return this;
+    }
+
+    /** Dumps the model after the named passes (or all) to {@code dump}. */
+    public PassManager printAfter(Set<String> passes, boolean all, BiConsumer<String, Model> dump) {
+        this.printAfter = Set.copyOf(passes);
+        this.printAfterAll = all;
+        this.dump = dump;
+        return this;
+    }
+
+    public Report run(Model model) {
+        PassContext context = new PassContext();
+        List<PassRun> runs = new ArrayList<>();
+        for (Pipeline.Entry e : pipeline.entries()) {
+            context.enter(e.name());
+            String before = fingerprint == null ? null : fingerprint.apply(model);
+            long t0 = System.nanoTime();
+            boolean changed = e.create().run(model, context);
+            long micros = (System.nanoTime() - t0) / 1000;
+            if (fingerprint != null) {
+                boolean reallyChanged = !before.equals(fingerprint.apply(model));
+                if (reallyChanged != changed) {
+                    throw new YardException("pass " + e + " said it " + (changed ? "changed" : "did not change")
+                            + " the graph, but it " + (reallyChanged ? "did" : "did not"), false);
+                }
+            }
+            if (changed) {
+                try {
+                    verifier.accept(model);
+                } catch (YardException ex) {
+                    throw new YardException("after pass " + e + ": the graph is broken: " + ex.getMessage(), false, ex);
+                }
+            }
+            runs.add(new PassRun(e.name(), changed, micros));
+            if (printAfterAll || printAfter.contains(e.name())) {
+                dump.accept(e.toString(), model);
+            }
+        }
+        return new Report(runs, context.remarks());
+    }
+}
