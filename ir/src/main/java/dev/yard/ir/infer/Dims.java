@@ -176,6 +176,7 @@ final class Dims {
         long out = (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
         // With ceil_mode the last window must start inside the input or its left padding;
         // ONNX Runtime and PyTorch drop a window that would start in the right padding.
+        // (onnx.shape_inference 1.23 does not, and says 4 for 5 wide, k2 s2 pads 1; ORT runs 3.)
         if (ceil && (out - 1) * stride >= kin.size() + padBegin) {
             out--;
         }
