@@ -107,7 +107,11 @@ public final class TestGraph {
                 outs.add(null);
                 continue;
             }
-            Value v = new Value(s, null);
+            // A name read before this definition (a test of misordering) becomes this output.
+            Value earlier = values.get(s);
+            boolean placeholder = earlier != null && earlier.producer() == null && !earlier.isInitializer()
+                    && !graph.inputs().contains(earlier);
+            Value v = placeholder ? earlier : new Value(s, null);
             values.put(s, v);
             outs.add(v);
         }
@@ -116,6 +120,17 @@ public final class TestGraph {
             n.setAttribute(a);
         }
         graph.nodes().add(n);
+        return n;
+    }
+
+    /** Adds a node built by hand, making its outputs known by name. */
+    public Node add(Node n) {
+        graph.nodes().add(n);
+        for (Value v : n.outputs()) {
+            if (v != null) {
+                values.put(v.name(), v);
+            }
+        }
         return n;
     }
 
