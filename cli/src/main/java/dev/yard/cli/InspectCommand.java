@@ -7,6 +7,7 @@ import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.ir.Value;
 import dev.yard.ir.analysis.LayerCost;
+import dev.yard.ir.verify.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         Model m = input == null ? Models.loadDefault() : Models.load(input);
         String source = input == null ? Models.DEFAULT_MODEL_NAME : input.toString();
-        Models.prepare(m);
+        List<Problem> shapeProblems = Models.inferShapes(m);
         List<Row> rows = new ArrayList<>();
         long params = 0;
         long macs = 0;
@@ -60,7 +61,7 @@ final class InspectCommand implements Callable<Integer> {
                 macs += c.macs();
             }
             if (all || c.parameters() > 0 || c.macs() != 0) {
-                rows.add(new Row(n.name(), opName(n), firstData(n), typeOf(n.output(0)), c.parameters(), c.macs()));
+                rows.add(new Row(n.name().isEmpty() && n.output(0) != null ? n.output(0).name() : n.name(), opName(n), firstData(n), typeOf(n.output(0)), c.parameters(), c.macs()));
             }
         }
         long weightBytes = m.graph().initializers().stream().mapToLong(v -> v.initializer().byteSize()).sum();
@@ -69,6 +70,9 @@ final class InspectCommand implements Callable<Integer> {
             out.println(json(m, source, rows, params, macs, macsUnknown, weightBytes));
         } else {
             table(out, m, source, rows, params, macs, macsUnknown, weightBytes);
+        }
+        for (Problem p : shapeProblems) {
+            spec.commandLine().getErr().println("yard: warning: " + source + ": shape inference: " + p);
         }
         return Main.OK;
     }

@@ -4,6 +4,10 @@ import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.frontend.onnx.OnnxReader;
 import dev.yard.ir.Model;
 import dev.yard.ir.YardException;
+import dev.yard.ir.infer.ShapeInference;
+import dev.yard.ir.verify.Problem;
+import dev.yard.ir.verify.Verifier;
+import java.util.List;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -25,11 +29,13 @@ final class Models {
         if (!Files.exists(file)) {
             throw YardException.badInput(file + ": no such file");
         }
-        return switch (ext) {
+        Model m = switch (ext) {
             case "onnx" -> OnnxReader.read(file);
             default -> throw YardException.badInput(file + ": unknown model format '." + ext
                     + "' (expected .onnx or .onnxtxt)");
         };
+        verify(m, file.toString());
+        return m;
     }
 
     static void save(Model model, Path file, boolean externalData) {
@@ -47,9 +53,21 @@ final class Models {
         }
     }
 
-    /** Checks the model and fills in what the passes and reports rely on (types and shapes). */
-    static void prepare(Model m) {
-        // Verification and shape inference are wired in here.
+    /**
+     * Checks a freshly loaded model; a broken one is bad input, reported as one line naming
+     * the file, the first problem and how many more there are.
+     */
+    static void verify(Model m, String source) {
+        List<Problem> problems = Verifier.check(m);
+        if (!problems.isEmpty()) {
+            throw YardException.badInput(source + ": invalid model: " + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : ""));
+        }
+    }
+
+    /** Fills in the types and shapes the reports rely on; a definite conflict is reported, not fatal. */
+    static List<Problem> inferShapes(Model m) {
+        return ShapeInference.infer(m);
     }
 
     static Model loadDefault() {
@@ -58,7 +76,9 @@ final class Models {
                 throw new YardException("the built-in model " + DEFAULT_MODEL_RESOURCE
                         + " is missing from the class path (tribuo-onnx tests jar)", false);
             }
-            return OnnxReader.read(ByteBuffer.wrap(in.readAllBytes()), null, DEFAULT_MODEL_NAME);
+            Model m = OnnxReader.read(ByteBuffer.wrap(in.readAllBytes()), null, DEFAULT_MODEL_NAME);
+            verify(m, DEFAULT_MODEL_NAME);
+            return m;
         } catch (IOException e) {
             throw new YardException("cannot read the built-in model: " + e.getMessage(), false, e);
         }

@@ -20,6 +20,8 @@ import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the verifier and shape inference on ONNX's own backend-test models (the ones using the
- * CNN op set), dumped by {@code src/test/python/dump_onnx_shapes.py}, and compares with the
+ * CNN op set), dumped at test time by {@code src/test/python/dump_onnx_shapes.py}, and compares with the
  * output types those models declare (from really running them) and with what
  * {@code onnx.shape_inference} infers for intermediate values. Inference starts from the
  * graph inputs only; any definite disagreement fails the test.
@@ -124,9 +126,39 @@ class OnnxBackendShapesTest {
         return p;
     }
 
+    /**
+     * Dumps the backend-test models with the project's Python environment (which the README's
+     * test command creates) into a temporary file, and reads that.
+     */
     private static List<Case> read() throws IOException {
+        Path cache = Path.of(System.getProperty("yard.cache", System.getProperty("user.home") + "/.cache/yard"));
+        Path python = cache.resolve("venv/bin/python");
+        Path data = Path.of("/usr/share/libonnx-testdata/data");
+        if (!Files.isExecutable(python) || !Files.isDirectory(data)) {
+            throw new IllegalStateException("needs " + python + " and " + data + ": run scripts/test, which installs them");
+        }
+        Path dump = Files.createTempFile("yard-onnx-shapes", ".txt");
+        try {
+            List<String> cmd = new ArrayList<>(List.of(python.toString(),
+                    Path.of("src/test/python/dump_onnx_shapes.py").toAbsolutePath().toString(),
+                    data.toString(), dump.toString()));
+            cmd.addAll(new java.util.TreeSet<>(ShapeInference.coveredOps()));
+            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String log = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (proc.waitFor() != 0) {
+                throw new IllegalStateException("dump_onnx_shapes.py failed:\n" + log);
+            }
+            return parse(Files.newInputStream(dump));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            Files.deleteIfExists(dump);
+        }
+    }
+
+    private static List<Case> parse(java.io.InputStream in) throws IOException {
         List<Case> out = new ArrayList<>();
-        var in = OnnxBackendShapesTest.class.getResourceAsStream("/onnx-shapes/backend-models.txt");
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String name = null;
             long opset = 0;
