@@ -118,7 +118,8 @@ dim
 
 // Tensor contents: the elements, or (compact form only) a digest standing in for them.
 tensorData
-    : '{' (element (',' element)*)? '}'
+    : NUMBERS
+    | '{' (element (',' element)*)? '}'
     | DIGEST
     ;
 
@@ -151,6 +152,11 @@ name
     ;
 
 ARROW       : '=>' ;
+// A brace-enclosed run of numbers is one token: weight tensors hold millions of elements,
+// and a token and a tree node for each would cost hundreds of bytes apiece. Node lists
+// never start with a number, so this cannot take one. (With comments inside, the braces
+// and numbers lex one by one and `element` takes them.)
+NUMBERS     : '{' SPACE* NUMBER (SPACE* ',' SPACE* NUMBER)* SPACE* '}' ;
 DIGEST      : 'sha256:' HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX
                         HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX
                         HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX HEX
@@ -168,5 +174,8 @@ WS          : [ \t\r\n\f\u000B]+ -> skip ;
 STRAY       : . ;
 
 fragment DIGIT    : [0-9] ;
+fragment SPACE    : [ \t\r\n\f\u000B] ;
+fragment NUMBER   : '-'? DIGIT+ ('.' DIGIT* EXPONENT? | EXPONENT)?
+                  | '-'? ([iI] [nN] [fF] ([iI] [nN] [iI] [tT] [yY])? | [nN] [aA] [nN]) ;
 fragment HEX      : [0-9a-f] ;
 fragment EXPONENT : [eE] [+-]? DIGIT+ ;

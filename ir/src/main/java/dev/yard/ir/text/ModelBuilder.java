@@ -514,6 +514,17 @@ final class ModelBuilder {
                 throw error(typeContext, e.getMessage());
             }
         }
+        if (data.NUMBERS() != null) {
+            Token numbers = data.NUMBERS().getSymbol();
+            TensorText.Split elements = TensorText.split(numbers.getText());
+            try {
+                return TensorText.parse(tt.elementType(), dims, elements);
+            } catch (TensorText.BadElement e) {
+                throw e.index < 0 ? error(numbers, e.getMessage()) : error(numbers, elements.offsetOf(e.index), e.getMessage());
+            } catch (ArithmeticException e) {
+                throw error(typeContext, "the tensor is too large");
+            }
+        }
         List<ElementContext> elements = data.element();
         List<String> texts = new ArrayList<>(elements.size());
         for (ElementContext e : elements) {
@@ -600,6 +611,22 @@ final class ModelBuilder {
 
     private YardException error(ParserRuleContext at, String message) {
         return error(at.getStart(), message);
+    }
+
+    /** An error {@code offset} characters into token {@code at}, which may span lines. */
+    private YardException error(Token at, int offset, String message) {
+        String text = at.getText();
+        int line = at.getLine();
+        int col = at.getCharPositionInLine() + 1;
+        for (int i = 0; i < offset; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        return YardException.badInput(source + ":" + line + ":" + col + ": " + message);
     }
 
     YardException error(Token at, String message) {

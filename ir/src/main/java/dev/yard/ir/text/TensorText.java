@@ -29,7 +29,10 @@ final class TensorText {
         }
     }
 
-    /** Builds a tensor from element tokens (number tokens and string literals, as written). */
+    /**
+     * Builds a tensor from element tokens (number tokens and string literals, as written).
+     * The list may make each element on demand (see {@link #split}).
+     */
     static Tensor parse(ElementType type, long[] dims, List<String> elements) {
         long count = 1;
         for (long d : dims) {
@@ -59,6 +62,59 @@ final class TensorText {
             put(type, b, i, elements.get(i));
         }
         return Tensor.ofRaw(type, dims, b);
+    }
+
+    /**
+     * The comma-separated elements of a {@code NUMBERS} token ({@code {1, 2.5, -inf}}), made
+     * one at a time on demand so that a large tensor's text is not held twice.
+     * {@link #offsetOf} gives where each starts, for error messages.
+     */
+    static final class Split extends java.util.AbstractList<String> {
+        private final String text;
+        private final int[] bounds;
+
+        private Split(String text, int[] bounds) {
+            this.text = text;
+            this.bounds = bounds;
+        }
+
+        @Override
+        public String get(int i) {
+            return text.substring(bounds[2 * i], bounds[2 * i + 1]);
+        }
+
+        @Override
+        public int size() {
+            return bounds.length / 2;
+        }
+
+        int offsetOf(int i) {
+            return bounds[2 * i];
+        }
+    }
+
+    static Split split(String numbers) {
+        int[] bounds = new int[16];
+        int n = 0;
+        int i = 1;
+        int end = numbers.length() - 1;
+        while (i < end) {
+            while (i < end && (Character.isWhitespace(numbers.charAt(i)) || numbers.charAt(i) == ',')) {
+                i++;
+            }
+            int start = i;
+            while (i < end && !Character.isWhitespace(numbers.charAt(i)) && numbers.charAt(i) != ',') {
+                i++;
+            }
+            if (i > start) {
+                if (n + 2 > bounds.length) {
+                    bounds = java.util.Arrays.copyOf(bounds, bounds.length * 2);
+                }
+                bounds[n++] = start;
+                bounds[n++] = i;
+            }
+        }
+        return new Split(numbers, java.util.Arrays.copyOf(bounds, n));
     }
 
     private static void put(ElementType type, ByteBuffer b, int i, String text) {
