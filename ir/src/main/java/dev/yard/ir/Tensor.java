@@ -17,12 +17,40 @@ public final class Tensor {
     private final long[] dims;
     private final ByteBuffer data;
     private final List<byte[]> strings;
+    /** Set only for a placeholder: the digest of contents that were not kept. */
+    private final String placeholderDigest;
 
     private Tensor(ElementType type, long[] dims, ByteBuffer data, List<byte[]> strings) {
+        this(type, dims, data, strings, null);
+    }
+
+    private Tensor(ElementType type, long[] dims, ByteBuffer data, List<byte[]> strings, String placeholderDigest) {
         this.type = type;
         this.dims = dims.clone();
         this.data = data;
         this.strings = strings;
+        this.placeholderDigest = placeholderDigest;
+    }
+
+    /**
+     * A tensor whose contents are known only by their {@link #digest()}, as compact text
+     * gives them. It has a type and a shape but no elements: reading them throws.
+     */
+    public static Tensor placeholder(ElementType type, long[] dims, String digest) {
+        count(dims);
+        return new Tensor(type, dims, null, null, digest);
+    }
+
+    /** True for a tensor made by {@link #placeholder}, which has no elements to read. */
+    public boolean isPlaceholder() {
+        return placeholderDigest != null;
+    }
+
+    private void requireContents() {
+        if (placeholderDigest != null) {
+            throw new IllegalStateException("the contents of this " + this
+                    + " tensor are only known by digest (it was read from compact text)");
+        }
     }
 
     /**
@@ -111,6 +139,9 @@ public final class Tensor {
 
     /** Size of the packed data in bytes (for strings, the sum of their lengths). */
     public long byteSize() {
+        if (placeholderDigest != null) {
+            return type == ElementType.STRING ? 0 : type.byteSize(elementCount());
+        }
         if (strings != null) {
             return strings.stream().mapToLong(s -> s.length).sum();
         }
@@ -119,6 +150,7 @@ public final class Tensor {
 
     /** A read-only little-endian view of the packed data (not for string tensors). */
     public ByteBuffer raw() {
+        requireContents();
         if (strings != null) {
             throw new IllegalStateException("string tensors have no raw data");
         }
@@ -127,6 +159,7 @@ public final class Tensor {
 
     /** The elements of a string tensor. */
     public List<byte[]> strings() {
+        requireContents();
         if (strings == null) {
             throw new IllegalStateException(type.textName() + " tensor holds no strings");
         }
@@ -135,6 +168,7 @@ public final class Tensor {
 
     /** Element {@code i} of a real numeric or boolean tensor as a double. */
     public double getDouble(long i) {
+        requireContents();
         int at = Math.toIntExact(i);
         return switch (type) {
             case FLOAT -> data.getFloat(at * 4);
@@ -160,6 +194,7 @@ public final class Tensor {
 
     /** Element {@code i} of an integer or boolean tensor as a long (uint64 wraps). */
     public long getLong(long i) {
+        requireContents();
         int at = Math.toIntExact(i);
         return switch (type) {
             case INT64, UINT64 -> data.getLong(at * 8);
@@ -176,6 +211,7 @@ public final class Tensor {
 
     /** All elements of a real tensor as floats, converting from the stored type. */
     public float[] toFloatArray() {
+        requireContents();
         int n = Math.toIntExact(elementCount());
         float[] out = new float[n];
         if (type == ElementType.FLOAT) {
@@ -190,6 +226,7 @@ public final class Tensor {
 
     /** All elements of an integer tensor as longs. */
     public long[] toLongArray() {
+        requireContents();
         int n = Math.toIntExact(elementCount());
         long[] out = new long[n];
         if (type == ElementType.INT64) {
@@ -204,6 +241,9 @@ public final class Tensor {
 
     /** A SHA-256 digest of type, dimensions and contents, hex, for compact printing and comparison. */
     public String digest() {
+        if (placeholderDigest != null) {
+            return placeholderDigest;
+        }
         Hasher h = Hashing.sha256().newHasher();
         h.putInt(type.code());
         for (long d : dims) {
@@ -219,10 +259,13 @@ public final class Tensor {
         return h.hash().toString();
     }
 
-    /** Same type, dimensions and bytes. */
+    /** Same type, dimensions and bytes (for a placeholder: the same digest). */
     public boolean contentEquals(Tensor other) {
         if (type != other.type || !Arrays.equals(dims, other.dims)) {
             return false;
+        }
+        if (placeholderDigest != null || other.placeholderDigest != null) {
+            return digest().equals(other.digest());
         }
         if (strings != null) {
             if (strings.size() != other.strings.size()) {
