@@ -1,11 +1,13 @@
-"""Runs ONNX backend test cases in ONNX Runtime: the original model and the models Yard wrote.
+"""ONNX's side of the backend-suite conformance test.
 
-Usage: backend_cases.py MANIFEST RESULTS
+    backend_cases.py print-text PAIRS      # onnx.printer text of models: PAIRS is JSON [[model, out.txt], ...]
+    backend_cases.py run MANIFEST RESULTS  # run models in ONNX Runtime against the cases' test data
 
 MANIFEST is JSON: a list of {"case": dir, "models": {"original": path, "<variant>": path, ...}}.
-For every case and every model variant, runs each test_data_set_* of the case and compares the
-outputs with the expected ones (rtol 1e-3, atol 1e-5). Writes RESULTS as JSON:
-{case: {variant: "pass" | "fail: reason"}}.
+A path ending in .onnxtxt is textual syntax, read with onnx.parser (so this also checks that
+onnx.parser accepts it). For every case and model variant, runs each test_data_set_* of the
+case and compares the outputs with the expected ones (rtol 1e-3, atol 1e-5). Writes RESULTS
+as JSON: {case: {variant: "pass" | "fail: reason"}}.
 """
 import glob
 import json
@@ -69,7 +71,13 @@ def compare(expected, actual, where):
 
 
 def run_model(case_dir, model_path):
-    model = onnx.load(model_path, load_external_data=False)
+    if model_path.endswith(".onnxtxt"):
+        with open(model_path, encoding="utf-8") as f:
+            model = onnx.parser.parse_model(f.read())
+        source = model.SerializeToString()
+    else:
+        model = onnx.load(model_path, load_external_data=False)
+        source = model_path
     inputs_decl = {}
     init_names = {i.name for i in model.graph.initializer}
     real_inputs = [i for i in model.graph.input if i.name not in init_names]
@@ -77,7 +85,7 @@ def run_model(case_dir, model_path):
     opts.intra_op_num_threads = 1
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
-    sess = ort.InferenceSession(model_path, sess_options=opts, providers=["CPUExecutionProvider"])
+    sess = ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
     sess_inputs = [i.name for i in sess.get_inputs()]
     for i in real_inputs:
         inputs_decl[i.name] = i.type
@@ -99,8 +107,24 @@ def run_model(case_dir, model_path):
             compare(expected, outs[k], f"{os.path.basename(ds)} output {k}")
 
 
+def print_text(pairs_path):
+    with open(pairs_path) as f:
+        pairs = json.load(f)
+    for model_path, out_path in pairs:
+        try:
+            text = onnx.printer.to_text(onnx.load(model_path))
+        except Exception as e:  # a model onnx cannot print is reported by its absence
+            print(f"{model_path}: onnx.printer failed: {e}")
+            continue
+        with open(out_path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
 def main():
-    manifest_path, results_path = sys.argv[1], sys.argv[2]
+    if sys.argv[1] == "print-text":
+        print_text(sys.argv[2])
+        return
+    manifest_path, results_path = sys.argv[2], sys.argv[3]
     with open(manifest_path) as f:
         manifest = json.load(f)
     results = {}

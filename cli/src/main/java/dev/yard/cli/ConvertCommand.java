@@ -20,13 +20,17 @@ final class ConvertCommand implements Callable<Integer> {
             + "(done anyway when the model would pass protobuf's 2 GiB limit).")
     boolean externalData;
 
+    @Option(names = "--compact", description = "In .onnxtxt output, print tensors of more than 16 elements as "
+            + "shape and SHA-256 digest (for golden files; such text cannot be turned back into a model).")
+    boolean compact;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
     @Override
     public Integer call() {
         Model m = Models.load(input);
-        Models.save(m, output, externalData);
+        Models.save(m, output, externalData, compact);
         return Main.OK;
     }
 }

@@ -5,6 +5,13 @@ import dev.yard.frontend.onnx.OnnxReader;
 import dev.yard.ir.Model;
 import dev.yard.ir.YardException;
 import dev.yard.ir.infer.ShapeInference;
+import dev.yard.ir.io.AtomicFile;
+import dev.yard.ir.text.OnnxTextPrinter;
+import dev.yard.ir.text.OnnxTextReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import dev.yard.ir.verify.Problem;
 import dev.yard.ir.verify.Verifier;
 import java.util.List;
@@ -31,6 +38,7 @@ final class Models {
         }
         Model m = switch (ext) {
             case "onnx" -> OnnxReader.read(file);
+            case "onnxtxt" -> OnnxTextReader.parse(readText(file), file.toString());
             default -> throw YardException.badInput(file + ": unknown model format '." + ext
                     + "' (expected .onnx or .onnxtxt)");
         };
@@ -38,7 +46,11 @@ final class Models {
         return m;
     }
 
-    static void save(Model model, Path file, boolean externalData) {
+    /**
+     * Writes {@code model} in the format the extension names; {@code externalData} applies to
+     * .onnx, {@code compact} (weights as digests) to .onnxtxt.
+     */
+    static void save(Model model, Path file, boolean externalData, boolean compact) {
         String ext = extension(file);
         switch (ext) {
             case "onnx" -> {
@@ -47,6 +59,11 @@ final class Models {
                 } else {
                     OnnxWriter.write(model, file);
                 }
+            }
+            case "onnxtxt" -> {
+                String text = OnnxTextPrinter.print(model, compact ? OnnxTextPrinter.Options.COMPACT
+                        : OnnxTextPrinter.Options.FULL);
+                AtomicFile.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
             }
             default -> throw YardException.badInput(file + ": unknown output format '." + ext
                     + "' (expected .onnx or .onnxtxt)");
@@ -81,6 +98,19 @@ final class Models {
             return m;
         } catch (IOException e) {
             throw new YardException("cannot read the built-in model: " + e.getMessage(), false, e);
+        }
+    }
+
+    private static String readText(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            return dec.decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw YardException.badInput(file + ": not UTF-8 text, so not ONNX textual syntax");
+        } catch (IOException e) {
+            throw YardException.badInput(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 

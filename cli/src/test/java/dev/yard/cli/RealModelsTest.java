@@ -52,6 +52,20 @@ class RealModelsTest {
         assertSameOutputs(original, converted, inputShape);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void textRoundTripGivesIdenticalOutputs(String name, String where, long[] inputShape) throws IOException {
+        Path original = materialize(name, where);
+        Path text = work.resolve(name + ".onnxtxt");
+        Path back = work.resolve(name + ".fromtext.onnx");
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"convert", original.toString(), "-o", text.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
+        assertEquals(0, Main.run(new String[] {"convert", text.toString(), "-o", back.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
+        assertSameOutputs(original, back, inputShape);
+    }
+
     /** The smallest and the largest model, for the external-data path. */
     static Stream<Arguments> externalModels() {
         return models().filter(a -> a.get()[0].equals("lenet-mnist") || a.get()[0].equals("isnet-medium"));

@@ -207,6 +207,10 @@ final class IrToProto {
     }
 
     private OnnxMl.TensorProto tensor(Tensor t, String name, boolean mayGoExternal) {
+        if (t.isPlaceholder()) {
+            throw YardException.badInput("tensor " + (name == null ? "" : "'" + name + "' ") + t
+                    + " is only a digest (from compact text), so the model cannot be written as ONNX");
+        }
         OnnxMl.TensorProto.Builder b = OnnxMl.TensorProto.newBuilder().setDataType(t.elementType().code());
         if (name != null && !name.isEmpty()) {
             b.setName(name);

@@ -274,7 +274,7 @@ public final class OnnxTextPrinter {
         }
         switch (a.kind()) {
             case INT -> out.append(a.asLong());
-            case FLOAT -> out.append(TextSyntax.formatFloat(a.asFloat()));
+            case FLOAT -> out.append(TextSyntax.formatFloatAttribute(a.asFloat()));
             case STRING -> out.append(TextSyntax.quote(a.asString()));
             case TENSOR -> out.append(tensor(a.asTensor()));
             case TYPE_PROTO -> out.append(requireType((ValueType) a.value(), a));
@@ -289,7 +289,7 @@ public final class OnnxTextPrinter {
             case FLOATS -> {
                 List<String> items = new ArrayList<>();
                 for (float v : a.asFloats()) {
-                    items.add(TextSyntax.formatFloat(v));
+                    items.add(TextSyntax.formatFloatAttribute(v));
                 }
                 list(items);
             }

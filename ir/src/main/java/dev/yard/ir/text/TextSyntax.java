@@ -160,6 +160,16 @@ final class TextSyntax {
         return spell(shortest(exact, javaDigits, s -> Float.parseFloat(s) == v));
     }
 
+    /**
+     * A float attribute value: as {@link #formatFloat}, but never spelled like an integer,
+     * because onnx.parser stores an integer-looking literal as an int even after {@code : float},
+     * which ONNX Runtime then rejects as a type mismatch.
+     */
+    static String formatFloatAttribute(float v) {
+        String s = formatFloat(v);
+        return s.chars().anyMatch(c -> c == '.' || c == 'e' || c == 'n') ? s : s + ".0";
+    }
+
     /** A double in the shortest form that reads back to the same bits (NaN payloads aside). */
     static String formatDouble(double v) {
         if (Double.isNaN(v)) {
