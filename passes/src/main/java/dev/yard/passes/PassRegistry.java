@@ -27,6 +27,15 @@ public final class PassRegistry {
         return new PassRegistry(m);
     }
 
+    /** A registry of exactly {@code definitions} (tests, embedding tools). */
+    public static PassRegistry of(Collection<PassDefinition> definitions) {
+        Map<String, PassDefinition> m = new TreeMap<>();
+        for (PassDefinition d : definitions) {
+            m.put(d.name(), d);
+        }
+        return new PassRegistry(m);
+    }
+
     public PassDefinition get(String name) {
         return byName.get(name);
     }
