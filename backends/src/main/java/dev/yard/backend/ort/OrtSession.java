@@ -108,6 +108,38 @@ public final class OrtSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Median wall time of one run, in milliseconds: {@code warmup} untimed runs, then timed
+     * runs until {@code minRuns} are done and at least {@code minMillis} have passed (at most
+     * {@code maxRuns}). Inputs are converted once, outside the timed region.
+     */
+    public double medianMillis(Map<String, Tensor> inputs, int warmup, int minRuns, int maxRuns, long minMillis) {
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                feeds.put(e.getKey(), toOrt(e.getValue()));
+            }
+            for (int i = 0; i < warmup; i++) {
+                session.run(feeds).close();
+            }
+            List<Double> times = new ArrayList<>();
+            long start = System.nanoTime();
+            while (times.size() < maxRuns
+                    && (times.size() < minRuns || (System.nanoTime() - start) / 1_000_000 < minMillis)) {
+                long t0 = System.nanoTime();
+                session.run(feeds).close();
+                times.add((System.nanoTime() - t0) / 1e6);
+            }
+            times.sort(null);
+            int n = times.size();
+            return n % 2 == 1 ? times.get(n / 2) : (times.get(n / 2 - 1) + times.get(n / 2)) / 2;
+        } catch (OrtException e) {
+            throw new YardException("ONNX Runtime failed to run the model: " + e.getMessage(), false, e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
     private OnnxTensor toOrt(Tensor t) throws OrtException {
         ByteBuffer direct = ByteBuffer.allocateDirect((int) t.byteSize()).order(ByteOrder.nativeOrder());
         ByteBuffer raw = t.raw();

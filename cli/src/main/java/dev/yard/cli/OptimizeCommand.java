@@ -1,0 +1,264 @@
+package dev.yard.cli;
+
+import dev.yard.backend.onnx.OnnxWriter;
+import dev.yard.backend.ort.OrtSession;
+import dev.yard.ir.Model;
+import dev.yard.ir.Node;
+import dev.yard.ir.Tensor;
+import dev.yard.ir.YardException;
+import dev.yard.ir.analysis.LayerCost;
+import dev.yard.ir.text.OnnxTextPrinter;
+import dev.yard.ir.verify.Verifier;
+import dev.yard.passes.PassContext;
+import dev.yard.passes.PassManager;
+import dev.yard.passes.PassRegistry;
+import dev.yard.passes.Pipeline;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code yard optimize [IN] [-o OUT] [--pipeline P]}: runs a pass pipeline and reports, before
+ * and after, parameters, MACs, ONNX Runtime latency and fidelity (accuracy on the bundled
+ * digits for the built-in LeNet; agreement with the original on seeded inputs otherwise).
+ */
+@Command(name = "optimize", description = "Run a pass pipeline on a model and compare it with the original. "
+        + "Without IN, optimizes the built-in trained LeNet and measures its accuracy on 62 labelled digits.")
+final class OptimizeCommand implements Callable<Integer> {
+    /** The pipeline used when none is given. */
+    static final String DEFAULT_PIPELINE = "dce";
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IN", description = "Model (.onnx or .onnxtxt).")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Where to write the result (.onnx or .onnxtxt).")
+    Path output;
+
+    @Option(names = {"-p", "--pipeline"}, paramLabel = "P", description = "Pass pipeline, e.g. 'fold-batchnorm,dce' "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = DEFAULT_PIPELINE)
+    String pipeline;
+
+    @Option(names = "--print-after", paramLabel = "PASS", split = ",", description = "Print the IR after these passes.")
+    Set<String> printAfter = Set.of();
+
+    @Option(names = "--print-after-all", description = "Print the IR after every pass.")
+    boolean printAfterAll;
+
+    @Option(names = "--input-shape", paramLabel = "NAME=D,D,...", description = "Shape of an input with dynamic "
+            + "dimensions, for measuring (e.g. x=1,3,320,320).")
+    Map<String, String> inputShapes = new LinkedHashMap<>();
+
+    @Option(names = "--threads", description = "ONNX Runtime threads for measuring (default: ${DEFAULT-VALUE}).",
+            defaultValue = "2")
+    int threads;
+
+    @Option(names = "--no-measure", description = "Skip running the models; report counts only.")
+    boolean noMeasure;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Pipeline p = Pipeline.parse(pipeline, PassRegistry.load());
+        Model model = input == null ? Models.loadDefault() : Models.load(input);
+        String source = input == null ? Models.DEFAULT_MODEL_NAME : input.toString();
+        Models.inferShapes(model);
+        Counts before = Counts.of(model);
+        byte[] original = OnnxWriter.toBytes(model);
+
+        PassManager.Report report = new PassManager(p)
+                .verifyWith(Verifier::verify)
+                .printAfter(printAfter, printAfterAll, (pass, m) -> {
+                    out.println("// ----- IR after " + pass);
+                    out.print(OnnxTextPrinter.print(m, OnnxTextPrinter.Options.COMPACT));
+                })
+                .run(model);
+        Models.inferShapes(model);
+        Counts after = Counts.of(model);
+
+        out.printf("%s, pipeline %s%n", source, p);
+        for (PassManager.PassRun r : report.runs()) {
+            out.printf("  %-16s %s in %.1f ms%n", r.pass(), r.changed() ? "changed the graph" : "no change", r.micros() / 1e3);
+        }
+        for (PassContext.Remark r : report.remarks()) {
+            if (r.kind() != PassContext.Kind.APPLIED) {
+                out.println("  " + r);
+            }
+        }
+        out.println();
+        Table t = new Table();
+        t.row("", "before", "after", "change");
+        t.row("nodes", Long.toString(before.nodes), Long.toString(after.nodes), ratio(after.nodes, before.nodes));
+        t.row("parameters", group(before.params), group(after.params), ratio(after.params, before.params));
+        t.row("MACs", group(before.macs), group(after.macs), ratio(after.macs, before.macs));
+        if (!noMeasure) {
+            new Measurement(threads, inputShapes, spec).compare(original, model, input == null, t);
+        }
+        t.print(out);
+        if (output != null) {
+            Models.save(model, output, false, false);
+            out.println("\nwrote " + output);
+        }
+        return Main.OK;
+    }
+
+    /** Node, parameter and MAC totals of a model. */
+    record Counts(long nodes, long params, long macs) {
+        static Counts of(Model m) {
+            long params = 0;
+            long macs = 0;
+            for (Node n : m.graph().nodes()) {
+                LayerCost c = LayerCost.of(n);
+                params += c.parameters();
+                macs += Math.max(0, c.macs());
+            }
+            return new Counts(m.graph().nodes().size(), params, macs);
+        }
+    }
+
+    static String group(long v) {
+        return String.format(Locale.ROOT, "%,d", v);
+    }
+
+    static String ratio(double after, double before) {
+        if (before == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%+.1f%%", 100.0 * (after - before) / before);
+    }
+
+    /** A left-aligned text table. */
+    static final class Table {
+        private final java.util.List<String[]> rows = new java.util.ArrayList<>();
+
+        void row(String... cells) {
+            rows.add(cells);
+        }
+
+        void print(PrintWriter out) {
+            int cols = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+            int[] w = new int[cols];
+            for (String[] r : rows) {
+                for (int i = 0; i < r.length; i++) {
+                    w[i] = Math.max(w[i], r[i].length());
+                }
+            }
+            for (String[] r : rows) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < r.length; i++) {
+                    String cell = r[i];
+                    b.append(i == 0 ? String.format("%-" + w[i] + "s", cell) : String.format("  %" + w[i] + "s", cell));
+                }
+                out.println(b.toString().stripTrailing());
+            }
+        }
+    }
+
+    /** Runs the original and the optimized model in ONNX Runtime side by side. */
+    record Measurement(int threads, Map<String, String> shapes, CommandSpec spec) {
+        void compare(byte[] original, Model optimized, boolean builtIn, Table t) {
+            boolean tty = System.console() != null;
+            PrintWriter err = spec.commandLine().getErr();
+            try (OrtSession a = OrtSession.of(original, threads); OrtSession b = OrtSession.of(optimized, threads)) {
+                Map<String, Tensor> inputs;
+                if (builtIn) {
+                    MnistDigits digits = MnistDigits.load();
+                    Map<String, Tensor> batch = Map.of(a.inputShapes().keySet().iterator().next(), digits.images());
+                    Tensor ya = a.run(batch).values().iterator().next();
+                    Tensor yb = b.run(batch).values().iterator().next();
+                    int n = digits.labels().length;
+                    t.row("accuracy (" + n + " digits)", digits.correct(ya) + "/" + n, digits.correct(yb) + "/" + n, "");
+                    inputs = Map.of(a.inputShapes().keySet().iterator().next(), firstImage(digits.images()));
+                } else {
+                    inputs = Fidelity.randomInputs(a.inputShapes(), shapes, 42);
+                }
+                Fidelity.compare(a.run(inputs), b.run(inputs), t);
+                if (tty) {
+                    err.print("measuring latency...\r");
+                    err.flush();
+                }
+                double la = a.medianMillis(inputs, 3, 10, 500, 1500);
+                double lb = b.medianMillis(inputs, 3, 10, 500, 1500);
+                if (tty) {
+                    err.print("                    \r");
+                    err.flush();
+                }
+                t.row("ORT latency (median, " + threads + " threads)", ms(la), ms(lb), ratio(lb, la));
+            }
+        }
+
+        private static Tensor firstImage(Tensor batch) {
+            float[] all = batch.toFloatArray();
+            return Tensor.ofFloats(new long[] {1, 1, 28, 28}, java.util.Arrays.copyOf(all, 784));
+        }
+
+        private static String ms(double v) {
+            return String.format(Locale.ROOT, "%.3f ms", v);
+        }
+    }
+
+    /** Agreement of two models' outputs. */
+    static final class Fidelity {
+        private Fidelity() {
+        }
+
+        static Map<String, Tensor> randomInputs(Map<String, long[]> declared, Map<String, String> given, long seed) {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+            Map<String, Tensor> m = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : declared.entrySet()) {
+                long[] s = e.getValue().clone();
+                if (given.containsKey(e.getKey())) {
+                    s = java.util.Arrays.stream(given.get(e.getKey()).split(",")).mapToLong(Long::parseLong).toArray();
+                } else {
+                    for (int i = 0; i < s.length; i++) {
+                        if (s[i] < 0 && i == 0) {
+                            s[i] = 1;
+                        } else if (s[i] < 0) {
+                            throw YardException.badInput("input '" + e.getKey() + "' has dynamic dimensions: give "
+                                    + "--input-shape " + e.getKey() + "=D,D,... to measure, or --no-measure");
+                        }
+                    }
+                }
+                int n = 1;
+                for (long d : s) {
+                    n = Math.multiplyExact(n, (int) d);
+                }
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) r.nextDouble();
+                }
+                m.put(e.getKey(), Tensor.ofFloats(s, v));
+            }
+            return m;
+        }
+
+        static void compare(Map<String, Tensor> a, Map<String, Tensor> b, Table t) {
+            for (String k : a.keySet()) {
+                float[] x = a.get(k).toFloatArray();
+                float[] y = b.get(k).toFloatArray();
+                double num = 0;
+                double den = 0;
+                for (int i = 0; i < x.length; i++) {
+                    num += (double) (x[i] - y[i]) * (x[i] - y[i]);
+                    den += (double) x[i] * x[i];
+                }
+                t.row("output " + k + " rel. L2 error", "", String.format(Locale.ROOT, "%.2e",
+                        Math.sqrt(num / Math.max(den, 1e-30))), "");
+            }
+        }
+    }
+}
