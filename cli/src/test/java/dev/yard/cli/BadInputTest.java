@@ -144,6 +144,30 @@ class BadInputTest {
     }
 
     @Test
+    void textWithSyntaxErrorNamesLineAndColumn() throws IOException {
+        Path bad = write("bad.onnxtxt", ("<ir_version: 8, opset_import: [\"\" : 17]>\n"
+                + "g (float[2] x) => (float[2] y) {\n   y = Relu (x\n}\n").getBytes());
+        assertRefused(bad, ":4:");
+        assertRefused(write("latin1.onnxtxt", new byte[] {(byte) 0xe9, 'x'}), "not utf-8");
+    }
+
+    @Test
+    void compactTextCannotBecomeAModel() throws IOException {
+        Path in = write("lenet.onnx", lenet());
+        Path compact = dir.resolve("lenet.onnxtxt");
+        assertEquals(0, yard("convert", in.toString(), "-o", compact.toString(), "--compact").exit());
+        assertRefused(compact, "digest");
+    }
+
+    @Test
+    void badPipelinePointsAtTheColumn() throws IOException {
+        Outcome o = yard("optimize", "--no-measure", "--pipeline", "dce,nosuchpass");
+        assertEquals(2, o.exit(), o.err());
+        assertTrue(o.err().contains("column 5: unknown pass 'nosuchpass'"), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+    }
+
+    @Test
     void badUsageExitsTwo() {
         assertEquals(2, yard("convert").exit());
         assertEquals(2, yard("no-such-command").exit());
