@@ -1,0 +1,141 @@
+package dev.yard.passes.conv;
+
+import dev.yard.ir.Attribute;
+import dev.yard.ir.ElementType;
+import dev.yard.ir.Node;
+import dev.yard.ir.Tensor;
+import dev.yard.ir.Value;
+import java.util.Arrays;
+
+/**
+ * A 2-D convolution with constant weights, in plain arrays: weights OIHW [out, in/group, kh,
+ * kw] in double precision, optional bias, and the geometry (group, strides, pads as top, left,
+ * bottom, right, dilations). What the conv passes read from a {@code Conv} node and write back.
+ */
+public record ConvLayer(int out, int inPerGroup, int kh, int kw, double[] weights, double[] bias, int group,
+                        int[] strides, int[] pads, int[] dilations, ElementType elementType) {
+
+    /** Channels in: {@code inPerGroup * group}. */
+    public int in() {
+        return inPerGroup * group;
+    }
+
+    public boolean isPointwise() {
+        return kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1
+                && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0;
+    }
+
+    public boolean hasPadding() {
+        return Arrays.stream(pads).anyMatch(p -> p != 0);
+    }
+
+    public double weight(int o, int i, int y, int x) {
+        return weights[((o * inPerGroup + i) * kh + y) * kw + x];
+    }
+
+    /** Parameters of the layer: weights plus bias. */
+    public long parameters() {
+        return (long) weights.length + (bias == null ? 0 : bias.length);
+    }
+
+    /**
+     * Reads a 2-D {@code Conv} node whose weights (and bias, if any) are initializers, or
+     * returns null with the reason in {@code why[0]}.
+     */
+    public static ConvLayer of(Node n, String[] why) {
+        if (!n.is("Conv")) {
+            why[0] = "not a Conv";
+            return null;
+        }
+        Value w = n.input(1);
+        if (w == null || !w.isInitializer()) {
+            why[0] = "weights are not a constant initializer";
+            return null;
+        }
+        Tensor wt = w.initializer();
+        if (wt.rank() != 4) {
+            why[0] = "only 2-D convolutions (4-D weights) are handled, this one has " + (wt.rank() - 2) + " spatial dims";
+            return null;
+        }
+        if (!wt.elementType().isFloatingPoint() || wt.isPlaceholder()) {
+            why[0] = "weights of type " + wt.elementType().textName() + " cannot be factorized";
+            return null;
+        }
+        Value b = n.input(2);
+        if (b != null && !b.isInitializer()) {
+            why[0] = "bias is not a constant initializer";
+            return null;
+        }
+        String autoPad = n.stringAttr("auto_pad", "NOTSET");
+        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
+            why[0] = "auto_pad=" + autoPad + " (run shape inference and make pads explicit first)";
+            return null;
+        }
+        long[] d = wt.dims();
+        long[] kernelShape = n.intsAttr("kernel_shape");
+        if (kernelShape != null && (kernelShape.length != 2 || kernelShape[0] != d[2] || kernelShape[1] != d[3])) {
+            why[0] = "kernel_shape does not match the weights";
+            return null;
+        }
+        int[] strides = ints(n.intsAttr("strides"), 2, 1);
+        int[] dil = ints(n.intsAttr("dilations"), 2, 1);
+        int[] pads = ints(n.intsAttr("pads"), 4, 0);
+        double[] weights = toDoubles(wt);
+        double[] bias = b == null ? null : toDoubles(b.initializer());
+        return new ConvLayer((int) d[0], (int) d[1], (int) d[2], (int) d[3], weights, bias,
+                (int) n.intAttr("group", 1), strides, pads, dil, wt.elementType());
+    }
+
+    private static int[] ints(long[] v, int n, int dflt) {
+        int[] r = new int[n];
+        Arrays.fill(r, dflt);
+        if (v != null) {
+            for (int i = 0; i < Math.min(n, v.length); i++) {
+                r[i] = Math.toIntExact(v[i]);
+            }
+        }
+        return r;
+    }
+
+    static double[] toDoubles(Tensor t) {
+        int n = Math.toIntExact(t.elementCount());
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = t.getDouble(i);
+        }
+        return r;
+    }
+
+    /** The weights as a tensor of the layer's element type, rounded once. */
+    public Tensor weightTensor() {
+        return tensor(weights, new long[] {out, inPerGroup, kh, kw});
+    }
+
+    public Tensor biasTensor() {
+        return bias == null ? null : tensor(bias, new long[] {bias.length});
+    }
+
+    private Tensor tensor(double[] v, long[] dims) {
+        if (elementType == ElementType.DOUBLE) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.asDoubleBuffer().put(v);
+            return Tensor.ofRaw(ElementType.DOUBLE, dims, b);
+        }
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return Tensor.ofFloatsAs(elementType, dims, f);
+    }
+
+    /** Conv attributes for this geometry, in ONNX's usual order. */
+    public Attribute[] attributes() {
+        return new Attribute[] {
+            Attribute.of("dilations", new long[] {dilations[0], dilations[1]}),
+            Attribute.of("group", (long) group),
+            Attribute.of("kernel_shape", new long[] {kh, kw}),
+            Attribute.of("pads", new long[] {pads[0], pads[1], pads[2], pads[3]}),
+            Attribute.of("strides", new long[] {strides[0], strides[1]})
+        };
+    }
+}
