@@ -2,6 +2,7 @@ package dev.yard.passes;
 
 import dev.yard.ir.Model;
 import dev.yard.ir.YardException;
+import dev.yard.ir.infer.ShapeInference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,8 +12,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Runs a {@link Pipeline} over a model: each pass in turn, the verifier after every pass that
- * changed the graph, IR dumps after the passes asked for, and (in tests) a check that each
+ * Runs a {@link Pipeline} over a model: shape inference before each pass (so passes can rely
+ * on types and shapes), each pass in turn, the verifier after every pass that changed the graph, IR dumps after the passes asked for, and (in tests) a check that each
  * pass's claim to have changed the graph or not is true.
  */
 public final class PassManager {
@@ -63,6 +64,9 @@ public final class PassManager {
         List<PassRun> runs = new ArrayList<>();
         for (Pipeline.Entry e : pipeline.entries()) {
             context.enter(e.name());
+            // Types and shapes are an analysis kept fresh for every pass, so passes may rely on
+            // them; the fingerprint is taken after, so inference is not counted as a change.
+            ShapeInference.infer(model);
             String before = fingerprint == null ? null : fingerprint.apply(model);
             long t0 = System.nanoTime();
             boolean changed = e.create().run(model, context);

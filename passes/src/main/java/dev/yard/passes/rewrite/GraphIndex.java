@@ -75,7 +75,10 @@ public final class GraphIndex {
         }
     }
 
-    /** Replaces {@code old} (contiguous or not) by {@code replacement}, placed where the last of {@code old} stood. */
+    /**
+     * Replaces {@code old} by {@code replacement}, placed where the last of {@code old} stood:
+     * right for a chain, whose replacement reads what the first read and is read after the last.
+     */
     public void replace(List<Node> old, List<Node> replacement) {
         List<Node> nodes = graph.nodes();
         int at = -1;
@@ -83,6 +86,25 @@ public final class GraphIndex {
             at = Math.max(at, nodes.indexOf(n));
         }
         nodes.addAll(at + 1, replacement);
+        removeAndReindex(old);
+    }
+
+    /**
+     * Replaces {@code old} by {@code replacement}, placed where the first of {@code old} stood:
+     * right for siblings, whose outputs may be read before the last of them.
+     */
+    public void replaceAtFirst(List<Node> old, List<Node> replacement) {
+        List<Node> nodes = graph.nodes();
+        int at = Integer.MAX_VALUE;
+        for (Node n : old) {
+            at = Math.min(at, nodes.indexOf(n));
+        }
+        nodes.addAll(at, replacement);
+        removeAndReindex(old);
+    }
+
+    private void removeAndReindex(List<Node> old) {
+        List<Node> nodes = graph.nodes();
         nodes.removeAll(old);
         users.clear();
         for (Node n : nodes) {

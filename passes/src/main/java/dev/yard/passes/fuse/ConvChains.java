@@ -1,0 +1,122 @@
+package dev.yard.passes.fuse;
+
+import dev.yard.ir.Graph;
+import dev.yard.ir.Node;
+import dev.yard.passes.PassContext;
+import dev.yard.passes.conv.ConvComposition;
+import dev.yard.passes.conv.ConvLayer;
+import dev.yard.passes.conv.ConvNodes;
+import dev.yard.passes.rewrite.GraphIndex;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Vertical fusion in {@code fuse-1x1}: a chain of linear convs (each feeding only the next)
+ * is split into segments, each segment becoming one conv, choosing the split with the fewest
+ * multiply-accumulates. Two adjacent 1x1 convs merge when one conv is cheaper; a whole
+ * factor chain drops back to a dense conv when the dense conv is cheaper.
+ *
+ * <p>Cost is weights times output area, the area relative to the chain's input (each stride
+ * divides it), so the choice does not depend on the input size.
+ */
+final class ConvChains {
+    /** Longer chains are cut: the search is cubic in the length, and real chains have at most four convs. */
+    static final int MAX_CHAIN = 8;
+
+    private ConvChains() {
+    }
+
+    static boolean run(Graph g, GraphIndex index, PassContext context) {
+        boolean changed = false;
+        Map<Node, Boolean> seen = new IdentityHashMap<>();
+        for (Node head : List.copyOf(g.nodes())) {
+            if (seen.containsKey(head) || !g.nodes().contains(head)) {
+                continue;
+            }
+            List<Node> chain = new ArrayList<>();
+            List<ConvLayer> layers = new ArrayList<>();
+            collect(head, index, chain, layers);
+            chain.forEach(n -> seen.put(n, true));
+            if (chain.size() < 2) {
+                continue;
+            }
+            changed |= fuse(chain, layers, g, index, context);
+        }
+        return changed;
+    }
+
+    /** The chain starting at {@code head}: convs with constant weights, each the sole reader of the previous. */
+    private static void collect(Node head, GraphIndex index, List<Node> chain, List<ConvLayer> layers) {
+        String[] why = new String[1];
+        Node n = head;
+        while (n != null && chain.size() < MAX_CHAIN) {
+            ConvLayer c = n.is("Conv") && n.outputs().size() == 1 ? ConvLayer.of(n, why) : null;
+            if (c == null || (!layers.isEmpty() && layers.get(layers.size() - 1).out() != c.in())) {
+                return;
+            }
+            chain.add(n);
+            layers.add(c);
+            Node next = index.soleUser(n.output(0));
+            n = next != null && next.input(0) == n.output(0) ? next : null;
+        }
+    }
+
+    private static boolean fuse(List<Node> chain, List<ConvLayer> layers, Graph g, GraphIndex index,
+                                PassContext context) {
+        int k = layers.size();
+        double[] area = new double[k];
+        double a = 1;
+        for (int i = 0; i < k; i++) {
+            a /= (double) layers.get(i).strides()[0] * layers.get(i).strides()[1];
+            area[i] = a;
+        }
+        // merged[i][j]: segment i..j as one conv, or null when it cannot be composed exactly.
+        ConvLayer[][] merged = new ConvLayer[k][k];
+        for (int i = 0; i < k; i++) {
+            merged[i][i] = layers.get(i);
+            for (int j = i + 1; j < k && merged[i][j - 1] != null; j++) {
+                if (ConvComposition.whyNot(merged[i][j - 1], layers.get(j)) == null) {
+                    merged[i][j] = ConvComposition.compose(merged[i][j - 1], layers.get(j));
+                }
+            }
+        }
+        double[] best = new double[k + 1];
+        int[] cut = new int[k + 1];
+        for (int j = 1; j <= k; j++) {
+            best[j] = Double.MAX_VALUE;
+            for (int i = 0; i < j; i++) {
+                ConvLayer m = merged[i][j - 1];
+                if (m == null) {
+                    continue;
+                }
+                double cost = best[i] + m.weights().length * area[j - 1];
+                // Strictly cheaper only: ties keep the chain as it is.
+                if (cost < best[j] - 1e-9 * best[j] || (i == j - 1 && cost <= best[j])) {
+                    best[j] = cost;
+                    cut[j] = i;
+                }
+            }
+        }
+        List<int[]> segments = new ArrayList<>();
+        for (int j = k; j > 0; j = cut[j]) {
+            segments.add(0, new int[] {cut[j], j - 1});
+        }
+        boolean changed = false;
+        for (int[] s : segments) {
+            if (s[0] == s[1]) {
+                continue;
+            }
+            Node first = chain.get(s[0]);
+            Node last = chain.get(s[1]);
+            ConvLayer m = merged[s[0]][s[1]];
+            Node n = ConvNodes.emit(m, first.input(0), last.output(0), last.name().isEmpty()
+                    ? last.output(0).name() : last.name(), g, index);
+            index.replace(List.copyOf(chain.subList(s[0], s[1] + 1)), List.of(n));
+            context.applied(n, "merged " + (s[1] - s[0] + 1) + " convs into one (fewer multiply-accumulates)");
+            changed = true;
+        }
+        return changed;
+    }
+}

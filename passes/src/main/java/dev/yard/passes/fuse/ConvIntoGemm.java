@@ -1,0 +1,120 @@
+package dev.yard.passes.fuse;
+
+import dev.yard.ir.Attribute;
+import dev.yard.ir.Graph;
+import dev.yard.ir.Node;
+import dev.yard.ir.Shape;
+import dev.yard.ir.Tensor;
+import dev.yard.ir.Value;
+import dev.yard.passes.PassContext;
+import dev.yard.passes.conv.ConvLayer;
+import dev.yard.passes.rewrite.GraphIndex;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code fuse-1x1} into a fully-connected layer: a 1x1 conv on a 1x1 spatial input, flattened
+ * and fed to a {@code Gemm} with constant weights, is the product of two matrices; when one
+ * matrix is cheaper, the conv disappears: Flatten(X) then Gemm with B = alpha W^T B' and
+ * C = alpha b B' + beta C.
+ */
+final class ConvIntoGemm {
+    private ConvIntoGemm() {
+    }
+
+    static boolean run(Graph g, GraphIndex index, PassContext context) {
+        boolean changed = false;
+        String[] why = new String[1];
+        for (Node conv : List.copyOf(g.nodes())) {
+            if (!conv.is("Conv") || conv.outputs().size() != 1 || !g.nodes().contains(conv)) {
+                continue;
+            }
+            Node flatten = index.soleUser(conv.output(0));
+            if (flatten == null || !(flatten.is("Flatten") && flatten.intAttr("axis", 1) == 1)) {
+                continue;
+            }
+            Node gemm = index.soleUser(flatten.output(0));
+            if (gemm == null || !gemm.is("Gemm") || gemm.input(0) != flatten.output(0)
+                    || gemm.intAttr("transA", 0) != 0 || gemm.input(1) == null || !gemm.input(1).isInitializer()) {
+                continue;
+            }
+            ConvLayer c = ConvLayer.of(conv, why);
+            Shape x = conv.input(0).shape();
+            if (c == null || !c.isPointwise() || c.group() != 1 || x == null || x.rank() != 4
+                    || x.dim(2).sizeOrNegative() != 1 || x.dim(3).sizeOrNegative() != 1) {
+                continue;
+            }
+            Value cv = gemm.input(2);
+            if (cv != null && !cv.isInitializer()) {
+                context.skipped(gemm, "C is not constant, so " + conv.describe() + " cannot fold into it");
+                continue;
+            }
+            Tensor b = gemm.input(1).initializer();
+            boolean transB = gemm.intAttr("transB", 0) != 0;
+            int mid = c.out();
+            int in = c.in();
+            long[] bd = b.dims();
+            int nOut = (int) (transB ? bd[0] : bd[1]);
+            if (bd.length != 2 || (transB ? bd[1] : bd[0]) != mid || b.elementType() != c.elementType()) {
+                continue;
+            }
+            if ((long) in * nOut >= (long) in * mid + (long) mid * nOut) {
+                context.skipped(conv, "folding into " + gemm.describe() + " would not be cheaper");
+                continue;
+            }
+            double alpha = gemm.floatAttr("alpha", 1f);
+            double beta = gemm.floatAttr("beta", 1f);
+            double[] bm = new double[mid * nOut];
+            for (int m = 0; m < mid; m++) {
+                for (int n = 0; n < nOut; n++) {
+                    bm[m * nOut + n] = b.getDouble(transB ? (long) n * mid + m : (long) m * nOut + n);
+                }
+            }
+            float[] newB = new float[in * nOut];
+            for (int i = 0; i < in; i++) {
+                for (int n = 0; n < nOut; n++) {
+                    double s = 0;
+                    for (int m = 0; m < mid; m++) {
+                        s += c.weight(m, i, 0, 0) * bm[m * nOut + n];
+                    }
+                    newB[i * nOut + n] = (float) (alpha * s);
+                }
+            }
+            float[] newC = null;
+            if (c.bias() != null || cv != null) {
+                newC = new float[nOut];
+                Tensor ct = cv == null ? null : cv.initializer();
+                if (ct != null && ct.elementCount() != 1 && ct.elementCount() != nOut) {
+                    context.skipped(gemm, "C of shape " + ct.shape() + " is not a row vector");
+                    continue;
+                }
+                for (int n = 0; n < nOut; n++) {
+                    double s = 0;
+                    if (c.bias() != null) {
+                        for (int m = 0; m < mid; m++) {
+                            s += c.bias()[m] * bm[m * nOut + n];
+                        }
+                    }
+                    double cn = ct == null ? 0 : ct.getDouble(ct.elementCount() == 1 ? 0 : n);
+                    newC[n] = (float) (alpha * s + beta * cn);
+                }
+            }
+            String base = gemm.name().isEmpty() ? gemm.output(0).name() : gemm.name();
+            Value flat = new Value(index.freshName(flatten.output(0).name()), null);
+            Node newFlatten = new Node(index.freshName(base + ".flatten"), "", "Flatten", List.of(conv.input(0)),
+                    List.of(flat));
+            newFlatten.setAttribute(Attribute.of("axis", 1L));
+            List<Value> inputs = new ArrayList<>(List.of(flat, g.addInitializer(index.freshName(base + ".weight"),
+                    Tensor.ofFloatsAs(c.elementType(), new long[] {in, nOut}, newB))));
+            if (newC != null) {
+                inputs.add(g.addInitializer(index.freshName(base + ".bias"),
+                        Tensor.ofFloatsAs(c.elementType(), new long[] {nOut}, newC)));
+            }
+            Node newGemm = new Node(index.freshName(base), "", "Gemm", inputs, List.of(gemm.output(0)));
+            index.replace(List.of(conv, flatten, gemm), List.of(newFlatten, newGemm));
+            context.applied(newGemm, "folded " + conv.describe() + " into the fully-connected layer");
+            changed = true;
+        }
+        return changed;
+    }
+}
