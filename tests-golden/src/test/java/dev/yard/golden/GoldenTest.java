@@ -70,7 +70,7 @@ class GoldenTest {
             tests.add(DynamicTest.dynamicTest("update " + path.getFileName(), () -> {
                 for (int k = 0; k < n; k++) {
                     if (!ran[k]) {
-                        fail("not rewriting " + path + ": case '" + file.cases().get(k).title() + "' did not run");
+                        fail("not rewriting " + path + ": case '" + file.cases().get(k).title() + "' did not run or failed in ONNX Runtime");
                     }
                 }
                 String text = GoldenFile.render(file, outputs, skipped);
