@@ -1,6 +1,7 @@
 package dev.yard.golden;
 
 import dev.yard.backend.ort.OrtSession;
+import dev.yard.ir.Dim;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Model;
 import dev.yard.ir.Shape;
@@ -15,6 +16,9 @@ import java.util.Random;
  * that a rewrite which prints as expected also computes what the original computed.
  */
 final class Execution {
+    /** The size given to symbolic dimensions of inputs (N in float[N,3]) when a case is executed. */
+    static final long SYMBOLIC_SIZE = 2;
+
     private Execution() {
     }
 
@@ -38,7 +42,8 @@ final class Execution {
 
     /**
      * Inputs for every graph input that has no default: normal values for floats, integers in
-     * [0, 4) for integer types, from {@code seed}. Inputs need static shapes.
+     * [0, 4) for integer types, from {@code seed}. Symbolic dimensions are given size
+     * {@link #SYMBOLIC_SIZE}; unknown ones are refused.
      */
     static Map<String, Tensor> randomInputs(Model m, long seed) {
         Random r = new Random(seed);
@@ -49,14 +54,15 @@ final class Execution {
             }
             Shape s = v.shape();
             ElementType t = v.elementType();
-            if (s == null || !s.isStatic() || t == null) {
-                throw new IllegalArgumentException("input " + v + " needs a static type to be executed");
+            if (s == null || t == null || s.dims().stream().anyMatch(d -> d instanceof Dim.Unknown)) {
+                throw new IllegalArgumentException("input " + v + " needs a known type and rank to be executed");
             }
-            double[] x = new double[Math.toIntExact(s.elementCount())];
+            long[] dims = s.dims().stream().mapToLong(d -> d instanceof Dim.Known k ? k.size() : SYMBOLIC_SIZE).toArray();
+            double[] x = new double[Math.toIntExact(Shape.of(dims).elementCount())];
             for (int i = 0; i < x.length; i++) {
                 x[i] = t.isFloatingPoint() ? r.nextGaussian() : r.nextInt(t == ElementType.BOOL ? 2 : 4);
             }
-            feeds.put(v.name(), Weights.of(t, s.sizes(), x));
+            feeds.put(v.name(), Weights.of(t, dims, x));
         }
         return feeds;
     }

@@ -48,6 +48,11 @@ public final class Doubles {
      * compared against {@code d} itself.
      */
     static short toHalf(double d) {
+        return toHalfBits(d);
+    }
+
+    /** The bits of the float16 nearest to {@code d}, ties to even. */
+    public static short toHalfBits(double d) {
         short h = HalfFloats.toHalf((float) d);
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return h;

@@ -53,4 +53,19 @@ public final class Rewrites {
     public static boolean isConstant(Graph g, Value v) {
         return v != null && v.isInitializer() && !g.inputs().contains(v);
     }
+
+    /** Makes every read of {@code old} in {@code g} (its nodes, its subgraphs, its outputs) read {@code replacement}. */
+    public static void replaceAllUses(Graph g, Value old, Value replacement) {
+        for (Node n : g.nodes()) {
+            for (int i = 0; i < n.inputs().size(); i++) {
+                if (n.input(i) == old) {
+                    n.setInput(i, replacement);
+                }
+            }
+            for (Graph sub : n.subgraphs()) {
+                replaceAllUses(sub, old, replacement);
+            }
+        }
+        g.outputs().replaceAll(v -> v == old ? replacement : v);
+    }
 }
