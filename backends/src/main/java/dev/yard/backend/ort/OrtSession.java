@@ -38,6 +38,21 @@ public final class OrtSession implements AutoCloseable {
         return of(OnnxWriter.toBytes(model), threads);
     }
 
+    /**
+     * Loads an IR model with ONNX Runtime's graph optimizations off: every node runs as written,
+     * so a reference run is not itself a rewritten graph (ORT's own fusions, constant folding
+     * and layout choices depend on what it knows about shapes and constants).
+     */
+    public static OrtSession unoptimized(Model model, int threads) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (SessionOptions opts = options(threads)) {
+            opts.setOptimizationLevel(SessionOptions.OptLevel.NO_OPT);
+            return new OrtSession(env.createSession(OnnxWriter.toBytes(model), opts));
+        } catch (OrtException e) {
+            throw new YardException("ONNX Runtime cannot load the model: " + e.getMessage(), false, e);
+        }
+    }
+
     /** Loads a model file (external data is found next to it). */
     public static OrtSession of(java.nio.file.Path file, int threads) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();

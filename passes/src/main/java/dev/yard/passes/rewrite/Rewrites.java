@@ -1,0 +1,71 @@
+package dev.yard.passes.rewrite;
+
+import dev.yard.ir.Attribute;
+import dev.yard.ir.Graph;
+import dev.yard.ir.Node;
+import dev.yard.ir.Tensor;
+import dev.yard.ir.Value;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Small graph edits that passes share. */
+public final class Rewrites {
+    private Rewrites() {
+    }
+
+    /** A copy of {@code n} (name, domain, op, inputs, attributes) that defines {@code outputs} instead. */
+    public static Node withOutputs(Node n, List<Value> outputs) {
+        Node copy = new Node(n.name(), n.domain(), n.opType(), n.inputs(), outputs);
+        for (Attribute a : n.attributes().values()) {
+            copy.setAttribute(a);
+        }
+        copy.setDocString(n.docString());
+        return copy;
+    }
+
+    /** A name starting with {@code base} that no value or node of {@code g} uses. */
+    public static String freshName(Graph g, String base) {
+        Set<String> taken = new HashSet<>(g.valuesByName().keySet());
+        if (!taken.contains(base)) {
+            return base;
+        }
+        for (int i = 1; ; i++) {
+            if (!taken.contains(base + "_" + i)) {
+                return base + "_" + i;
+            }
+        }
+    }
+
+    /**
+     * Gives {@code v} new contents, in place when only {@code user} reads it (the name stays),
+     * else as a new initializer named after it, which is returned for the caller to wire in.
+     */
+    public static Value replaceContents(Graph g, Uses uses, Value v, Node user, Tensor contents) {
+        if (uses.onlyReadBy(v, user) && !g.inputs().contains(v)) {
+            v.setInitializer(contents);
+            return v;
+        }
+        return g.addInitializer(freshName(g, v.name()), contents);
+    }
+
+    /** True for an initializer the caller cannot override (one that is not also a graph input). */
+    public static boolean isConstant(Graph g, Value v) {
+        return v != null && v.isInitializer() && !g.inputs().contains(v);
+    }
+
+    /** Makes every read of {@code old} in {@code g} (its nodes, its subgraphs, its outputs) read {@code replacement}. */
+    public static void replaceAllUses(Graph g, Value old, Value replacement) {
+        for (Node n : g.nodes()) {
+            for (int i = 0; i < n.inputs().size(); i++) {
+                if (n.input(i) == old) {
+                    n.setInput(i, replacement);
+                }
+            }
+            for (Graph sub : n.subgraphs()) {
+                replaceAllUses(sub, old, replacement);
+            }
+        }
+        g.outputs().replaceAll(v -> v == old ? replacement : v);
+    }
+}
