@@ -4,6 +4,7 @@ import com.google.common.hash.Hashing;
 import dev.yard.ir.Model;
 import dev.yard.ir.Tensor;
 import dev.yard.ir.text.OnnxTextPrinter;
+import dev.yard.ir.infer.ShapeInference;
 import dev.yard.ir.verify.Verifier;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.PassManager;
@@ -53,11 +54,15 @@ final class GoldenRunner {
         Model before = Weights.read(text, source);
         Verifier.verify(before);
         Model after = Weights.read(text, source);
+        // The pass manager infers shapes before every pass; both sides are printed with
+        // inferred types, so that a pass that changes nothing leaves identical text.
+        ShapeInference.infer(before);
         String printedInput = print(before, header);
         PassManager.Report report = new PassManager(Pipeline.parse(pipelineText, REGISTRY))
                 .verifyWith(Verifier::verify)
                 .checkChangeClaims(GoldenRunner::fingerprint)
                 .run(after);
+        ShapeInference.infer(after);
         String printed = print(after, header);
         List<String> skipped = report.remarks().stream()
                 .filter(r -> r.kind() == PassContext.Kind.SKIPPED).map(PassContext.Remark::toString).toList();

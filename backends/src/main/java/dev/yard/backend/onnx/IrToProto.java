@@ -105,7 +105,7 @@ final class IrToProto {
         for (Node n : g.nodes()) {
             b.addNode(node(n));
             for (Value v : n.outputs()) {
-                if (v != null && v.type() != null && !outputs.contains(v)) {
+                if (v != null && isComplete(v.type()) && !outputs.contains(v)) {
                     b.addValueInfo(valueInfo(v));
                 }
             }
@@ -141,10 +141,16 @@ final class IrToProto {
 
     private OnnxMl.ValueInfoProto valueInfo(Value v) {
         OnnxMl.ValueInfoProto.Builder b = OnnxMl.ValueInfoProto.newBuilder().setName(v.name());
-        if (v.type() != null) {
+        // A tensor type without element type is written as no type: ONNX Runtime rejects type 0.
+        if (v.type() != null && !(v.type() instanceof ValueType.TensorType t && t.elementType() == null)) {
             b.setType(type(v.type()));
         }
         return b.build();
+    }
+
+    /** A type worth recording as value_info: known, and a tensor type only with its element type. */
+    private static boolean isComplete(ValueType t) {
+        return t != null && !(t instanceof ValueType.TensorType tt && tt.elementType() == null);
     }
 
     static OnnxMl.TypeProto type(ValueType t) {

@@ -4,40 +4,28 @@ import dev.yard.ir.Graph;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.ir.Value;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Who reads what in one graph, and which names are taken in the whole model: what a rewrite
- * needs to know before it replaces nodes. A value read by a subgraph counts as used by the
- * node that holds the subgraph; a graph output counts as a use that cannot be rewritten.
+ * What a rewrite needs to know before it replaces nodes of one graph: who reads what (kept
+ * current across replacements) and which names are taken anywhere in the model, so that new
+ * values and nodes get fresh ones.
  */
 public final class GraphIndex {
     private final Graph graph;
-    private final Map<Value, List<Node>> users = new IdentityHashMap<>();
-    private final Set<Value> outputs;
+    private Uses uses;
     private final Set<String> names = new HashSet<>();
 
     public GraphIndex(Model model, Graph graph) {
         this.graph = graph;
-        this.outputs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        this.outputs.addAll(graph.outputs());
-        for (Node n : graph.nodes()) {
-            for (Value v : reads(n)) {
-                users.computeIfAbsent(v, k -> new ArrayList<>()).add(n);
-            }
-        }
+        this.uses = Uses.of(graph);
         collectNames(model.graph());
     }
 
     private void collectNames(Graph g) {
-        for (Value v : g.valuesByName().values()) {
-            names.add(v.name());
-        }
+        names.addAll(g.valuesByName().keySet());
         for (Node n : g.nodes()) {
             if (!n.name().isEmpty()) {
                 names.add(n.name());
@@ -46,19 +34,18 @@ public final class GraphIndex {
         }
     }
 
-    /** Nodes reading {@code v} (each once per read). */
+    /** Nodes reading {@code v} (once per read). */
     public List<Node> users(Value v) {
-        return users.getOrDefault(v, List.of());
+        return uses.readers(v);
     }
 
     public boolean isGraphOutput(Value v) {
-        return outputs.contains(v);
+        return uses.isGraphOutput(v);
     }
 
-    /** The single node reading {@code v}, if it is read by exactly one node and is not a graph output. */
+    /** The single node reading {@code v}, if exactly one node reads it once and it is not a graph output. */
     public Node soleUser(Value v) {
-        List<Node> u = users(v);
-        return u.size() == 1 && !isGraphOutput(v) ? u.get(0) : null;
+        return uses.count(v) == 1 && !uses.readers(v).isEmpty() ? uses.readers(v).get(0) : null;
     }
 
     /** A value or node name not yet used anywhere in the model, based on {@code base}. */
@@ -104,33 +91,7 @@ public final class GraphIndex {
     }
 
     private void removeAndReindex(List<Node> old) {
-        List<Node> nodes = graph.nodes();
-        nodes.removeAll(old);
-        users.clear();
-        for (Node n : nodes) {
-            for (Value v : reads(n)) {
-                users.computeIfAbsent(v, k -> new ArrayList<>()).add(n);
-            }
-        }
-    }
-
-    private static List<Value> reads(Node n) {
-        List<Value> r = new ArrayList<>();
-        for (Value v : n.inputs()) {
-            if (v != null) {
-                r.add(v);
-            }
-        }
-        for (Graph sub : n.subgraphs()) {
-            collectOuterReads(sub, r);
-        }
-        return r;
-    }
-
-    private static void collectOuterReads(Graph g, List<Value> out) {
-        for (Node n : g.nodes()) {
-            out.addAll(reads(n));
-        }
-        out.addAll(g.outputs());
+        graph.nodes().removeAll(old);
+        uses = Uses.of(graph);
     }
 }
