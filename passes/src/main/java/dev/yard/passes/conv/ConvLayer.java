@@ -128,14 +128,22 @@ public record ConvLayer(int out, int inPerGroup, int kh, int kw, double[] weight
         return Tensor.ofFloatsAs(elementType, dims, f);
     }
 
-    /** Conv attributes for this geometry, in ONNX's usual order. */
-    public Attribute[] attributes() {
-        return new Attribute[] {
-            Attribute.of("dilations", new long[] {dilations[0], dilations[1]}),
-            Attribute.of("group", (long) group),
-            Attribute.of("kernel_shape", new long[] {kh, kw}),
-            Attribute.of("pads", new long[] {pads[0], pads[1], pads[2], pads[3]}),
-            Attribute.of("strides", new long[] {strides[0], strides[1]})
-        };
+    /** Conv attributes for this geometry, in ONNX's usual order, leaving out those at their defaults. */
+    public java.util.List<Attribute> attributes() {
+        java.util.List<Attribute> a = new java.util.ArrayList<>();
+        if (dilations[0] != 1 || dilations[1] != 1) {
+            a.add(Attribute.of("dilations", new long[] {dilations[0], dilations[1]}));
+        }
+        if (group != 1) {
+            a.add(Attribute.of("group", (long) group));
+        }
+        a.add(Attribute.of("kernel_shape", new long[] {kh, kw}));
+        if (hasPadding()) {
+            a.add(Attribute.of("pads", new long[] {pads[0], pads[1], pads[2], pads[3]}));
+        }
+        if (strides[0] != 1 || strides[1] != 1) {
+            a.add(Attribute.of("strides", new long[] {strides[0], strides[1]}));
+        }
+        return a;
     }
 }

@@ -14,16 +14,17 @@ public final class ConvNodes {
     }
 
     /**
-     * A Conv node computing {@code layer} from {@code input} into {@code output}; its name and
-     * its weights' names derive from {@code base}. The weights are added to {@code graph}.
+     * A Conv node named {@code name} computing {@code layer} from {@code input} into
+     * {@code output}; its weights, named after it, are added to {@code graph}. The caller
+     * chooses the node name: reusing the name of a node it replaces keeps the model readable.
      */
-    public static Node emit(ConvLayer layer, Value input, Value output, String base, Graph graph, GraphIndex index) {
-        Value w = graph.addInitializer(index.freshName(base + ".weight"), layer.weightTensor());
+    public static Node emit(ConvLayer layer, Value input, Value output, String name, Graph graph, GraphIndex index) {
+        Value w = graph.addInitializer(index.freshName(name + "_weight"), layer.weightTensor());
         List<Value> inputs = new ArrayList<>(List.of(input, w));
         if (layer.bias() != null) {
-            inputs.add(graph.addInitializer(index.freshName(base + ".bias"), layer.biasTensor()));
+            inputs.add(graph.addInitializer(index.freshName(name + "_bias"), layer.biasTensor()));
         }
-        Node n = new Node(index.freshName(base), "", "Conv", inputs, List.of(output));
+        Node n = new Node(name, "", "Conv", inputs, List.of(output));
         for (Attribute a : layer.attributes()) {
             n.setAttribute(a);
         }

@@ -50,7 +50,7 @@ final class AddIntoBias {
             ConvLayer folded = new ConvLayer(c.out(), c.inPerGroup(), c.kh(), c.kw(), c.weights(), bias, c.group(),
                     c.strides(), c.pads(), c.dilations(), c.elementType());
             Node n = ConvNodes.emit(folded, conv.input(0), add.output(0),
-                    conv.name().isEmpty() ? add.output(0).name() : conv.name(), g, index);
+                    conv.name().isEmpty() ? index.freshName(add.output(0).name()) : conv.name(), g, index);
             index.replace(List.of(conv, add), List.of(n));
             context.applied(n, "folded " + add.describe() + " into the bias");
             changed = true;

@@ -112,7 +112,7 @@ final class ConvChains {
             Node last = chain.get(s[1]);
             ConvLayer m = merged[s[0]][s[1]];
             Node n = ConvNodes.emit(m, first.input(0), last.output(0), last.name().isEmpty()
-                    ? last.output(0).name() : last.name(), g, index);
+                    ? index.freshName(last.output(0).name()) : last.name(), g, index);
             index.replace(List.copyOf(chain.subList(s[0], s[1] + 1)), List.of(n));
             context.applied(n, "merged " + (s[1] - s[0] + 1) + " convs into one (fewer multiply-accumulates)");
             changed = true;

@@ -101,16 +101,17 @@ final class ConvIntoGemm {
             }
             String base = gemm.name().isEmpty() ? gemm.output(0).name() : gemm.name();
             Value flat = new Value(index.freshName(flatten.output(0).name()), null);
-            Node newFlatten = new Node(index.freshName(base + ".flatten"), "", "Flatten", List.of(conv.input(0)),
+            Node newFlatten = new Node(index.freshName(base + "_flatten"), "", "Flatten", List.of(conv.input(0)),
                     List.of(flat));
             newFlatten.setAttribute(Attribute.of("axis", 1L));
-            List<Value> inputs = new ArrayList<>(List.of(flat, g.addInitializer(index.freshName(base + ".weight"),
+            List<Value> inputs = new ArrayList<>(List.of(flat, g.addInitializer(index.freshName(base + "_weight"),
                     Tensor.ofFloatsAs(c.elementType(), new long[] {in, nOut}, newB))));
             if (newC != null) {
-                inputs.add(g.addInitializer(index.freshName(base + ".bias"),
+                inputs.add(g.addInitializer(index.freshName(base + "_bias"),
                         Tensor.ofFloatsAs(c.elementType(), new long[] {nOut}, newC)));
             }
-            Node newGemm = new Node(index.freshName(base), "", "Gemm", inputs, List.of(gemm.output(0)));
+            Node newGemm = new Node(gemm.name().isEmpty() ? index.freshName(base) : gemm.name(), "", "Gemm", inputs,
+                    List.of(gemm.output(0)));
             index.replace(List.of(conv, flatten, gemm), List.of(newFlatten, newGemm));
             context.applied(newGemm, "folded " + conv.describe() + " into the fully-connected layer");
             changed = true;

@@ -83,7 +83,7 @@ public final class Recompose implements Pass {
         }
         ConvLayer merged = ConvComposition.compose(a, b);
         Node n = ConvNodes.emit(merged, first.input(0), second.output(0), second.name().isEmpty()
-                ? second.output(0).name() : second.name(), g, index);
+                ? index.freshName(second.output(0).name()) : second.name(), g, index);
         index.replace(List.of(first, second), List.of(n));
         return true;
     }

@@ -85,18 +85,18 @@ final class SiblingConvs {
         ConvLayer first = layers.get(convs.get(0));
         ConvLayer fused = new ConvLayer(out, in, 1, 1, w, b, 1, new int[] {1, 1}, new int[4], new int[] {1, 1},
                 first.elementType());
-        String base = index.freshName(input.name() + ".fused_1x1");
+        String base = index.freshName(input.name() + "_fused_1x1");
         Value joint = new Value(base, null);
-        Node conv = ConvNodes.emit(fused, input, joint, base, g, index);
+        Node conv = ConvNodes.emit(fused, input, joint, index.freshName(base + "_conv"), g, index);
         List<Value> outs = convs.stream().map(n -> n.output(0)).toList();
         List<Value> splitInputs = new ArrayList<>(List.of(joint));
         Node split;
         if (model.defaultOpset() >= 13) {
-            splitInputs.add(g.addInitializer(index.freshName(base + ".split"), Tensor.ofLongs(new long[] {sizes.length},
+            splitInputs.add(g.addInitializer(index.freshName(base + "_split"), Tensor.ofLongs(new long[] {sizes.length},
                     sizes)));
-            split = new Node(index.freshName(base + ".split"), "", "Split", splitInputs, outs);
+            split = new Node(index.freshName(base + "_split"), "", "Split", splitInputs, outs);
         } else {
-            split = new Node(index.freshName(base + ".split"), "", "Split", splitInputs, outs);
+            split = new Node(index.freshName(base + "_split"), "", "Split", splitInputs, outs);
             split.setAttribute(Attribute.of("split", sizes));
         }
         split.setAttribute(Attribute.of("axis", 1L));
