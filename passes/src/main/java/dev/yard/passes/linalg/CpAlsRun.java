@@ -75,7 +75,12 @@ final class CpAlsRun {
             previous = err;
         }
         a0 = bestFactors[0]; a1 = bestFactors[1]; a2 = bestFactors[2]; a3 = bestFactors[3];
-        return factors(iterations, diverged, balance());
+        double ratio = balance();
+        double congruence = minCongruence();
+        // Slow degeneracies (the usual case, ALS crawls through a swamp) do not reach a large
+        // weight ratio within the iteration budget, but their components already nearly cancel.
+        diverged |= congruence < CONGRUENCE_LIMIT;
+        return factors(iterations, diverged, ratio, congruence);
     }
 
     /** One ALS sweep over the modes Cin, Cout, kh, kw; returns the squared error after it. */
@@ -195,7 +200,28 @@ final class CpAlsRun {
         return maxWeight / Math.sqrt(total);
     }
 
-    private CpFactors factors(int iterations, boolean diverged, double ratio) {
+    /** Product of the four cosines below which two components count as cancelling (Tomasi and Bro 2006 use -0.85 for three modes). */
+    static final double CONGRUENCE_LIMIT = -0.85;
+
+    /** The smallest, over pairs of components, product of the cosines of their factor columns: -1 for exact cancellation. */
+    private double minCongruence() {
+        DMatrixRMaj[] f = {a0, a1, a2, a3};
+        double[][] g = new double[4][];
+        for (int n = 0; n < 4; n++) g[n] = Dense.multTransA(f[n], f[n]).data;
+        double min = 1;
+        for (int r = 0; r < rank; r++)
+            for (int q = r + 1; q < rank; q++) {
+                double c = 1;
+                for (int n = 0; n < 4; n++) {
+                    double d = Math.sqrt(g[n][r * rank + r] * g[n][q * rank + q]);
+                    c *= d > 0 ? g[n][r * rank + q] / d : 0;
+                }
+                min = Math.min(min, c);
+            }
+        return min;
+    }
+
+    private CpFactors factors(int iterations, boolean diverged, double ratio, double congruence) {
         double[] first = Dense.transpose(a1).data;
         double[] vertical = Dense.transpose(a2).data;
         double[] horizontal = Dense.transpose(a3).data;
@@ -213,7 +239,8 @@ final class CpAlsRun {
                 TruncatedSvd.relative(err, total),
                 iterations,
                 diverged,
-                ratio);
+                ratio,
+                congruence);
     }
 
     /** The kernel unfolded along kh (true) or kw (false): [kh, (cout, cin, kw)] or [kw, ...]. */

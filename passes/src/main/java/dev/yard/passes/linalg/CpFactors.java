@@ -11,11 +11,13 @@ package dev.yard.passes.linalg;
  * @param last [Cout, R, 1, 1]
  * @param relativeError ||W - W~|| / ||W||, measured on the returned factors
  * @param iterations ALS sweeps run
- * @param diverged true when components grew far beyond the kernel's norm (CP degeneracy: two
- *     or more large components cancelling) or the fit produced non-finite numbers; the
+ * @param diverged true when components grew far beyond the kernel's norm or nearly cancel
+ *     each other (CP degeneracy), or the fit produced non-finite numbers; the
  *     factors are then the best iterate seen, and may be poor in f16 or f32
  * @param componentRatio max over components of their weight divided by ||W||; near 1 for a
  *     healthy fit, large for a degenerate one
+ * @param minCongruence min over pairs of components of the product of the cosines between
+ *     their columns in the four factors; near -1 when two components cancel (degeneracy)
  */
 public record CpFactors(
         DenseTensor first,
@@ -25,7 +27,8 @@ public record CpFactors(
         double relativeError,
         int iterations,
         boolean diverged,
-        double componentRatio) {
+        double componentRatio,
+        double minCongruence) {
 
     public int rank() {
         return first.dim(0);
@@ -44,6 +47,6 @@ public record CpFactors(
 
     public CpFactors roundedTo(WeightType type) {
         return new CpFactors(first.roundedTo(type), vertical.roundedTo(type), horizontal.roundedTo(type),
-                last.roundedTo(type), relativeError, iterations, diverged, componentRatio);
+                last.roundedTo(type), relativeError, iterations, diverged, componentRatio, minCongruence);
     }
 }

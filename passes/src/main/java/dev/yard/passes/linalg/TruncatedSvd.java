@@ -144,10 +144,11 @@ public final class TruncatedSvd {
         int l = Math.min(k, rank + options.oversampling());
         SplittableRandom random = new SplittableRandom(options.seed());
         DMatrixRMaj q = Dense.orthonormalColumns(Dense.mult(a, Dense.gaussian(a.numCols, l, random)));
+        DMatrixRMaj at = options.powerIterations() > 0 ? Dense.transpose(a) : null; // once, not per pass
         for (int i = 0; i < options.powerIterations(); i++) {
             // Orthonormalising after each product keeps the small singular directions from
             // drowning in rounding error (Halko et al., algorithm 4.4).
-            DMatrixRMaj z = Dense.orthonormalColumns(Dense.multTransA(a, q));
+            DMatrixRMaj z = Dense.orthonormalColumns(Dense.mult(at, q));
             q = Dense.orthonormalColumns(Dense.mult(a, z));
         }
         DMatrixRMaj b = Dense.multTransA(q, a); // l x n
