@@ -1,0 +1,171 @@
+package dev.yard.passes.linalg;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.interfaces.decomposition.QRDecomposition;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
+/**
+ * The few dense kernels every decomposition is built from, on EJML row-major matrices:
+ * products (threaded once they are large enough to pay for it), Gram matrices, leading
+ * eigenpairs, orthonormalisation and the axis swaps that turn one unfolding into another.
+ */
+final class Dense {
+    private Dense() {}
+
+    /** Below this many multiply-adds a threaded product costs more in hand-off than it saves. */
+    private static final double THREADING_THRESHOLD = 4e6;
+
+    static DMatrixRMaj wrap(int rows, int cols, double[] data) {
+        return DMatrixRMaj.wrap(rows, cols, data);
+    }
+
+    static DMatrixRMaj mult(DMatrixRMaj a, DMatrixRMaj b) {
+        DMatrixRMaj c = new DMatrixRMaj(a.numRows, b.numCols);
+        if ((double) a.numRows * a.numCols * b.numCols > THREADING_THRESHOLD) CommonOps_MT_DDRM.mult(a, b, c);
+        else CommonOps_DDRM.mult(a, b, c);
+        return c;
+    }
+
+    /** aᵀ b. Transposes a first: EJML's row-major product is faster than its transposed variant. */
+    static DMatrixRMaj multTransA(DMatrixRMaj a, DMatrixRMaj b) {
+        return mult(transpose(a), b);
+    }
+
+    /** a bᵀ. */
+    static DMatrixRMaj multTransB(DMatrixRMaj a, DMatrixRMaj b) {
+        DMatrixRMaj c = new DMatrixRMaj(a.numRows, b.numRows);
+        if ((double) a.numRows * a.numCols * b.numRows > THREADING_THRESHOLD) CommonOps_MT_DDRM.multTransB(a, b, c);
+        else CommonOps_DDRM.multTransB(a, b, c);
+        return c;
+    }
+
+    /** a aᵀ: the Gram matrix of the rows. */
+    static DMatrixRMaj rowGram(DMatrixRMaj a) {
+        return multTransB(a, a);
+    }
+
+    /** Eigenpairs of a symmetric matrix, eigenvalues descending, vectors as columns. */
+    record Eigen(double[] values, DMatrixRMaj vectors) {
+        /** The first k eigenvectors as an n x k matrix. */
+        DMatrixRMaj leading(int k) {
+            DMatrixRMaj v = new DMatrixRMaj(vectors.numRows, k);
+            CommonOps_DDRM.extract(vectors, 0, vectors.numRows, 0, k, v, 0, 0);
+            return v;
+        }
+
+        double leadingSum(int k) {
+            double s = 0;
+            for (int i = 0; i < k; i++) s += Math.max(0, values[i]);
+            return s;
+        }
+    }
+
+    static Eigen symmetricEigen(DMatrixRMaj s) {
+        int n = s.numRows;
+        // Symmetrise first: products like a aᵀ are symmetric only up to rounding.
+        DMatrixRMaj sym = new DMatrixRMaj(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) sym.data[i * n + j] = 0.5 * (s.data[i * n + j] + s.data[j * n + i]);
+        }
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
+        if (!eig.decompose(sym)) throw new ArithmeticException("symmetric eigendecomposition failed (n=" + n + ")");
+        Integer[] order = new Integer[n];
+        double[] vals = new double[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            vals[i] = eig.getEigenvalue(i).getReal();
+        }
+        // Ties broken by index so that the result does not depend on sort stability.
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -vals[i]).thenComparingInt(i -> i));
+        double[] sorted = new double[n];
+        DMatrixRMaj vectors = new DMatrixRMaj(n, n);
+        for (int c = 0; c < n; c++) {
+            sorted[c] = vals[order[c]];
+            DMatrixRMaj v = eig.getEigenVector(order[c]);
+            // Fix the sign (largest entry positive) so that results are reproducible bit for bit.
+            int arg = 0;
+            for (int r = 1; r < n; r++) if (Math.abs(v.data[r]) > Math.abs(v.data[arg])) arg = r;
+            double sign = v.data[arg] < 0 ? -1 : 1;
+            for (int r = 0; r < n; r++) vectors.data[r * n + c] = sign * v.data[r];
+        }
+        return new Eigen(sorted, vectors);
+    }
+
+    /** Orthonormal basis of the column space (thin Q of a Householder QR). */
+    static DMatrixRMaj orthonormalColumns(DMatrixRMaj a) {
+        QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(a.numRows, a.numCols);
+        if (!qr.decompose(a.copy())) throw new ArithmeticException("QR failed");
+        return qr.getQ(null, true);
+    }
+
+    /** Solves x · s = b for x, with s symmetric positive (semi)definite after adding damping·I. */
+    static DMatrixRMaj solveRightSymmetric(DMatrixRMaj b, DMatrixRMaj s, double damping) {
+        int n = s.numRows;
+        DMatrixRMaj sd = s.copy();
+        for (int i = 0; i < n; i++) sd.data[i * n + i] += damping;
+        DMatrixRMaj bt = new DMatrixRMaj(b.numCols, b.numRows);
+        CommonOps_DDRM.transpose(b, bt);
+        DMatrixRMaj xt = new DMatrixRMaj(n, b.numRows);
+        LinearSolverDense<DMatrixRMaj> chol = LinearSolverFactory_DDRM.chol(n);
+        if (chol.setA(sd.copy())) {
+            chol.solve(bt, xt);
+            if (allFinite(xt.data)) return transpose(xt);
+        }
+        // Not positive definite even with damping: fall back to a least-squares solve.
+        LinearSolverDense<DMatrixRMaj> ls = LinearSolverFactory_DDRM.pseudoInverse(true);
+        ls.setA(sd);
+        ls.solve(bt, xt);
+        return transpose(xt);
+    }
+
+    static DMatrixRMaj transpose(DMatrixRMaj a) {
+        DMatrixRMaj t = new DMatrixRMaj(a.numCols, a.numRows);
+        CommonOps_DDRM.transpose(a, t);
+        return t;
+    }
+
+    static boolean allFinite(double[] a) {
+        for (double v : a) if (!Double.isFinite(v)) return false;
+        return true;
+    }
+
+    /** [a, b, c] row-major to [b, a, c]: swaps the first two axes of a 3-way array. */
+    static double[] swap01(double[] x, int a, int b, int c) {
+        double[] y = new double[x.length];
+        IntStream.range(0, a).parallel().forEach(i -> {
+            for (int j = 0; j < b; j++) System.arraycopy(x, (i * b + j) * c, y, (j * a + i) * c, c);
+        });
+        return y;
+    }
+
+    /** [a, b, c] row-major to [a, c, b]: swaps the last two axes. */
+    static double[] swap12(double[] x, int a, int b, int c) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < a; i++) {
+            int base = i * b * c;
+            for (int j = 0; j < b; j++) {
+                for (int k = 0; k < c; k++) y[base + k * b + j] = x[base + j * c + k];
+            }
+        }
+        return y;
+    }
+
+    static DMatrixRMaj gaussian(int rows, int cols, SplittableRandom random) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) m.data[i] = random.nextGaussian();
+        return m;
+    }
+
+    static double squaredNorm(DMatrixRMaj m) {
+        return DenseTensor.squaredNorm(m.data);
+    }
+}
