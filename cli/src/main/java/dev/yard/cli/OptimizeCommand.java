@@ -95,9 +95,7 @@ final class OptimizeCommand implements Callable<Integer> {
             out.printf("  %-16s %s in %.1f ms%n", r.pass(), r.changed() ? "changed the graph" : "no change", r.micros() / 1e3);
         }
         for (PassContext.Remark r : report.remarks()) {
-            if (r.kind() != PassContext.Kind.APPLIED) {
-                out.println("  " + r);
-            }
+            out.println("  " + r);
         }
         out.println();
         Table t = new Table();

@@ -8,7 +8,11 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code 16} — that rank (for every mode of the method);</li>
  *   <li>{@code 0.5} — that fraction of the full rank of each mode;</li>
- *   <li>{@code evbmf} — estimated by empirical variational Bayes matrix factorisation;</li>
+ *   <li>{@code evbmf} or {@code evbmf:W} — estimated by empirical variational Bayes matrix
+ *       factorisation (Nakajima et al. 2013), weakened toward full rank as MUSCO does:
+ *       r = full − W·(full − r_EVBMF). {@code evbmf:1} is plain EVBMF; the default W = 0.5,
+ *       because plain EVBMF takes most of a small, well-trained layer's spectrum for noise
+ *       (LeNet's convs get ranks 1 and 4, and lose most of their accuracy without retraining);</li>
  *   <li>{@code err:0.05} — the smallest ranks whose relative weight error is at most 5%;</li>
  *   <li>{@code energy:0.95} — keep 95% of the squared singular values;</li>
  *   <li>{@code params:0.25} — ranks giving a quarter of the layer's parameters.</li>
@@ -24,8 +28,15 @@ public sealed interface RankSpec {
     record Fraction(double fraction) implements RankSpec {
     }
 
-    /** Ranks estimated by EVBMF. */
-    record Evbmf() implements RankSpec {
+    /** Ranks estimated by EVBMF, weakened toward full rank by {@code weaken} in (0, 1] (1: plain EVBMF). */
+    record Evbmf(double weaken) implements RankSpec {
+        /** The weakening used by {@code evbmf} without a factor. */
+        public static final double DEFAULT_WEAKEN = 0.5;
+
+        /** The weakened rank of one mode. */
+        int weakened(int evbmf, int full) {
+            return (int) Math.round(full - weaken * (full - evbmf));
+        }
     }
 
     /** The smallest ranks whose relative error stays within the bound. */
@@ -45,7 +56,10 @@ public sealed interface RankSpec {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
             if (t.equals("evbmf")) {
-                return new Evbmf();
+                return new Evbmf(Evbmf.DEFAULT_WEAKEN);
+            }
+            if (t.startsWith("evbmf:")) {
+                return new Evbmf(fraction(t.substring(6), text));
             }
             if (t.startsWith("err:")) {
                 return new ErrorBound(fraction(t.substring(4), text));
@@ -66,7 +80,7 @@ public sealed interface RankSpec {
             return new Fraction(fraction(t, text));
         } catch (NumberFormatException e) {
             throw YardException.badInput("rank '" + text + "' is not understood: use a rank (16), a fraction "
-                    + "(0.5), evbmf, err:0.05, energy:0.95 or params:0.25");
+                    + "(0.5), evbmf, evbmf:0.8, err:0.05, energy:0.95 or params:0.25");
         }
     }
 

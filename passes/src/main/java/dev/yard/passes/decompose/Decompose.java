@@ -1,0 +1,232 @@
+package dev.yard.passes.decompose;
+
+import dev.yard.ir.ElementType;
+import dev.yard.ir.Graph;
+import dev.yard.ir.Model;
+import dev.yard.ir.Node;
+import dev.yard.ir.Shape;
+import dev.yard.ir.Tensor;
+import dev.yard.ir.Value;
+import dev.yard.passes.OptionSpec;
+import dev.yard.passes.Pass;
+import dev.yard.passes.PassContext;
+import dev.yard.passes.PassDefinition;
+import dev.yard.passes.PassOptions;
+import dev.yard.passes.conv.ConvLayer;
+import dev.yard.passes.conv.ConvNodes;
+import dev.yard.passes.linalg.DenseTensor;
+import dev.yard.passes.linalg.LowRankFactors;
+import dev.yard.passes.linalg.RankSelection;
+import dev.yard.passes.linalg.TruncatedSvd;
+import dev.yard.passes.rewrite.GraphIndex;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code decompose}: replaces dense convolutions and fully-connected layers by factor chains
+ * (svd, tucker2, btd, cp, tt; see DESIGN.md's family of factorized convolutions), with ranks
+ * from the {@code rank} option or per layer from a rank plan. A chain is only emitted when it
+ * needs fewer multiply-accumulates than the layer it replaces; every layer left alone is
+ * reported with the reason.
+ */
+public final class Decompose implements Pass {
+
+    /** The pipeline declaration of {@code decompose}. */
+    public static final class Definition extends PassDefinition {
+        public Definition() {
+            super("decompose", "Replace Conv, Gemm and MatMul layers by low-rank factor chains.", List.of(
+                    OptionSpec.choice("method", Method.choices(), "auto",
+                            "svd, tucker2, btd, cp, tt; auto: svd for 1x1 convs and matrices, tucker2 otherwise"),
+                    OptionSpec.string("rank", "evbmf", "ranks: N, a fraction, evbmf, err:E, energy:F or params:P"),
+                    OptionSpec.integer("groups", 4, "groups of the btd chain's middle conv"),
+                    OptionSpec.integer("round", 1, "round ranks to a multiple of this (8, 16 for vector units)"),
+                    OptionSpec.string("plan", null, "JSON rank plan: layer -> method and ranks (overrides the rest)"),
+                    OptionSpec.string("layers", null, "comma-separated layer names to decompose (default: all)"),
+                    OptionSpec.bool("force", false, "emit chains even when they cost more than the layer")));
+        }
+
+        @Override
+        public Pass create(PassOptions o) {
+            if (o.integer("groups") < 1 || o.integer("round") < 1) {
+                throw dev.yard.ir.YardException.badInput("decompose: groups and round must be at least 1");
+            }
+            String m = o.string("method");
+            return new Decompose(m.equals("auto") ? null : Method.of(m), RankSpec.parse(o.string("rank")),
+                    (int) o.integer("groups"), (int) o.integer("round"),
+                    o.string("plan") == null ? null : RankPlan.read(o.string("plan")),
+                    o.string("layers") == null ? null : Set.of(o.string("layers").split(",")), o.bool("force"));
+        }
+    }
+
+    private final Method method;
+    private final RankSpec rank;
+    private final int groups;
+    private final int multiple;
+    private final RankPlan plan;
+    private final Set<String> only;
+    private final boolean force;
+
+    Decompose(Method method, RankSpec rank, int groups, int multiple, RankPlan plan, Set<String> only, boolean force) {
+        this.method = method;
+        this.rank = rank;
+        this.groups = groups;
+        this.multiple = multiple;
+        this.plan = plan;
+        this.only = only;
+        this.force = force;
+    }
+
+    /** What one layer will be decomposed with: explicit ranks, or a spec to choose them by. */
+    record LayerChoice(Method method, int[] ranks, RankSpec spec, int groups) {
+    }
+
+    @Override
+    public boolean run(Model model, PassContext context) {
+        Graph g = model.graph();
+        GraphIndex index = new GraphIndex(model, g);
+        boolean changed = false;
+        for (Node n : List.copyOf(g.nodes())) {
+            if (!n.is("Conv") && !n.is("Gemm") && !n.is("MatMul")) {
+                continue;
+            }
+            String name = n.name().isEmpty() && n.output(0) != null ? n.output(0).name() : n.name();
+            if (only != null && !only.contains(name)) {
+                continue;
+            }
+            LayerChoice choice = choose(n, name, context);
+            if (choice == null) {
+                continue;
+            }
+            changed |= n.is("Conv") ? conv(n, name, choice, g, index, context)
+                    : matrix(n, name, choice, g, index, context, model.defaultOpset());
+        }
+        return changed;
+    }
+
+    private LayerChoice choose(Node n, String name, PassContext context) {
+        if (plan != null) {
+            RankPlan.Entry e = plan.layers().get(name);
+            if (e == null) {
+                context.skipped(n, "not in the rank plan");
+                return null;
+            }
+            return new LayerChoice(e.method(), e.ranks(), e.spec(), e.groups());
+        }
+        return new LayerChoice(method, null, rank, groups);
+    }
+
+    private boolean conv(Node n, String name, LayerChoice choice, Graph g, GraphIndex index, PassContext context) {
+        String[] why = new String[1];
+        ConvLayer c = ConvLayer.of(n, why);
+        if (c == null) {
+            context.skipped(n, why[0]);
+            return false;
+        }
+        if (c.group() != 1) {
+            context.skipped(n, "grouped conv (group=" + c.group() + "): decompose factorizes group=1 convs");
+            return false;
+        }
+        if (!ConvChain.supported(c.elementType())) {
+            context.skipped(n, "weights of type " + c.elementType().textName());
+            return false;
+        }
+        boolean pointwise = c.kh() == 1 && c.kw() == 1;
+        Method m = choice.method() != null ? choice.method() : pointwise ? Method.SVD : Method.TUCKER2;
+        if (pointwise && (m == Method.CP || m == Method.TT)) {
+            context.skipped(n, m.text() + " needs a spatial kernel; this conv is 1x1 (use svd)");
+            return false;
+        }
+        DenseTensor kernel = ConvChain.kernel(c);
+        RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
+                pixels(n.input(0)), pixels(n.output(0)));
+        Fit fit = Fit.conv(m, c, kernel, choice, layer, multiple, why);
+        if (fit == null) {
+            context.skipped(n, m.text() + ": " + why[0]);
+            return false;
+        }
+        long dense = (long) c.weights().length * layer.outputPixels();
+        long chain = RankSelection.macs(m.linalg(), layer, choice.groups(), fit.ranks());
+        if (chain >= dense && !force) {
+            context.skipped(n, String.format(Locale.ROOT, "%s ranks %s would cost %,d multiply-accumulates, "
+                    + "not fewer than the layer's %,d", m.text(), Arrays.toString(fit.ranks()), chain, dense));
+            return false;
+        }
+        List<Node> nodes = new ArrayList<>();
+        Value in = n.input(0);
+        List<ConvLayer> convs = fit.convs();
+        for (int i = 0; i < convs.size(); i++) {
+            boolean last = i == convs.size() - 1;
+            Value out = last ? n.output(0) : new Value(index.freshName(name + "_" + m.text() + (i + 1)), null);
+            String nodeName = last ? name : index.freshName(name + "_" + m.text() + (i + 1));
+            nodes.add(ConvNodes.emit(convs.get(i), in, out, nodeName, g, index));
+            in = out;
+        }
+        index.replace(List.of(n), nodes);
+        context.applied(nodes.get(nodes.size() - 1), String.format(Locale.ROOT,
+                "%s ranks %s: %,d -> %,d parameters, relative weight error %.3g%s", m.text(),
+                Arrays.toString(fit.ranks()), c.parameters(), convs.stream().mapToLong(ConvLayer::parameters).sum(),
+                fit.relativeError(), fit.note()));
+        return true;
+    }
+
+    private boolean matrix(Node n, String name, LayerChoice choice, Graph g, GraphIndex index, PassContext context,
+                           long opset) {
+        Value w = n.input(1);
+        if (w == null || !w.isInitializer() || w.initializer().rank() != 2) {
+            context.skipped(n, "the weight is not a constant matrix");
+            return false;
+        }
+        if (choice.method() != null && choice.method() != Method.SVD) {
+            context.skipped(n, choice.method().text() + " applies to convolutions; fully-connected layers take svd");
+            return false;
+        }
+        if (n.is("Gemm") && n.intAttr("transA", 0) != 0) {
+            context.skipped(n, "Gemm with transA=1");
+            return false;
+        }
+        Tensor b = w.initializer();
+        ElementType type = b.elementType();
+        if (!ConvChain.supported(type)) {
+            context.skipped(n, "weights of type " + type.textName());
+            return false;
+        }
+        boolean transB = n.is("Gemm") && n.intAttr("transB", 0) != 0;
+        DenseTensor weight = MatrixChain.gemmWeight(b, transB);
+        int rows = weight.dim(0);
+        int cols = weight.dim(1);
+        String[] why = new String[1];
+        RankSelection.Layer layer = RankSelection.Layer.of(rows, cols, 1, 1);
+        int[] r = choice.ranks() != null ? choice.ranks()
+                : RankChooser.choose(choice.spec(), Method.SVD, weight.reshape(rows, cols, 1, 1), layer, 1, multiple, why);
+        if (r == null) {
+            context.skipped(n, "svd: " + why[0]);
+            return false;
+        }
+        long dense = (long) rows * cols;
+        long chain = (long) r[0] * (rows + cols);
+        if (chain >= dense && !force) {
+            context.skipped(n, String.format(Locale.ROOT, "svd rank %d would need %,d weights, not fewer than the "
+                    + "layer's %,d", r[0], chain, dense));
+            return false;
+        }
+        LowRankFactors f = TruncatedSvd.fit(weight, Math.min(r[0], Math.min(rows, cols)));
+        List<Node> nodes = n.is("Gemm") ? MatrixChain.gemm(n, f, type, name, g, index, opset)
+                : MatrixChain.matmul(n, f, type, name, g, index);
+        index.replace(List.of(n), nodes);
+        context.applied(nodes.get(1), String.format(Locale.ROOT, "svd rank %d: %,d -> %,d parameters, relative "
+                + "weight error %.3g", f.rank(), dense, chain, f.relativeError()));
+        return true;
+    }
+
+    /** Spatial size of an NCHW value, 1 when unknown (costs then compare weights only). */
+    private static long pixels(Value v) {
+        Shape s = v == null ? null : v.shape();
+        if (s == null || s.rank() != 4 || !s.dim(2).isKnown() || !s.dim(3).isKnown()) {
+            return 1;
+        }
+        return s.dim(2).sizeOrNegative() * s.dim(3).sizeOrNegative();
+    }
+}

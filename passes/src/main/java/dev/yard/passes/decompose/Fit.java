@@ -1,0 +1,77 @@
+package dev.yard.passes.decompose;
+
+import dev.yard.passes.conv.ConvLayer;
+import dev.yard.passes.linalg.BlockTermFactors;
+import dev.yard.passes.linalg.BlockTermTucker;
+import dev.yard.passes.linalg.CpAls;
+import dev.yard.passes.linalg.CpFactors;
+import dev.yard.passes.linalg.DenseTensor;
+import dev.yard.passes.linalg.LowRankFactors;
+import dev.yard.passes.linalg.RankSelection;
+import dev.yard.passes.linalg.TensorTrain;
+import dev.yard.passes.linalg.TensorTrainFactors;
+import dev.yard.passes.linalg.TruncatedSvd;
+import dev.yard.passes.linalg.TuckerTwo;
+import dev.yard.passes.linalg.TuckerTwoFactors;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One conv's factorization: the chain of convs, the ranks used, and the error the numerical
+ * core achieved (reported as it is, degenerate CP fits included).
+ */
+record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note) {
+
+    /** Fits {@code m}; null with the reason in {@code why[0]} when the ranks cannot be chosen. */
+    static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
+                    int multiple, String[] why) {
+        if (m == Method.TT && choice.ranks() == null && choice.spec() instanceof RankSpec.ErrorBound e) {
+            TensorTrainFactors f = TensorTrain.fitWithin(kernel, e.relativeError());
+            return new Fit(ConvChain.tt(c, f), f.ranks(), f.relativeError(), "");
+        }
+        int[] r = choice.ranks() != null ? choice.ranks()
+                : RankChooser.choose(choice.spec(), m, kernel, layer, choice.groups(), multiple, why);
+        if (r == null) {
+            return null;
+        }
+        int[] full = RankChooser.full(m, c.out(), c.in(), c.kh(), c.kw(), choice.groups());
+        for (int i = 0; i < r.length; i++) {
+            if (r[i] > full[i]) {
+                why[0] = "rank " + r[i] + " exceeds what mode " + i + " can hold (" + full[i] + ")";
+                return null;
+            }
+        }
+        return switch (m) {
+            case SVD -> {
+                LowRankFactors f = TruncatedSvd.fit(kernel, r[0]);
+                yield new Fit(ConvChain.svd(c, f), r, f.relativeError(), "");
+            }
+            case TUCKER2 -> {
+                TuckerTwoFactors f = TuckerTwo.fit(kernel, r[0], r[1]);
+                yield new Fit(ConvChain.tucker2(c, f), r, f.relativeError(), "");
+            }
+            case BTD -> {
+                if (r[0] % choice.groups() != 0 || r[1] % choice.groups() != 0) {
+                    why[0] = "ranks " + r[0] + ", " + r[1] + " are not multiples of " + choice.groups() + " groups";
+                    yield null;
+                }
+                BlockTermFactors f = BlockTermTucker.fit(kernel, r[0], r[1], choice.groups());
+                yield new Fit(ConvChain.btd(c, f), r, f.relativeError(), ", " + choice.groups() + " groups");
+            }
+            case CP -> {
+                CpFactors f = CpAls.fit(kernel, r[0]);
+                if (f.diverged()) {
+                    why[0] = String.format(Locale.ROOT, "the CP fit at rank %d is degenerate (components %.3g times the "
+                            + "kernel's norm, relative error %.3g); try a lower rank or tucker2", r[0],
+                            f.componentRatio(), f.relativeError());
+                    yield null;
+                }
+                yield new Fit(ConvChain.cp(c, f), r, f.relativeError(), "");
+            }
+            case TT -> {
+                TensorTrainFactors f = TensorTrain.fit(kernel, r[0], r[1], r[2]);
+                yield new Fit(ConvChain.tt(c, f), f.ranks(), f.relativeError(), "");
+            }
+        };
+    }
+}

@@ -1,0 +1,122 @@
+package dev.yard.passes.decompose;
+
+import dev.yard.passes.linalg.DenseTensor;
+import dev.yard.passes.linalg.Evbmf;
+import dev.yard.passes.linalg.RankSelection;
+import dev.yard.passes.linalg.TruncatedSvd;
+
+/**
+ * Turns a {@link RankSpec} into the ranks of one method for one kernel: [R] for svd and cp,
+ * [Rout, Rin] for tucker2 and btd, [r1, r2, r3] for tt. Ranks are rounded to {@code multiple}
+ * (a btd chain's to a multiple of its groups too) and capped at what each mode can hold.
+ * Returns null with the reason in {@code why[0]} when the spec does not apply to the method.
+ */
+final class RankChooser {
+    private RankChooser() {
+    }
+
+    /** A kernel [Cout, Cin, kh, kw] (a matrix is [N, M, 1, 1]). */
+    static int[] choose(RankSpec spec, Method method, DenseTensor kernel, RankSelection.Layer layer, int groups,
+                        int multiple, String[] why) {
+        int cout = kernel.dim(0);
+        int cin = kernel.dim(1);
+        int s = kernel.dim(2) * kernel.dim(3);
+        int step = method == Method.BTD ? lcm(Math.max(1, multiple), groups) : Math.max(1, multiple);
+        int[] full = full(method, cout, cin, kernel.dim(2), kernel.dim(3), groups);
+        int[] r;
+        if (spec instanceof RankSpec.Fixed f) {
+            r = new int[full.length];
+            java.util.Arrays.fill(r, f.rank());
+        } else if (spec instanceof RankSpec.Fraction f) {
+            r = new int[full.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (int) Math.round(f.fraction() * full[i]);
+            }
+        } else if (spec instanceof RankSpec.Evbmf e) {
+            r = switch (method) {
+                case SVD, CP -> new int[] {Evbmf.estimate(kernel.reshape(cout, cin * s)).rank()};
+                case TUCKER2 -> RankSelection.evbmfTucker2Ranks(kernel, 1);
+                case BTD -> RankSelection.evbmfTucker2Ranks(kernel, 1);
+                case TT -> {
+                    int[] t = RankSelection.evbmfTucker2Ranks(kernel, 1);
+                    yield new int[] {t[1], Math.max(t[0], t[1]), t[0]};
+                }
+            };
+            for (int i = 0; i < r.length; i++) {
+                r[i] = e.weakened(r[i], full[i]);
+            }
+        } else if (spec instanceof RankSpec.Energy e) {
+            if (method != Method.SVD) {
+                why[0] = "rank=energy applies to svd only";
+                return null;
+            }
+            r = new int[] {RankSelection.energyRank(TruncatedSvd.singularValues(kernel.reshape(cout, cin * s)),
+                    e.fraction())};
+        } else if (spec instanceof RankSpec.ErrorBound e) {
+            if (method != Method.SVD) {
+                why[0] = "rank=err applies to svd here (tt takes it through TT-SVD directly)";
+                return null;
+            }
+            // Eckart-Young: the error of rank r is the root of the discarded energy.
+            r = new int[] {RankSelection.energyRank(TruncatedSvd.singularValues(kernel.reshape(cout, cin * s)),
+                    1 - e.relativeError() * e.relativeError())};
+        } else if (spec instanceof RankSpec.ParameterRatio p) {
+            r = RankSelection.ranksForBudget(method.linalg(), layer, groups, p.ratio(), RankSelection.Budget.PARAMETERS,
+                    step);
+            if (r.length == 0) {
+                why[0] = "no ranks fit in " + p.ratio() + " of the parameters";
+                return null;
+            }
+        } else {
+            throw new IllegalStateException("unknown rank spec " + spec);
+        }
+        for (int i = 0; i < r.length; i++) {
+            r[i] = RankSelection.roundToMultiple(Math.max(1, r[i]), step, full[i]);
+        }
+        if (method == Method.BTD) {
+            for (int i = 0; i < 2; i++) {
+                if (r[i] % groups != 0) {
+                    why[0] = "btd with " + groups + " groups needs ranks that are multiples of " + groups
+                            + ", but mode " + i + " holds at most " + full[i];
+                    return null;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** The largest useful ranks of each mode: the ranks at which the chain can hold the kernel exactly. */
+    static int[] full(Method method, int cout, int cin, int kh, int kw) {
+        return full(method, cout, cin, kh, kw, 1);
+    }
+
+    /** As {@link #full(Method, int, int, int, int)}, for a btd chain of {@code groups} blocks. */
+    static int[] full(Method method, int cout, int cin, int kh, int kw, int groups) {
+        int s = kh * kw;
+        return switch (method) {
+            case SVD -> new int[] {Math.min(cout, cin * s)};
+            case TUCKER2 -> new int[] {Math.min(cout, cin * s), Math.min(cin, cout * s)};
+            // The numerical core caps a block-term chain's total ranks at Tucker-2's, so at these
+            // ranks btd with more than one group approximates rather than reproduces the kernel.
+            case BTD -> new int[] {Math.min(cout, cin * s), Math.min(cin, cout * s)};
+            // One component per (channel, tap) always reproduces the kernel exactly.
+            case CP -> new int[] {Math.min(cin, cout) * s};
+            case TT -> {
+                int r1 = Math.min(cin, s * cout);
+                int r2 = Math.min(r1 * kh, kw * cout);
+                yield new int[] {r1, r2, Math.min(r2 * kw, cout)};
+            }
+        };
+    }
+
+    private static int lcm(int a, int b) {
+        int x = a;
+        int y = b;
+        while (y != 0) {
+            int t = x % y;
+            x = y;
+            y = t;
+        }
+        return a / x * b;
+    }
+}

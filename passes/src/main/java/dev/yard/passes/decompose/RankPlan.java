@@ -1,0 +1,101 @@
+package dev.yard.passes.decompose;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.yard.ir.YardException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A per-layer plan for {@code decompose}, as JSON: which layers to factorize, how, and with
+ * which ranks. The format automatic rank selection writes:
+ * <pre>
+ * {"layers": {
+ *    "conv1": {"method": "tucker2", "ranks": [16, 8]},
+ *    "conv2": {"method": "btd", "ranks": [32, 32], "groups": 4},
+ *    "fc1":   {"method": "svd", "ranks": [20]}
+ * }}
+ * </pre>
+ * Layers are named by node name (or, for unnamed nodes, by their first output). Ranks may be
+ * given as {@code "rank": "evbmf"} instead, in any form the {@code rank} option takes.
+ */
+record RankPlan(Map<String, Entry> layers) {
+
+    /** The plan for one layer: the method, and either explicit ranks or a rank spec. */
+    record Entry(Method method, int[] ranks, RankSpec spec, int groups) {
+    }
+
+    static RankPlan read(String file) {
+        Path p = Path.of(file);
+        String text;
+        try {
+            text = Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw YardException.badInput(file + ": cannot read the rank plan: " + e.getMessage());
+        }
+        try {
+            JsonElement root = JsonParser.parseString(text);
+            if (!root.isJsonObject() || !root.getAsJsonObject().has("layers")
+                    || !root.getAsJsonObject().get("layers").isJsonObject()) {
+                throw YardException.badInput(file + ": a rank plan is {\"layers\": {name: {...}, ...}}");
+            }
+            Map<String, Entry> layers = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> e : root.getAsJsonObject().getAsJsonObject("layers").entrySet()) {
+                layers.put(e.getKey(), entry(file, e.getKey(), e.getValue()));
+            }
+            return new RankPlan(layers);
+        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
+            throw YardException.badInput(file + ": not a valid rank plan: " + e.getMessage());
+        }
+    }
+
+    private static Entry entry(String file, String layer, JsonElement v) {
+        String where = file + ": layer '" + layer + "': ";
+        if (!v.isJsonObject()) {
+            throw YardException.badInput(where + "expected an object with method and ranks");
+        }
+        JsonObject o = v.getAsJsonObject();
+        if (!o.has("method")) {
+            throw YardException.badInput(where + "no method");
+        }
+        String m = o.get("method").getAsString();
+        if (!Method.choices().contains(m) || m.equals("auto")) {
+            throw YardException.badInput(where + "unknown method '" + m + "' (svd, tucker2, btd, cp, tt)");
+        }
+        Method method = Method.of(m);
+        int groups = o.has("groups") ? o.get("groups").getAsInt() : 1;
+        if (groups < 1) {
+            throw YardException.badInput(where + "groups must be at least 1");
+        }
+        if (o.has("ranks")) {
+            JsonArray a = o.getAsJsonArray("ranks");
+            int need = switch (method) {
+                case SVD, CP -> 1;
+                case TUCKER2, BTD -> 2;
+                case TT -> 3;
+            };
+            if (a.size() != need) {
+                throw YardException.badInput(where + method.text() + " takes " + need + " ranks, got " + a.size());
+            }
+            int[] r = new int[need];
+            for (int i = 0; i < need; i++) {
+                r[i] = a.get(i).getAsInt();
+                if (r[i] < 1) {
+                    throw YardException.badInput(where + "ranks must be at least 1");
+                }
+            }
+            return new Entry(method, r, null, groups);
+        }
+        if (o.has("rank")) {
+            return new Entry(method, null, RankSpec.parse(o.get("rank").getAsString()), groups);
+        }
+        throw YardException.badInput(where + "give \"ranks\": [...] or \"rank\": \"...\"");
+    }
+}
