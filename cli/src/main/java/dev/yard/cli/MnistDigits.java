@@ -51,6 +51,17 @@ record MnistDigits(Tensor images, int[] labels) {
         }
     }
 
+    /** Images 0, 2, 4, ...: half the digits, for calibration. */
+    Tensor everyOther() {
+        float[] all = images.toFloatArray();
+        int n = (labels.length + 1) / 2;
+        float[] half = new float[n * 784];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(all, 2 * i * 784, half, i * 784, 784);
+        }
+        return Tensor.ofFloats(new long[] {n, 1, 28, 28}, half);
+    }
+
     /** How many rows of {@code scores} [n, 10] have their maximum at the label. */
     int correct(Tensor scores) {
         float[] s = scores.toFloatArray();

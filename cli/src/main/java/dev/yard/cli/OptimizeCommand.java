@@ -1,6 +1,7 @@
 package dev.yard.cli;
 
 import dev.yard.backend.onnx.OnnxWriter;
+import dev.yard.backend.ort.OrtCalibration;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
@@ -9,6 +10,7 @@ import dev.yard.ir.YardException;
 import dev.yard.ir.analysis.LayerCost;
 import dev.yard.ir.text.OnnxTextPrinter;
 import dev.yard.ir.verify.Verifier;
+import dev.yard.passes.Calibration;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;
@@ -61,6 +63,11 @@ final class OptimizeCommand implements Callable<Integer> {
             defaultValue = "2")
     int threads;
 
+    @Option(names = "--calibration", paramLabel = "SOURCE", defaultValue = "auto", description = "Inputs whose "
+            + "activations calibration-aware fitting uses: auto (the built-in LeNet: 31 of its digits; other models: "
+            + "none), none, or random (seeded uniform inputs). Default: ${DEFAULT-VALUE}.")
+    String calibration;
+
     @Option(names = "--no-measure", description = "Skip running the models; report counts only.")
     boolean noMeasure;
 
@@ -80,8 +87,10 @@ final class OptimizeCommand implements Callable<Integer> {
         Counts before = Counts.of(model);
         byte[] original = OnnxWriter.toBytes(model);
 
+        Calibration cal = calibration(model);
         PassManager.Report report = new PassManager(p)
                 .verifyWith(Verifier::verify)
+                .calibrateWith(cal)
                 .printAfter(printAfter, printAfterAll, (pass, m) -> {
                     out.println("// ----- IR after " + pass);
                     out.print(OnnxTextPrinter.print(m, OnnxTextPrinter.Options.COMPACT));
@@ -90,7 +99,7 @@ final class OptimizeCommand implements Callable<Integer> {
         Models.inferShapes(model);
         Counts after = Counts.of(model);
 
-        out.printf("%s, pipeline %s%n", source, p);
+        out.printf("%s, pipeline %s%s%n", source, p, cal == null ? "" : ", calibrated on " + calibrationNote);
         for (PassManager.PassRun r : report.runs()) {
             out.printf("  %-16s %s in %.1f ms%n", r.pass(), r.changed() ? "changed the graph" : "no change", r.micros() / 1e3);
         }
@@ -113,6 +122,35 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         return Main.OK;
     }
+
+    private String calibrationNote = "";
+
+    /** The calibration the pipeline gets, or null; sets {@link #calibrationNote} to say on what. */
+    private Calibration calibration(Model model) {
+        String c = calibration.equals("auto") ? (input == null ? "digits" : "none") : calibration;
+        switch (c) {
+            case "none" -> {
+                return null;
+            }
+            case "digits" -> {
+                MnistDigits d = MnistDigits.load();
+                calibrationNote = "the 31 even-numbered of the 62 digits";
+                return new OrtCalibration(Map.of(model.graph().inputs().get(0).name(), d.everyOther()), threads,
+                        CALIBRATION_SAMPLES, 42);
+            }
+            case "random" -> {
+                calibrationNote = "seeded random inputs";
+                try (OrtSession s = OrtSession.of(model, 1)) {
+                    return new OrtCalibration(Fidelity.randomInputs(s.inputShapes(), inputShapes, 7), threads,
+                            CALIBRATION_SAMPLES, 42);
+                }
+            }
+            default -> throw YardException.badInput("--calibration: '" + calibration + "' is not auto, none or random");
+        }
+    }
+
+    /** Patches (or rows) sampled per layer for its input covariance. */
+    static final int CALIBRATION_SAMPLES = 4096;
 
     /** Node, parameter and MAC totals of a model. */
     record Counts(long nodes, long params, long macs) {

@@ -23,6 +23,20 @@ public final class PassContext {
 
     private final List<Remark> remarks = new ArrayList<>();
     private String currentPass = "";
+    private final Calibration calibration;
+
+    public PassContext() {
+        this(null);
+    }
+
+    public PassContext(Calibration calibration) {
+        this.calibration = calibration;
+    }
+
+    /** Activation statistics of the model being compiled, or null when no calibration data was given. */
+    public Calibration calibration() {
+        return calibration;
+    }
 
     void enter(String pass) {
         this.currentPass = pass;

@@ -31,6 +31,7 @@ public final class PassManager {
     private Set<String> printAfter = Set.of();
     private boolean printAfterAll;
     private BiConsumer<String, Model> dump = (pass, m) -> { };
+    private Calibration calibration;
 
     public PassManager(Pipeline pipeline) {
         this.pipeline = Objects.requireNonNull(pipeline);
@@ -51,6 +52,12 @@ public final class PassManager {
         return this;
     }
 
+    /** Gives passes activation statistics from calibration inputs (for calibration-aware fitting). */
+    public PassManager calibrateWith(Calibration calibration) {
+        this.calibration = calibration;
+        return this;
+    }
+
     /** Dumps the model after the named passes (or all) to {@code dump}. */
     public PassManager printAfter(Set<String> passes, boolean all, BiConsumer<String, Model> dump) {
         this.printAfter = Set.copyOf(passes);
@@ -60,7 +67,7 @@ public final class PassManager {
     }
 
     public Report run(Model model) {
-        PassContext context = new PassContext();
+        PassContext context = new PassContext(calibration);
         List<PassRun> runs = new ArrayList<>();
         for (Pipeline.Entry e : pipeline.entries()) {
             context.enter(e.name());

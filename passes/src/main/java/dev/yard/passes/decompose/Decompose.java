@@ -15,6 +15,7 @@ import dev.yard.passes.PassOptions;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.conv.ConvNodes;
 import dev.yard.passes.linalg.DenseTensor;
+import dev.yard.passes.linalg.InputCovariance;
 import dev.yard.passes.linalg.LowRankFactors;
 import dev.yard.passes.linalg.RankSelection;
 import dev.yard.passes.linalg.TruncatedSvd;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,7 +47,9 @@ public final class Decompose implements Pass {
                     OptionSpec.integer("round", 1, "round ranks to a multiple of this (8, 16 for vector units)"),
                     OptionSpec.string("plan", null, "JSON rank plan: layer -> method and ranks (overrides the rest)"),
                     OptionSpec.string("layers", null, "comma-separated layer names to decompose (default: all)"),
-                    OptionSpec.bool("force", false, "emit chains even when they cost more than the layer")));
+                    OptionSpec.bool("force", false, "emit chains even when they cost more than the layer"),
+                    OptionSpec.bool("calibrate", true, "with calibration data, minimise each layer's output error "
+                            + "on real inputs rather than its weight error (svd, tucker2)")));
         }
 
         @Override
@@ -57,7 +61,8 @@ public final class Decompose implements Pass {
             return new Decompose(m.equals("auto") ? null : Method.of(m), RankSpec.parse(o.string("rank")),
                     (int) o.integer("groups"), (int) o.integer("round"),
                     o.string("plan") == null ? null : RankPlan.read(o.string("plan")),
-                    o.string("layers") == null ? null : Set.of(o.string("layers").split(",")), o.bool("force"));
+                    o.string("layers") == null ? null : Set.of(o.string("layers").split(",")), o.bool("force"),
+                    o.bool("calibrate"));
         }
     }
 
@@ -68,8 +73,10 @@ public final class Decompose implements Pass {
     private final RankPlan plan;
     private final Set<String> only;
     private final boolean force;
+    private final boolean calibrate;
 
-    Decompose(Method method, RankSpec rank, int groups, int multiple, RankPlan plan, Set<String> only, boolean force) {
+    Decompose(Method method, RankSpec rank, int groups, int multiple, RankPlan plan, Set<String> only, boolean force,
+              boolean calibrate) {
         this.method = method;
         this.rank = rank;
         this.groups = groups;
@@ -77,6 +84,7 @@ public final class Decompose implements Pass {
         this.plan = plan;
         this.only = only;
         this.force = force;
+        this.calibrate = calibrate;
     }
 
     /** What one layer will be decomposed with: explicit ranks, or a spec to choose them by. */
@@ -87,23 +95,31 @@ public final class Decompose implements Pass {
     public boolean run(Model model, PassContext context) {
         Graph g = model.graph();
         GraphIndex index = new GraphIndex(model, g);
+        List<Node> layers = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if ((n.is("Conv") || n.is("Gemm") || n.is("MatMul")) && (only == null || only.contains(layerName(n)))) {
+                layers.add(n);
+            }
+        }
+        // Activations are measured once, on the model as it is before any layer is replaced.
+        Map<Node, InputCovariance> covariances = calibrate && context.calibration() != null && !layers.isEmpty()
+                ? context.calibration().inputCovariances(model, layers) : Map.of();
         boolean changed = false;
-        for (Node n : List.copyOf(g.nodes())) {
-            if (!n.is("Conv") && !n.is("Gemm") && !n.is("MatMul")) {
-                continue;
-            }
-            String name = n.name().isEmpty() && n.output(0) != null ? n.output(0).name() : n.name();
-            if (only != null && !only.contains(name)) {
-                continue;
-            }
+        for (Node n : layers) {
+            String name = layerName(n);
             LayerChoice choice = choose(n, name, context);
             if (choice == null) {
                 continue;
             }
-            changed |= n.is("Conv") ? conv(n, name, choice, g, index, context)
-                    : matrix(n, name, choice, g, index, context, model.defaultOpset());
+            InputCovariance cov = covariances.get(n);
+            changed |= n.is("Conv") ? conv(n, name, choice, cov, g, index, context)
+                    : matrix(n, name, choice, cov, g, index, context, model.defaultOpset());
         }
         return changed;
+    }
+
+    private static String layerName(Node n) {
+        return n.name().isEmpty() && n.output(0) != null ? n.output(0).name() : n.name();
     }
 
     private LayerChoice choose(Node n, String name, PassContext context) {
@@ -118,7 +134,8 @@ public final class Decompose implements Pass {
         return new LayerChoice(method, null, rank, groups);
     }
 
-    private boolean conv(Node n, String name, LayerChoice choice, Graph g, GraphIndex index, PassContext context) {
+    private boolean conv(Node n, String name, LayerChoice choice, InputCovariance cov, Graph g, GraphIndex index,
+                         PassContext context) {
         String[] why = new String[1];
         ConvLayer c = ConvLayer.of(n, why);
         if (c == null) {
@@ -142,7 +159,7 @@ public final class Decompose implements Pass {
         DenseTensor kernel = ConvChain.kernel(c);
         RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
                 pixels(n.input(0)), pixels(n.output(0)));
-        Fit fit = Fit.conv(m, c, kernel, choice, layer, multiple, why);
+        Fit fit = Fit.conv(m, c, kernel, choice, layer, multiple, cov, why);
         if (fit == null) {
             context.skipped(n, m.text() + ": " + why[0]);
             return false;
@@ -172,8 +189,8 @@ public final class Decompose implements Pass {
         return true;
     }
 
-    private boolean matrix(Node n, String name, LayerChoice choice, Graph g, GraphIndex index, PassContext context,
-                           long opset) {
+    private boolean matrix(Node n, String name, LayerChoice choice, InputCovariance cov, Graph g, GraphIndex index,
+                           PassContext context, long opset) {
         Value w = n.input(1);
         if (w == null || !w.isInitializer() || w.initializer().rank() != 2) {
             context.skipped(n, "the weight is not a constant matrix");
@@ -212,12 +229,14 @@ public final class Decompose implements Pass {
                     + "layer's %,d", r[0], chain, dense));
             return false;
         }
-        LowRankFactors f = TruncatedSvd.fit(weight, Math.min(r[0], Math.min(rows, cols)));
+        int rank = Math.min(r[0], Math.min(rows, cols));
+        LowRankFactors f = cov != null && cov.dimension() == cols ? TruncatedSvd.fitWhitened(weight, rank, cov)
+                : TruncatedSvd.fit(weight, rank);
         List<Node> nodes = n.is("Gemm") ? MatrixChain.gemm(n, f, type, name, g, index, opset)
                 : MatrixChain.matmul(n, f, type, name, g, index);
         index.replace(List.of(n), nodes);
         context.applied(nodes.get(1), String.format(Locale.ROOT, "svd rank %d: %,d -> %,d parameters, relative "
-                + "weight error %.3g", f.rank(), dense, chain, f.relativeError()));
+                + "weight error %.3g%s", f.rank(), dense, chain, f.relativeError(), Fit.outputError(f.relativeOutputError())));
         return true;
     }
 

@@ -6,6 +6,8 @@ import dev.yard.passes.linalg.BlockTermTucker;
 import dev.yard.passes.linalg.CpAls;
 import dev.yard.passes.linalg.CpFactors;
 import dev.yard.passes.linalg.DenseTensor;
+import dev.yard.passes.linalg.InputCovariance;
+import dev.yard.passes.linalg.WhitenedTuckerTwo;
 import dev.yard.passes.linalg.LowRankFactors;
 import dev.yard.passes.linalg.RankSelection;
 import dev.yard.passes.linalg.TensorTrain;
@@ -22,9 +24,16 @@ import java.util.Locale;
  */
 record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note) {
 
+    /** ", output error e on the calibration data" for a calibrated fit, nothing otherwise. */
+    static String outputError(double relativeOutputError) {
+        return Double.isNaN(relativeOutputError) ? ""
+                : String.format(Locale.ROOT, ", output error %.3g on calibration data", relativeOutputError);
+    }
+
     /** Fits {@code m}; null with the reason in {@code why[0]} when the ranks cannot be chosen. */
     static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
-                    int multiple, String[] why) {
+                    int multiple, InputCovariance cov, String[] why) {
+        InputCovariance patches = cov != null && cov.dimension() == c.inPerGroup() * c.kh() * c.kw() ? cov : null;
         if (m == Method.TT && choice.ranks() == null && choice.spec() instanceof RankSpec.ErrorBound e) {
             TensorTrainFactors f = TensorTrain.fitWithin(kernel, e.relativeError());
             return new Fit(ConvChain.tt(c, f), f.ranks(), f.relativeError(), "");
@@ -43,12 +52,14 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note
         }
         return switch (m) {
             case SVD -> {
-                LowRankFactors f = TruncatedSvd.fit(kernel, r[0]);
-                yield new Fit(ConvChain.svd(c, f), r, f.relativeError(), "");
+                LowRankFactors f = patches != null ? TruncatedSvd.fitWhitened(kernel, r[0], patches)
+                        : TruncatedSvd.fit(kernel, r[0]);
+                yield new Fit(ConvChain.svd(c, f), r, f.relativeError(), outputError(f.relativeOutputError()));
             }
             case TUCKER2 -> {
-                TuckerTwoFactors f = TuckerTwo.fit(kernel, r[0], r[1]);
-                yield new Fit(ConvChain.tucker2(c, f), r, f.relativeError(), "");
+                TuckerTwoFactors f = patches != null ? WhitenedTuckerTwo.fit(kernel, r[0], r[1], patches)
+                        : TuckerTwo.fit(kernel, r[0], r[1]);
+                yield new Fit(ConvChain.tucker2(c, f), r, f.relativeError(), outputError(f.relativeOutputError()));
             }
             case BTD -> {
                 if (r[0] % choice.groups() != 0 || r[1] % choice.groups() != 0) {
