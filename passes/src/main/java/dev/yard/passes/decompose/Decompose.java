@@ -176,8 +176,9 @@ public final class Decompose implements Pass {
         List<ConvLayer> convs = fit.convs();
         for (int i = 0; i < convs.size(); i++) {
             boolean last = i == convs.size() - 1;
-            Value out = last ? n.output(0) : new Value(index.freshName(name + "_" + m.text() + (i + 1)), null);
-            String nodeName = last ? name : index.freshName(name + "_" + m.text() + (i + 1));
+            Value out = last ? n.output(0) : new Value(index.freshName(name + "_" + m.text() + "_" + (i + 1)), null);
+            // A factor's node is named like the value it computes; the last keeps the layer's name.
+            String nodeName = last ? name : out.name();
             nodes.add(ConvNodes.emit(convs.get(i), in, out, nodeName, g, index));
             in = out;
         }
