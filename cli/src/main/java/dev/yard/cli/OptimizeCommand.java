@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         + "Without IN, optimizes the built-in trained LeNet and measures its accuracy on 62 labelled digits.")
 final class OptimizeCommand implements Callable<Integer> {
     /** The pipeline used when none is given. */
-    static final String DEFAULT_PIPELINE = "dce";
+    static final String DEFAULT_PIPELINE = "fold-constants,fold-batchnorm,decompose{method=tucker2 rank=evbmf},fuse-1x1,dce";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "IN", description = "Model (.onnx or .onnxtxt).")
     Path input;
