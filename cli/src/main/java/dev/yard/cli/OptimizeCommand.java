@@ -71,6 +71,9 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--no-measure", description = "Skip running the models; report counts only.")
     boolean noMeasure;
 
+    @Option(names = "--no-latency", description = "Run the models for fidelity, but do not time them.")
+    boolean noLatency;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -113,7 +116,7 @@ final class OptimizeCommand implements Callable<Integer> {
         t.row("parameters", group(before.params), group(after.params), ratio(after.params, before.params));
         t.row("MACs", group(before.macs), group(after.macs), ratio(after.macs, before.macs));
         if (!noMeasure) {
-            new Measurement(threads, inputShapes, spec).compare(original, model, input == null, t);
+            new Measurement(threads, inputShapes, spec, !noLatency).compare(original, model, input == null, t);
         }
         t.print(out);
         if (output != null) {
@@ -205,7 +208,7 @@ final class OptimizeCommand implements Callable<Integer> {
     }
 
     /** Runs the original and the optimized model in ONNX Runtime side by side. */
-    record Measurement(int threads, Map<String, String> shapes, CommandSpec spec) {
+    record Measurement(int threads, Map<String, String> shapes, CommandSpec spec, boolean latency) {
         void compare(byte[] original, Model optimized, boolean builtIn, Table t) {
             boolean tty = System.console() != null;
             PrintWriter err = spec.commandLine().getErr();
@@ -223,6 +226,9 @@ final class OptimizeCommand implements Callable<Integer> {
                     inputs = Fidelity.randomInputs(a.inputShapes(), shapes, 42);
                 }
                 Fidelity.compare(a.run(inputs), b.run(inputs), t);
+                if (!latency) {
+                    return;
+                }
                 if (tty) {
                     err.print("measuring latency...\r");
                     err.flush();
