@@ -42,8 +42,10 @@ final class RankChooser {
                     yield new int[] {t[1], Math.max(t[0], t[1]), t[0]};
                 }
             };
+            // Weakened toward one Tucker-2 term's ranks (a btd chain's G blocks share them).
+            int[] toward = method == Method.BTD ? full(Method.TUCKER2, cout, cin, kernel.dim(2), kernel.dim(3)) : full;
             for (int i = 0; i < r.length; i++) {
-                r[i] = e.weakened(r[i], full[i]);
+                r[i] = e.weakened(r[i], toward[i]);
             }
         } else if (spec instanceof RankSpec.Energy e) {
             if (method != Method.SVD) {
@@ -96,9 +98,8 @@ final class RankChooser {
         return switch (method) {
             case SVD -> new int[] {Math.min(cout, cin * s)};
             case TUCKER2 -> new int[] {Math.min(cout, cin * s), Math.min(cin, cout * s)};
-            // The numerical core caps a block-term chain's total ranks at Tucker-2's, so at these
-            // ranks btd with more than one group approximates rather than reproduces the kernel.
-            case BTD -> new int[] {Math.min(cout, cin * s), Math.min(cin, cout * s)};
+            // Every block may hold a whole Tucker-2 term; at these ranks the chain is exact.
+            case BTD -> new int[] {groups * Math.min(cout, cin * s), groups * Math.min(cin, cout * s)};
             // One component per (channel, tap) always reproduces the kernel exactly.
             case CP -> new int[] {Math.min(cin, cout) * s};
             case TT -> {

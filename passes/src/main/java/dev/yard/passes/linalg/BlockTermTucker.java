@@ -33,14 +33,28 @@ public final class BlockTermTucker {
         int s = kernel.dim(2) * kernel.dim(3);
         int ro = outputRank / groups;
         int ri = inputRank / groups;
-        TruncatedSvd.checkRank(outputRank, Math.min(cout, cin * s));
-        TruncatedSvd.checkRank(inputRank, Math.min(cin, cout * s));
-        TuckerTwo.Fit init = TuckerTwo.hooi(kernel.data(), cout, cin, s, outputRank, inputRank, options.initialization());
+        int fullOut = Math.min(cout, cin * s);
+        int fullIn = Math.min(cin, cout * s);
+        TruncatedSvd.checkRank(ro, fullOut);
+        TruncatedSvd.checkRank(ri, fullIn);
         Block[] blocks = new Block[groups];
         double[] residual = kernel.data().clone();
-        for (int g = 0; g < groups; g++) {
-            blocks[g] = Block.diagonal(init, g, ro, ri, s);
-            subtract(residual, blocks[g].expand(cout, cin, s));
+        if (outputRank <= fullOut && inputRank <= fullIn) {
+            TuckerTwo.Fit init = TuckerTwo.hooi(kernel.data(), cout, cin, s, outputRank, inputRank,
+                    options.initialization());
+            for (int g = 0; g < groups; g++) {
+                blocks[g] = Block.diagonal(init, g, ro, ri, s);
+                subtract(residual, blocks[g].expand(cout, cin, s));
+            }
+        } else {
+            // More components than one Tucker-2 term holds: each block starts as the Tucker-2 fit
+            // of what the blocks before it leave, so at full per-block ranks the first block is
+            // already exact and the chain reproduces the kernel.
+            for (int g = 0; g < groups; g++) {
+                TuckerTwo.Fit fit = TuckerTwo.hooi(residual, cout, cin, s, ro, ri, options.initialization());
+                blocks[g] = Block.diagonal(fit, 0, ro, ri, s);
+                subtract(residual, blocks[g].expand(cout, cin, s));
+            }
         }
         double total = DenseTensor.squaredNorm(kernel.data());
         double initial = DenseTensor.squaredNorm(residual);
