@@ -55,7 +55,63 @@ public final class CpAls {
     public static CpFactors fit(DenseTensor kernel, int rank, Options options) {
         TuckerTwo.checkKernel(kernel);
         if (rank < 1) throw new IllegalArgumentException("rank " + rank);
+        if (rank >= exactRank(kernel)) return exact(kernel, rank);
         return new CpAlsRun(kernel, rank, options).run();
+    }
+
+    /** min(Cin, Cout)·kh·kw: one component per channel and tap reproduces any kernel exactly. */
+    public static int exactRank(DenseTensor kernel) {
+        return Math.min(kernel.dim(0), kernel.dim(1)) * kernel.dim(2) * kernel.dim(3);
+    }
+
+    /**
+     * The exact decomposition with one component per (channel, tap) of the narrower channel
+     * side: unit vectors on three modes, the kernel's fibre on the fourth. Components past
+     * {@link #exactRank} are zero. No iteration, so no degeneracy.
+     */
+    static CpFactors exact(DenseTensor kernel, int rank) {
+        int cout = kernel.dim(0);
+        int cin = kernel.dim(1);
+        int kh = kernel.dim(2);
+        int kw = kernel.dim(3);
+        boolean byInput = cin <= cout;
+        double[] w = kernel.data();
+        double[] first = new double[rank * cin];
+        double[] vertical = new double[rank * kh];
+        double[] horizontal = new double[rank * kw];
+        double[] last = new double[cout * rank];
+        double norm = Math.sqrt(DenseTensor.squaredNorm(w));
+        double largest = 0;
+        int r = 0;
+        for (int ch = 0; ch < (byInput ? cin : cout); ch++) {
+            for (int y = 0; y < kh; y++) {
+                for (int x = 0; x < kw; x++, r++) {
+                    vertical[r * kh + y] = 1;
+                    horizontal[r * kw + x] = 1;
+                    double fibre = 0;
+                    for (int other = 0; other < (byInput ? cout : cin); other++) {
+                        int o = byInput ? other : ch;
+                        int c = byInput ? ch : other;
+                        double v = w[((o * cin + c) * kh + y) * kw + x];
+                        fibre += v * v;
+                        if (byInput) {
+                            last[o * rank + r] = v;
+                        } else {
+                            first[r * cin + c] = v;
+                        }
+                    }
+                    if (byInput) {
+                        first[r * cin + ch] = 1;
+                    } else {
+                        last[ch * rank + r] = 1;
+                    }
+                    largest = Math.max(largest, Math.sqrt(fibre));
+                }
+            }
+        }
+        return new CpFactors(DenseTensor.of(first, rank, cin, 1, 1), DenseTensor.of(vertical, rank, 1, kh, 1),
+                DenseTensor.of(horizontal, rank, 1, 1, kw), DenseTensor.of(last, cout, rank, 1, 1), 0, 0, false,
+                norm == 0 ? 0 : largest / norm, 0);
     }
 
     /**

@@ -57,6 +57,11 @@ class ConvChainTest {
         assertChainComputes(ConvChain.btd(c, btd), btd.reconstruct());
         var cp = CpAls.fit(k, 5);
         assertChainComputes(ConvChain.cp(c, cp), cp.reconstruct());
+        var exactCp = CpAls.fit(k, CpAls.exactRank(k) + 2);
+        assertChainComputes(ConvChain.cp(c, exactCp), k);
+        ConvLayer wide = conv(3, 7, 3, 2);
+        DenseTensor wk = ConvChain.kernel(wide);
+        assertChainComputes(ConvChain.cp(wide, CpAls.fit(wk, CpAls.exactRank(wk))), wk);
         var tt = TensorTrain.fit(k, 3, 4, 3);
         assertChainComputes(ConvChain.tt(c, tt), tt.reconstruct());
     }
