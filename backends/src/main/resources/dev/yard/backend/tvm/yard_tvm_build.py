@@ -1,6 +1,6 @@
 """Yard's TVM builder: compiles a Relax module that Yard emitted into a shared library.
 
-Usage: yard_tvm_build.py MODULE.py PARAMS.json TARGET_JSON OUT.so [--check-only]
+Usage: yard_tvm_build.py MODULE.py PARAMS.json TARGET_JSON|host OUT.so [--check-only]
 
 MODULE.py is TVMScript (an @I.ir_module class), PARAMS.json indexes the raw little-endian
 weights in the binary file next to it. The parameters are bound into `main` as constants,
@@ -43,13 +43,19 @@ def build(mod, params, target_json, out):
     import tvm
     from tvm import relax
 
-    target = tvm.target.Target(json.loads(target_json))
+    if target_json == "host":
+        from tvm.target import codegen
+
+        target = tvm.target.Target({"kind": "llvm", "mcpu": codegen.llvm_get_system_cpu()})
+    else:
+        target = tvm.target.Target(json.loads(target_json))
     bound = {name: tvm.runtime.tensor(value) for name, value in params.items()}
     mod = relax.transform.BindParams("main", bound)(mod)
     mod = relax.transform.FoldConstant()(mod)
     ex = tvm.compile(mod, target=target)
     tmp = out + ".tmp.so"
     ex.export_library(tmp)
+    del ex
     os.replace(tmp, out)
 
 
