@@ -51,9 +51,28 @@ final class TvmPreparation {
             }
             v.setType(new ValueType.TensorType(tt.elementType(), Shape.of(dims)));
         }
-        Models.inferShapes(m);
-        new PassManager(Pipeline.parse("fold-constants,dce", PassRegistry.load())).verifyWith(Verifier::verify).run(m);
-        Models.inferShapes(m);
+        // Exporters write -1 for unknown dims of outputs and value_info; forget such shapes so
+        // that inference states them afresh.
+        for (dev.yard.ir.Node n : m.graph().nodes()) {
+            n.outputs().forEach(TvmPreparation::forgetNegativeDims);
+        }
+        m.graph().outputs().forEach(TvmPreparation::forgetNegativeDims);
+        // Shapes and constants feed each other (PP-OCR's weights are Constant nodes, so Conv
+        // output shapes appear only after folding; then Shape nodes fold): alternate until
+        // folding changes nothing. Each round folds at least one node, so this ends.
+        PassManager fold = new PassManager(Pipeline.parse("fold-constants,dce", PassRegistry.load())).verifyWith(Verifier::verify);
+        boolean changed = true;
+        while (changed) {
+            Models.inferShapes(m);
+            changed = fold.run(m).runs().stream().anyMatch(r -> r.changed());
+        }
+    }
+
+    private static void forgetNegativeDims(Value v) {
+        if (v != null && v.type() instanceof ValueType.TensorType tt && tt.shape() != null
+                && tt.shape().dims().stream().anyMatch(d -> d instanceof dev.yard.ir.Dim.Known k && k.size() < 0)) {
+            v.setType(new ValueType.TensorType(tt.elementType(), null));
+        }
     }
 
     static long[] parse(String name, String dims) {

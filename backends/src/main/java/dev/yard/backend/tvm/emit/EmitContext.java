@@ -104,7 +104,7 @@ final class EmitContext {
             throw unsupported("value " + v.name() + " has no known tensor type; run shape inference first");
         }
         Shape s = tt.shape();
-        if (!s.isStatic()) {
+        if (!s.isStatic() || java.util.Arrays.stream(s.sizes()).anyMatch(d -> d < 0)) {
             throw YardException.badInput("node " + current.describe() + ": value " + v.name() + " has the dynamic shape "
                     + s + "; the TVM backend needs static shapes (give --input-shape NAME=D,D,...)");
         }
