@@ -1,0 +1,79 @@
+package dev.yard.backend.tvm.emit;
+
+import dev.yard.ir.Node;
+import dev.yard.ir.Value;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Conv (2-D, NCHW activations, OIHW kernels) to {@code R.nn.conv2d}, keeping strides, pads
+ * (asymmetric too, including auto_pad), dilations and groups exactly; the bias becomes an
+ * add of the bias reshaped to [C, 1, 1].
+ */
+final class ConvOps {
+    private ConvOps() {
+    }
+
+    static void register(Map<String, OpRule> rules) {
+        rules.put("Conv", ConvOps::conv);
+    }
+
+    private static void conv(Node n, EmitContext cx) {
+        Value x = n.input(0);
+        Value w = n.input(1);
+        Value y = n.output(0);
+        long[] xd = cx.dims(x);
+        long[] wd = cx.dims(w);
+        long[] yd = cx.dims(y);
+        if (xd.length != 4) {
+            throw cx.unsupported("only 2-D convolutions (rank-4 input) are supported, this one has rank " + xd.length);
+        }
+        long[] strides = orDefault(n.intsAttr("strides"), 1);
+        long[] dilations = orDefault(n.intsAttr("dilations"), 1);
+        long[] pads = pads(n, xd, wd, yd, strides, dilations);
+        long group = n.intAttr("group", 1);
+        String conv = "R.nn.conv2d(" + cx.use(x) + ", " + cx.use(w) + ", strides=" + EmitContext.list(strides)
+                + ", padding=" + EmitContext.list(pads) + ", dilation=" + EmitContext.list(dilations)
+                + ", groups=" + group + ", data_layout=\"NCHW\", kernel_layout=\"OIHW\")";
+        Value b = n.inputs().size() > 2 ? n.input(2) : null;
+        if (b == null) {
+            cx.bind(y, conv);
+            return;
+        }
+        String c = cx.temp(y, "conv", yd, cx.dtype(y), conv);
+        long[] bd = {yd[1], 1, 1};
+        String bias = cx.temp(y, "bias", bd, cx.dtype(b), "R.reshape(" + cx.use(b) + ", R.shape(" + EmitContext.list(bd) + "))");
+        cx.bind(y, "R.add(" + c + ", " + bias + ")");
+    }
+
+    private static long[] orDefault(long[] v, long dflt) {
+        if (v != null) {
+            return v;
+        }
+        long[] d = new long[2];
+        Arrays.fill(d, dflt);
+        return d;
+    }
+
+    /** Pads in ONNX order [top, left, bottom, right], which is also Relax's order. */
+    static long[] pads(Node n, long[] xd, long[] wd, long[] yd, long[] strides, long[] dilations) {
+        String autoPad = n.stringAttr("auto_pad", "NOTSET");
+        if (autoPad.equals("NOTSET")) {
+            long[] p = n.intsAttr("pads");
+            return p != null ? p : new long[4];
+        }
+        long[] pads = new long[4];
+        if (autoPad.equals("VALID")) {
+            return pads;
+        }
+        for (int i = 0; i < 2; i++) {
+            long total = Math.max(0, (yd[i + 2] - 1) * strides[i] + (wd[i + 2] - 1) * dilations[i] + 1 - xd[i + 2]);
+            long small = total / 2;
+            long large = total - small;
+            boolean upper = autoPad.equals("SAME_UPPER");
+            pads[i] = upper ? small : large;
+            pads[i + 2] = upper ? large : small;
+        }
+        return pads;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.yard.cli;
+
+import dev.yard.backend.tvm.TvmToolchain;
+import dev.yard.backend.tvm.emit.RelaxEmitter;
+import dev.yard.backend.tvm.emit.RelaxModule;
+import dev.yard.ir.Model;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code yard emit-tvm}: writes a model as a Relax module (TVMScript and parameters), optionally built. */
+@Command(name = "emit-tvm", description = "Emit a model as an Apache TVM Relax module (TVMScript + parameters); --build compiles it.")
+final class EmitTvmCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN", description = "Model (.onnx or .onnxtxt).")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for module.py, params.bin, params.json, signature.json (and module.so).")
+    Path output;
+
+    @Option(names = "--target", paramLabel = "JSON", defaultValue = TvmToolchain.HOST_TARGET,
+            description = "TVM target as JSON, e.g. '{\"kind\": \"llvm\", \"mcpu\": \"core-avx2\"}' (default: ${DEFAULT-VALUE}, llvm for this CPU).")
+    String target;
+
+    @Option(names = "--build", description = "Also compile the module into DIR/module.so with TVM.")
+    boolean build;
+
+    @Option(names = "--keep-f16", description = "Compute f16 tensors in f16 (default: in f32, as ONNX Runtime does on CPUs).")
+    boolean keepF16;
+
+    @Option(names = "--input-shape", paramLabel = "NAME=D,D,...", description = "Static shape of an input with dynamic dimensions.")
+    Map<String, String> inputShapes = new LinkedHashMap<>();
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Model model = Models.load(input);
+        TvmPreparation.prepare(model, inputShapes);
+        RelaxModule module = RelaxEmitter.emit(model, new RelaxEmitter.Options(!keepF16));
+        if (build) {
+            Path lib = TvmToolchain.locate().build(module, output, target);
+            out.println("wrote " + output.resolve(RelaxModule.SCRIPT_FILE) + ", its parameters and " + lib);
+        } else {
+            module.write(output);
+            out.println("wrote " + output.resolve(RelaxModule.SCRIPT_FILE) + " and its parameters ("
+                    + module.params().size() + " tensors)");
+        }
+        return Main.OK;
+    }
+}

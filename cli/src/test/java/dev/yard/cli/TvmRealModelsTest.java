@@ -1,0 +1,123 @@
+package dev.yard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.yard.backend.ort.OrtSession;
+import dev.yard.backend.tvm.TvmToolchain;
+import dev.yard.backend.tvm.emit.RelaxEmitter;
+import dev.yard.backend.tvm.emit.RelaxModule;
+import dev.yard.backend.tvm.ffi.TvmModel;
+import dev.yard.frontend.onnx.OnnxReader;
+import dev.yard.ir.Model;
+import dev.yard.ir.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Real models through the TVM backend: prepared (static input shape, fold-constants), emitted,
+ * built for this CPU (libraries cached by module digest in the cache folder, so a second run
+ * only loads them) and run through Yard's Java bindings; the outputs must match ONNX
+ * Runtime's on the original model within 1e-3 relative L2. Prints both median latencies
+ * (2 threads), which is where the README's table comes from.
+ */
+class TvmRealModelsTest {
+    @TempDir
+    Path work;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "lenet-mnist, classpath:org/tribuo/interop/onnx/cnn_mnist.onnx, 1;1;28;28",
+        "ppocr-v3-rec, classpath:models/ch_PP-OCRv3_rec_infer.onnx, 1;3;48;320",
+        "isnet-medium, cache:models/isnet-medium.onnx, 1;3;1024;1024"})
+    void tvmMatchesOnnxRuntime(String name, String where, String shape) throws IOException {
+        System.setProperty("yard.cache", TestEnvironment.cache().toString());
+        Path file = materialize(name, where);
+        long[] dims = java.util.Arrays.stream(shape.split(";")).mapToLong(Long::parseLong).toArray();
+        Model original = OnnxReader.read(file);
+        String input = original.graph().inputs().stream().filter(v -> !v.isInitializer()).findFirst().orElseThrow().name();
+        Model prepared = OnnxReader.read(file);
+        TvmPreparation.prepare(prepared, Map.of(input, String.join(",", shape.split(";"))));
+        RelaxModule module = RelaxEmitter.emit(prepared);
+
+        TvmToolchain tc = TvmToolchain.locate();
+        Path lib = tc.build(module, work.resolve(name), TvmToolchain.HOST_TARGET);
+
+        Tensor x = random(dims, new SplittableRandom(42));
+        Map<String, Tensor> feeds = new LinkedHashMap<>(Map.of(input, x));
+        List<Tensor> expected;
+        double ortMs;
+        try (OrtSession ort = OrtSession.of(original, 2)) {
+            expected = new ArrayList<>(ort.run(feeds).values());
+            ortMs = ort.medianMillis(feeds, 1, 3, 20, 1000);
+        }
+        double tvmMs;
+        try (TvmModel tvm = TvmModel.load(tc.runtime(), lib)) {
+            long t0 = System.nanoTime();
+            List<Tensor> actual = tvm.run(List.of(x));
+            double firstMs = (System.nanoTime() - t0) / 1e6;
+            assertEquals(expected.size(), actual.size());
+            for (int i = 0; i < actual.size(); i++) {
+                double err = relL2(expected.get(i).toFloatArray(), actual.get(i).toFloatArray());
+                System.out.printf(Locale.ROOT, "%s output %d: relative L2 error %.2e%n", name, i, err);
+                // IS-Net computes in f16: ONNX Runtime rounds activations to f16 between its
+                // casts, TVM (f16 widened to f32) does not, so its side outputs drift by up to a
+                // few 1e-3 from ONNX Runtime's rounding, not from TVM. The mask (output 0) is held to 1e-3.
+                double tol = i == 0 || !name.startsWith("isnet") ? 1e-3 : 5e-3;
+                assertTrue(err < tol, name + " output " + i + ": relative L2 error " + err);
+            }
+            // Untuned TVM takes minutes per IS-Net run here: one timed run is all the suite affords.
+            tvmMs = firstMs > 10_000 ? firstMs : tvm.medianMillis(List.of(x), 1, 3, 20, 1000);
+        }
+        System.out.printf(Locale.ROOT, "latency %s original: ONNX Runtime %.2f ms, TVM %.2f ms%n", name, ortMs, tvmMs);
+    }
+
+    private Path materialize(String name, String where) throws IOException {
+        if (where.startsWith("cache:")) {
+            return TestEnvironment.require(TestEnvironment.cache().resolve(where.substring(6)), name);
+        }
+        String res = where.substring("classpath:".length());
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(res)) {
+            if (in == null) {
+                throw new IllegalStateException(res + " is not on the test class path (Maven test dependency)");
+            }
+            Path p = work.resolve(name + ".onnx");
+            Files.copy(in, p);
+            return p;
+        }
+    }
+
+    static Tensor random(long[] dims, SplittableRandom r) {
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+        }
+        float[] v = new float[(int) n];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextDouble();
+        }
+        return Tensor.ofFloats(dims, v);
+    }
+
+    static double relL2(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < expected.length; i++) {
+            num += (double) (expected[i] - actual[i]) * (expected[i] - actual[i]);
+            den += (double) expected[i] * expected[i];
+        }
+        return Math.sqrt(num / Math.max(den, 1e-30));
+    }
+}
