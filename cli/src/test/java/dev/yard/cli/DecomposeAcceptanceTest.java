@@ -36,15 +36,7 @@ class DecomposeAcceptanceTest {
     }
 
     static double relativeL2(Tensor a, Tensor b) {
-        float[] x = a.toFloatArray();
-        float[] y = b.toFloatArray();
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < x.length; i++) {
-            num += (double) (x[i] - y[i]) * (x[i] - y[i]);
-            den += (double) x[i] * x[i];
-        }
-        return Math.sqrt(num / den);
+        return TestEnvironment.relativeL2(a.toFloatArray(), b.toFloatArray());
     }
 
     static Tensor output(Model m, Map<String, Tensor> inputs) {

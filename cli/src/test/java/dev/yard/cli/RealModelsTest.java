@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.ir.Tensor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -128,17 +127,6 @@ class RealModelsTest {
     }
 
     private Path materialize(String name, String where) throws IOException {
-        if (where.startsWith("cache:")) {
-            return TestEnvironment.require(TestEnvironment.cache().resolve(where.substring(6)), name);
-        }
-        String res = where.substring("classpath:".length());
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(res)) {
-            if (in == null) {
-                throw new IllegalStateException(res + " is not on the test class path (Maven test dependency)");
-            }
-            Path p = work.resolve(name + ".onnx");
-            Files.copy(in, p);
-            return p;
-        }
+        return TestEnvironment.materialize(work, name, where);
     }
 }

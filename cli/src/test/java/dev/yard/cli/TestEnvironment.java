@@ -39,6 +39,39 @@ final class TestEnvironment {
         return p;
     }
 
+    /**
+     * A real model as a file in {@code work}: {@code classpath:RESOURCE} is copied out of a
+     * Maven test dependency, {@code cache:PATH} is a file the set-up script fetched.
+     */
+    static Path materialize(Path work, String name, String where) throws IOException {
+        if (where.startsWith("cache:")) {
+            return require(cache().resolve(where.substring(6)), name);
+        }
+        String res = where.substring("classpath:".length());
+        try (java.io.InputStream in = TestEnvironment.class.getClassLoader().getResourceAsStream(res)) {
+            if (in == null) {
+                throw new IllegalStateException(res + " is not on the test class path (Maven test dependency)");
+            }
+            Path p = work.resolve(name + ".onnx");
+            Files.copy(in, p);
+            return p;
+        }
+    }
+
+    /** ||expected - actual|| / ||expected||. */
+    static double relativeL2(float[] expected, float[] actual) {
+        if (expected.length != actual.length) {
+            throw new AssertionError(expected.length + " values expected, got " + actual.length);
+        }
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < expected.length; i++) {
+            num += (double) (expected[i] - actual[i]) * (expected[i] - actual[i]);
+            den += (double) expected[i] * expected[i];
+        }
+        return Math.sqrt(num / Math.max(den, 1e-30));
+    }
+
     /** Runs a command, failing with its output if it exits non-zero. */
     static String run(List<String> command, long timeoutMinutes) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);

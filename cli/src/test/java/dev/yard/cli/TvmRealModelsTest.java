@@ -16,7 +16,6 @@ import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;
 import dev.yard.passes.Pipeline;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +82,7 @@ class TvmRealModelsTest {
             double firstMs = (System.nanoTime() - t0) / 1e6;
             assertEquals(expected.size(), actual.size());
             for (int i = 0; i < actual.size(); i++) {
-                double err = relL2(expected.get(i).toFloatArray(), actual.get(i).toFloatArray());
+                double err = TestEnvironment.relativeL2(expected.get(i).toFloatArray(), actual.get(i).toFloatArray());
                 System.out.printf(Locale.ROOT, "%s output %d: relative L2 error %.2e%n", name, i, err);
                 // IS-Net computes in f16: ONNX Runtime rounds activations to f16 between its
                 // casts, TVM (f16 widened to f32) does not, so its side outputs drift by up to a
@@ -98,18 +97,7 @@ class TvmRealModelsTest {
     }
 
     private Path materialize(String name, String where) throws IOException {
-        if (where.startsWith("cache:")) {
-            return TestEnvironment.require(TestEnvironment.cache().resolve(where.substring(6)), name);
-        }
-        String res = where.substring("classpath:".length());
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(res)) {
-            if (in == null) {
-                throw new IllegalStateException(res + " is not on the test class path (Maven test dependency)");
-            }
-            Path p = work.resolve(name + ".onnx");
-            Files.copy(in, p);
-            return p;
-        }
+        return TestEnvironment.materialize(work, name, where);
     }
 
     static Tensor random(long[] dims, SplittableRandom r) {
@@ -124,14 +112,4 @@ class TvmRealModelsTest {
         return Tensor.ofFloats(dims, v);
     }
 
-    static double relL2(float[] expected, float[] actual) {
-        assertEquals(expected.length, actual.length);
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < expected.length; i++) {
-            num += (double) (expected[i] - actual[i]) * (expected[i] - actual[i]);
-            den += (double) expected[i] * expected[i];
-        }
-        return Math.sqrt(num / Math.max(den, 1e-30));
-    }
 }
