@@ -91,14 +91,17 @@ final class OptimizeCommand implements Callable<Integer> {
         byte[] original = OnnxWriter.toBytes(model);
 
         Calibration cal = calibration(model);
+        StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
         PassManager.Report report = new PassManager(p)
                 .verifyWith(Verifier::verify)
                 .calibrateWith(cal)
+                .progressTo(status::show)
                 .printAfter(printAfter, printAfterAll, (pass, m) -> {
                     out.println("// ----- IR after " + pass);
                     out.print(OnnxTextPrinter.print(m, OnnxTextPrinter.Options.COMPACT));
                 })
                 .run(model);
+        status.clear();
         Models.inferShapes(model);
         Counts after = Counts.of(model);
 
@@ -210,8 +213,6 @@ final class OptimizeCommand implements Callable<Integer> {
     /** Runs the original and the optimized model in ONNX Runtime side by side. */
     record Measurement(int threads, Map<String, String> shapes, CommandSpec spec, boolean latency) {
         void compare(byte[] original, Model optimized, boolean builtIn, Table t) {
-            boolean tty = System.console() != null;
-            PrintWriter err = spec.commandLine().getErr();
             try (OrtSession a = OrtSession.of(original, threads); OrtSession b = OrtSession.of(optimized, threads)) {
                 Map<String, Tensor> inputs;
                 if (builtIn) {
@@ -229,16 +230,11 @@ final class OptimizeCommand implements Callable<Integer> {
                 if (!latency) {
                     return;
                 }
-                if (tty) {
-                    err.print("measuring latency...\r");
-                    err.flush();
-                }
+                StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
+                status.show("measuring ONNX Runtime latency");
                 double la = a.medianMillis(inputs, 3, 10, 500, 1500);
                 double lb = b.medianMillis(inputs, 3, 10, 500, 1500);
-                if (tty) {
-                    err.print("                    \r");
-                    err.flush();
-                }
+                status.clear();
                 t.row("ORT latency (median, " + threads + " threads)", ms(la), ms(lb), ratio(lb, la));
             }
         }

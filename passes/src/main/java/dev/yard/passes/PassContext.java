@@ -24,13 +24,21 @@ public final class PassContext {
     private final List<Remark> remarks = new ArrayList<>();
     private String currentPass = "";
     private final Calibration calibration;
+    private final java.util.function.Consumer<String> progress;
 
     public PassContext() {
-        this(null);
+        this(null, s -> { });
     }
 
-    public PassContext(Calibration calibration) {
+    /** A context with calibration data (or null) and a sink for progress lines (a terminal's status line). */
+    public PassContext(Calibration calibration, java.util.function.Consumer<String> progress) {
         this.calibration = calibration;
+        this.progress = progress;
+    }
+
+    /** Reports what long work is doing now, e.g. "layer 12 of 119"; shown only on a terminal. */
+    public void progress(String what) {
+        progress.accept(currentPass + ": " + what);
     }
 
     /** Activation statistics of the model being compiled, or null when no calibration data was given. */

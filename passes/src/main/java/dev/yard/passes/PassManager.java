@@ -32,6 +32,7 @@ public final class PassManager {
     private boolean printAfterAll;
     private BiConsumer<String, Model> dump = (pass, m) -> { };
     private Calibration calibration;
+    private Consumer<String> progress = s -> { };
 
     public PassManager(Pipeline pipeline) {
         this.pipeline = Objects.requireNonNull(pipeline);
@@ -58,6 +59,12 @@ public final class PassManager {
         return this;
     }
 
+    /** Where passes report progress of long work (the CLI shows it on a terminal only). */
+    public PassManager progressTo(Consumer<String> progress) {
+        this.progress = progress;
+        return this;
+    }
+
     /** Dumps the model after the named passes (or all) to {@code dump}. */
     public PassManager printAfter(Set<String> passes, boolean all, BiConsumer<String, Model> dump) {
         this.printAfter = Set.copyOf(passes);
@@ -67,7 +74,7 @@ public final class PassManager {
     }
 
     public Report run(Model model) {
-        PassContext context = new PassContext(calibration);
+        PassContext context = new PassContext(calibration, progress);
         List<PassRun> runs = new ArrayList<>();
         for (Pipeline.Entry e : pipeline.entries()) {
             context.enter(e.name());

@@ -14,12 +14,16 @@ public record LayerCost(long parameters, long macs) {
 
     public static final long UNKNOWN = -1;
 
-    /** Counts for {@code n}; parameters are the elements of its constant inputs. */
+    /** Counts for {@code n}; parameters are the elements of its constant inputs (initializers or Constant nodes). */
     public static LayerCost of(Node n) {
         long params = 0;
         for (Value v : n.inputs()) {
             if (v != null && v.isInitializer()) {
                 params += v.initializer().elementCount();
+            } else if (v != null && v.producer() != null && v.producer().is("Constant")
+                    && v.producer().attribute("value") != null && !v.producer().attribute("value").isReference()) {
+                // Exporters such as Paddle's keep weights in Constant nodes.
+                params += v.producer().attribute("value").asTensor().elementCount();
             }
         }
         return new LayerCost(params, macs(n));

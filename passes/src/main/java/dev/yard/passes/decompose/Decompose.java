@@ -102,11 +102,16 @@ public final class Decompose implements Pass {
             }
         }
         // Activations are measured once, on the model as it is before any layer is replaced.
+        if (calibrate && context.calibration() != null && !layers.isEmpty()) {
+            context.progress("measuring activations for calibration");
+        }
         Map<Node, InputCovariance> covariances = calibrate && context.calibration() != null && !layers.isEmpty()
                 ? context.calibration().inputCovariances(model, layers) : Map.of();
         boolean changed = false;
+        int done = 0;
         for (Node n : layers) {
             String name = layerName(n);
+            context.progress("layer " + (++done) + " of " + layers.size() + ": " + name);
             LayerChoice choice = choose(n, name, context);
             if (choice == null) {
                 continue;
