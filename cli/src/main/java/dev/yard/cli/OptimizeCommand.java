@@ -87,8 +87,8 @@ final class OptimizeCommand implements Callable<Integer> {
         Model model = input == null ? Models.loadDefault() : Models.load(input);
         String source = input == null ? Models.DEFAULT_MODEL_NAME : input.toString();
         Models.inferShapes(model);
-        Counts before = Counts.of(model);
         byte[] original = OnnxWriter.toBytes(model);
+        Counts before = Counts.of(model, inputShapes);
 
         Calibration cal = calibration(model);
         StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
@@ -103,7 +103,7 @@ final class OptimizeCommand implements Callable<Integer> {
                 .run(model);
         status.clear();
         Models.inferShapes(model);
-        Counts after = Counts.of(model);
+        Counts after = Counts.of(model, inputShapes);
 
         out.printf("%s, pipeline %s%s%n", source, p, cal == null ? "" : ", calibrated on " + calibrationNote);
         for (PassManager.PassRun r : report.runs()) {
@@ -160,6 +160,34 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** Node, parameter and MAC totals of a model. */
     record Counts(long nodes, long params, long macs) {
+        /**
+         * The totals with the given input shapes (so that layers behind dynamic dimensions
+         * count too), taken on a copy: the model itself keeps its dynamic inputs.
+         */
+        static Counts of(Model m, Map<String, String> inputShapes) {
+            if (inputShapes.isEmpty()) {
+                return of(m);
+            }
+            Model copy = dev.yard.frontend.onnx.OnnxReader.read(java.nio.ByteBuffer.wrap(OnnxWriter.toBytes(m)), null,
+                    "copy");
+            for (dev.yard.ir.Value v : copy.graph().inputs()) {
+                String shape = inputShapes.get(v.name());
+                if (shape != null && v.elementType() != null) {
+                    v.setType(dev.yard.ir.ValueType.tensor(v.elementType(),
+                            java.util.Arrays.stream(shape.split(",")).mapToLong(Long::parseLong).toArray()));
+                }
+            }
+            for (Node n : copy.graph().nodes()) {
+                for (dev.yard.ir.Value v : n.outputs()) {
+                    if (v != null) {
+                        v.setType(null);
+                    }
+                }
+            }
+            Models.inferShapes(copy);
+            return of(copy);
+        }
+
         static Counts of(Model m) {
             long params = 0;
             long macs = 0;
