@@ -135,10 +135,18 @@ public final class TvmModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Library modules stay loaded for the life of the process. Freeing the last reference
+     * unloads the shared library, and a later model in the same process crashed the JVM by
+     * jumping into the unloaded code (seen once in the layer timer's test, after two layers
+     * were built and run one after the other); a few loaded libraries cost little.
+     */
+    private static final List<TvmObject> LOADED_LIBRARIES = Collections.synchronizedList(new ArrayList<>());
+
     @Override
     public void close() {
         main.close();
         vm.close();
-        module.close();
+        LOADED_LIBRARIES.add(module);
     }
 }
