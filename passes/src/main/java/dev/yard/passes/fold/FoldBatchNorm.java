@@ -12,6 +12,7 @@ import dev.yard.passes.PassDefinition;
 import dev.yard.passes.PassOptions;
 import dev.yard.passes.numeric.ChannelAffine;
 import dev.yard.passes.numeric.Doubles;
+import dev.yard.passes.rewrite.GraphIndex;
 import dev.yard.passes.rewrite.Rewrites;
 import dev.yard.passes.rewrite.Uses;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class FoldBatchNorm implements Pass {
     @Override
     public boolean run(Model model, PassContext context) {
         Graph g = model.graph();
+        GraphIndex names = new GraphIndex(model, g);
         boolean changed = false;
         for (Node bn : new ArrayList<>(g.nodes())) {
             if (!bn.is("BatchNormalization")) {
@@ -59,13 +61,13 @@ public final class FoldBatchNorm implements Pass {
             try {
                 ChannelAffine affine = affineOf(g, bn);
                 Uses uses = Uses.of(g);
-                String intoProducer = tryProducer(g, uses, bn, affine);
+                String intoProducer = tryProducer(g, uses, names, bn, affine);
                 if (intoProducer == null) {
                     changed = true;
                     context.applied(bn, "folded into the producing " + bn.input(0).producer().describe());
                     continue;
                 }
-                String intoConsumer = tryConsumer(g, uses, bn, affine);
+                String intoConsumer = tryConsumer(g, uses, names, bn, affine);
                 if (intoConsumer == null) {
                     changed = true;
                     context.applied(bn, "folded into the following Conv");
@@ -102,7 +104,7 @@ public final class FoldBatchNorm implements Pass {
     }
 
     /** Folds into the Conv or Gemm producing the input; null when done, else why not. */
-    private static String tryProducer(Graph g, Uses uses, Node bn, ChannelAffine affine) {
+    private static String tryProducer(Graph g, Uses uses, GraphIndex names, Node bn, ChannelAffine affine) {
         Value x = bn.input(0);
         Node p = x.producer();
         if (p == null || !(p.is("Conv") || p.is("Gemm"))) {
@@ -144,9 +146,9 @@ public final class FoldBatchNorm implements Pass {
         }
         Tensor newW = Doubles.toTensor(wt.elementType(), dims, affine.scaleAlong(Doubles.of(wt), dims, axis));
         Tensor newB = Doubles.toTensor(wt.elementType(), new long[] {affine.channels()}, affine.biasAfter(bias));
-        Value wv = Rewrites.replaceContents(g, uses, w, p, newW);
-        Value bv = b != null ? Rewrites.replaceContents(g, uses, b, p, newB)
-                : g.addInitializer(Rewrites.freshName(g, bn.output(0).name() + "_bias"), newB);
+        Value wv = Rewrites.replaceContents(g, uses, names, w, p, newW);
+        Value bv = b != null ? Rewrites.replaceContents(g, uses, names, b, p, newB)
+                : g.addInitializer(names.freshName(bn.output(0).name() + "_bias"), newB);
         // The producer now defines the BatchNormalization's output, so its name and users stay.
         Node fused = Rewrites.withOutputs(p, List.of(bn.output(0)));
         fused.setInput(1, wv);
@@ -161,7 +163,7 @@ public final class FoldBatchNorm implements Pass {
     }
 
     /** Folds into the one Conv reading the output; null when done, else why not. */
-    private static String tryConsumer(Graph g, Uses uses, Node bn, ChannelAffine affine) {
+    private static String tryConsumer(Graph g, Uses uses, GraphIndex names, Node bn, ChannelAffine affine) {
         Value y = bn.output(0);
         if (uses.isGraphOutput(y)) {
             return "its output " + y.name() + " is a graph output";
@@ -198,9 +200,9 @@ public final class FoldBatchNorm implements Pass {
         ElementType type = wt.elementType();
         Tensor newW = Doubles.toTensor(type, dims, affine.scaleAlong(wd, dims, 1));
         Tensor newB = Doubles.toTensor(type, new long[] {dims[0]}, affine.biasBefore(wd, dims, bias));
-        Value wv = Rewrites.replaceContents(g, uses, w, conv, newW);
-        Value bv = b != null ? Rewrites.replaceContents(g, uses, b, conv, newB)
-                : g.addInitializer(Rewrites.freshName(g, conv.output(0).name() + "_bias"), newB);
+        Value wv = Rewrites.replaceContents(g, uses, names, w, conv, newW);
+        Value bv = b != null ? Rewrites.replaceContents(g, uses, names, b, conv, newB)
+                : g.addInitializer(names.freshName(conv.output(0).name() + "_bias"), newB);
         conv.setInput(0, bn.input(0));
         conv.setInput(1, wv);
         if (conv.inputs().size() > 2) {

@@ -5,9 +5,7 @@ import dev.yard.ir.Graph;
 import dev.yard.ir.Node;
 import dev.yard.ir.Tensor;
 import dev.yard.ir.Value;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /** Small graph edits that passes share. */
 public final class Rewrites {
@@ -24,29 +22,16 @@ public final class Rewrites {
         return copy;
     }
 
-    /** A name starting with {@code base} that no value or node of {@code g} uses. */
-    public static String freshName(Graph g, String base) {
-        Set<String> taken = new HashSet<>(g.valuesByName().keySet());
-        if (!taken.contains(base)) {
-            return base;
-        }
-        for (int i = 1; ; i++) {
-            if (!taken.contains(base + "_" + i)) {
-                return base + "_" + i;
-            }
-        }
-    }
-
     /**
      * Gives {@code v} new contents, in place when only {@code user} reads it (the name stays),
      * else as a new initializer named after it, which is returned for the caller to wire in.
      */
-    public static Value replaceContents(Graph g, Uses uses, Value v, Node user, Tensor contents) {
+    public static Value replaceContents(Graph g, Uses uses, GraphIndex names, Value v, Node user, Tensor contents) {
         if (uses.onlyReadBy(v, user) && !g.inputs().contains(v)) {
             v.setInitializer(contents);
             return v;
         }
-        return g.addInitializer(freshName(g, v.name()), contents);
+        return g.addInitializer(names.freshName(v.name()), contents);
     }
 
     /** True for an initializer the caller cannot override (one that is not also a graph input). */
