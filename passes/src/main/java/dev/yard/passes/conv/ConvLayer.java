@@ -20,6 +20,11 @@ public record ConvLayer(int out, int inPerGroup, int kh, int kw, double[] weight
         return inPerGroup * group;
     }
 
+    /** The same layer, stored as {@code type}. */
+    public ConvLayer withElementType(ElementType type) {
+        return new ConvLayer(out, inPerGroup, kh, kw, weights, bias, group, strides, pads, dilations, type);
+    }
+
     public boolean isPointwise() {
         return kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1
                 && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0;

@@ -1,5 +1,6 @@
 package dev.yard.passes.decompose;
 
+import dev.yard.ir.Attribute;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Graph;
 import dev.yard.ir.Model;
@@ -49,7 +50,9 @@ public final class Decompose implements Pass {
                     OptionSpec.string("layers", null, "comma-separated layer names to decompose (default: all)"),
                     OptionSpec.bool("force", false, "emit chains even when they cost more than the layer"),
                     OptionSpec.bool("calibrate", true, "with calibration data, minimise each layer's output error "
-                            + "on real inputs rather than its weight error (svd, tucker2)")));
+                            + "on real inputs rather than its weight error (svd, tucker2)"),
+                    OptionSpec.choice("precision", List.of("model", "f32"), "model", "conv chains of f16 and bf16 "
+                            + "layers: model keeps their type; f32 stores and computes the chain in f32 between two Casts")));
         }
 
         @Override
@@ -62,7 +65,7 @@ public final class Decompose implements Pass {
                     (int) o.integer("groups"), (int) o.integer("round"),
                     o.string("plan") == null ? null : RankPlan.read(o.string("plan")),
                     o.string("layers") == null ? null : Set.of(o.string("layers").split(",")), o.bool("force"),
-                    o.bool("calibrate"));
+                    o.bool("calibrate"), o.string("precision").equals("f32"));
         }
     }
 
@@ -74,9 +77,10 @@ public final class Decompose implements Pass {
     private final Set<String> only;
     private final boolean force;
     private final boolean calibrate;
+    private final boolean widen;
 
     Decompose(Method method, RankSpec rank, int groups, int multiple, RankPlan plan, Set<String> only, boolean force,
-              boolean calibrate) {
+              boolean calibrate, boolean widen) {
         this.method = method;
         this.rank = rank;
         this.groups = groups;
@@ -85,6 +89,7 @@ public final class Decompose implements Pass {
         this.only = only;
         this.force = force;
         this.calibrate = calibrate;
+        this.widen = widen;
     }
 
     /** What one layer will be decomposed with: explicit ranks, or a spec to choose them by. */
@@ -161,6 +166,10 @@ public final class Decompose implements Pass {
             context.skipped(n, m.text() + " needs a spatial kernel; this conv is 1x1 (use svd)");
             return false;
         }
+        ElementType stored = c.elementType();
+        if (widen && (stored == ElementType.FLOAT16 || stored == ElementType.BFLOAT16)) {
+            c = c.withElementType(ElementType.FLOAT);
+        }
         DenseTensor kernel = ConvChain.kernel(c);
         RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
                 pixels(n.input(0)), pixels(n.output(0)));
@@ -177,18 +186,28 @@ public final class Decompose implements Pass {
             return false;
         }
         List<Node> nodes = new ArrayList<>();
-        Value in = n.input(0);
+        boolean cast = c.elementType() != stored;
+        Value in = cast ? castTo(ElementType.FLOAT, n.input(0), name + "_f32", name + "_to_float", nodes, index)
+                : n.input(0);
+        Value result = cast ? new Value(index.freshName(name + "_f32_out"), null) : n.output(0);
         List<ConvLayer> convs = fit.convs();
         for (int i = 0; i < convs.size(); i++) {
             boolean last = i == convs.size() - 1;
-            Value out = last ? n.output(0) : new Value(index.freshName(name + "_" + m.text() + "_" + (i + 1)), null);
+            Value out = last ? result : new Value(index.freshName(name + "_" + m.text() + "_" + (i + 1)), null);
             // A factor's node is named like the value it computes; the last keeps the layer's name.
             String nodeName = last ? name : out.name();
             nodes.add(ConvNodes.emit(convs.get(i), in, out, nodeName, g, index));
             in = out;
         }
+        Node lastConv = nodes.get(nodes.size() - 1);
+        if (cast) {
+            Node back = new Node(index.freshName(name + "_to_" + stored.textName()), "", "Cast", List.of(result),
+                    List.of(n.output(0)));
+            back.setAttribute(Attribute.of("to", (long) stored.code()));
+            nodes.add(back);
+        }
         index.replace(List.of(n), nodes);
-        context.applied(nodes.get(nodes.size() - 1), String.format(Locale.ROOT,
+        context.applied(lastConv, String.format(Locale.ROOT,
                 "%s ranks %s: %,d -> %,d parameters, relative weight error %.3g%s", m.text(),
                 Arrays.toString(fit.ranks()), c.parameters(), convs.stream().mapToLong(ConvLayer::parameters).sum(),
                 fit.relativeError(), fit.note()));
@@ -244,6 +263,16 @@ public final class Decompose implements Pass {
         context.applied(nodes.get(1), String.format(Locale.ROOT, "svd rank %d: %,d -> %,d parameters, relative "
                 + "weight error %.3g%s", f.rank(), dense, chain, f.relativeError(), Fit.outputError(f.relativeOutputError())));
         return true;
+    }
+
+    /** A Cast of {@code v} to {@code type}, appended to {@code nodes}; returns the cast value. */
+    private static Value castTo(ElementType type, Value v, String name, String node, List<Node> nodes,
+                                GraphIndex index) {
+        Value out = new Value(index.freshName(name), null);
+        Node cast = new Node(index.freshName(node), "", "Cast", List.of(v), List.of(out));
+        cast.setAttribute(Attribute.of("to", (long) type.code()));
+        nodes.add(cast);
+        return out;
     }
 
     /** Spatial size of an NCHW value, 1 when unknown (costs then compare weights only). */

@@ -33,6 +33,19 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note
     /** Fits {@code m}; null with the reason in {@code why[0]} when the ranks cannot be chosen. */
     static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
                     int multiple, InputCovariance cov, String[] why) {
+        Fit fit = exact(m, c, kernel, choice, layer, multiple, cov, why);
+        boolean calibrated = cov != null && cov.dimension() == c.inPerGroup() * c.kh() * c.kw();
+        if (fit == null || calibrated || !RoundingRefit.applies(c.elementType())) {
+            return fit;
+        }
+        RoundingRefit.Result r = RoundingRefit.refit(m, c, fit.convs());
+        return new Fit(r.convs(), fit.ranks(), r.relativeError(),
+                fit.note() + ", as stored in " + c.elementType().textName());
+    }
+
+    /** The fit in exact arithmetic, before the factors are rounded to the model's type. */
+    private static Fit exact(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice,
+                             RankSelection.Layer layer, int multiple, InputCovariance cov, String[] why) {
         InputCovariance patches = cov != null && cov.dimension() == c.inPerGroup() * c.kh() * c.kw() ? cov : null;
         if (m == Method.TT && choice.ranks() == null && choice.spec() instanceof RankSpec.ErrorBound e) {
             TensorTrainFactors f = TensorTrain.fitWithin(kernel, e.relativeError());
