@@ -5,7 +5,9 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The part of TVM's C ABI ({@code tvm/ffi/c_api.h} of apache-tvm-ffi) that Yard calls, with
@@ -64,10 +66,22 @@ interface CApi extends Library {
         SignalHandlers jvmHandlers = SignalHandlers.save();
         try {
             CApi api = Native.load(ffiLibrary.toString(), CApi.class, options);
-            NativeLibrary.getInstance(runtimeLibrary.toString(), options);
+            Loaded.LIBRARIES.add(NativeLibrary.getInstance(runtimeLibrary.toString(), options));
             return api;
         } finally {
             jvmHandlers.restore();
+        }
+    }
+
+    /**
+     * Strong references to the libraries loaded besides the API's own. JNA closes a library
+     * once nothing references its handle, and an unloaded libtvm_runtime leaves the functions
+     * it registered with libtvm_ffi pointing at unmapped code: the next call crashed the JVM.
+     */
+    final class Loaded {
+        static final List<NativeLibrary> LIBRARIES = new CopyOnWriteArrayList<>();
+
+        private Loaded() {
         }
     }
 

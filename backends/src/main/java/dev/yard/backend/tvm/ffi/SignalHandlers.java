@@ -39,6 +39,17 @@ final class SignalHandlers {
         return s;
     }
 
+    /** The handler address installed for {@code signal} now (the first field of sigaction). */
+    static long current(int signal) {
+        LibC libc = Native.load("c", LibC.class);
+        Memory m = new Memory(SIGACTION_BYTES);
+        m.clear();
+        if (libc.sigaction(signal, null, m) != 0) {
+            throw new IllegalStateException("sigaction(" + signal + ") failed");
+        }
+        return m.getLong(0);
+    }
+
     void restore() {
         for (int sig = 1; sig <= LAST_SIGNAL; sig++) {
             if (saved[sig] != null && sig != 9 && sig != 19) {
