@@ -17,7 +17,9 @@ import dev.yard.passes.PassRegistry;
 import dev.yard.passes.Pipeline;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code yard optimize [IN] [-o OUT] [--pipeline P]}: runs a pass pipeline and reports, before
  * and after, parameters, MACs, ONNX Runtime latency and fidelity (accuracy on the bundled
- * digits for the built-in LeNet; agreement with the original on seeded inputs otherwise).
+ * digits for the built-in LeNet; agreement with the original on given images or seeded inputs otherwise).
  */
 @Command(name = "optimize", description = "Run a pass pipeline on a model and compare it with the original. "
         + "Without IN, optimizes the built-in trained LeNet and measures its accuracy on 62 labelled digits.")
@@ -67,6 +69,14 @@ final class OptimizeCommand implements Callable<Integer> {
             + "activations calibration-aware fitting uses: auto (the built-in LeNet: 31 of its digits; other models: "
             + "none), none, or random (seeded uniform inputs). Default: ${DEFAULT-VALUE}.")
     String calibration;
+
+    @Option(names = "--sample", paramLabel = "IMAGE", description = "An image (PNG, JPEG) to measure fidelity on "
+            + "instead of seeded random inputs, resized to the model's input; repeatable.")
+    List<Path> samples = new ArrayList<>();
+
+    @Option(names = "--pixel-norm", paramLabel = "MEAN,STD", defaultValue = "0,255", description = "How sample "
+            + "pixels (0..255) become input values: (pixel - MEAN) / STD (default: ${DEFAULT-VALUE}, i.e. 0..1).")
+    String pixelNorm;
 
     @Option(names = "--no-measure", description = "Skip running the models; report counts only.")
     boolean noMeasure;
@@ -119,7 +129,8 @@ final class OptimizeCommand implements Callable<Integer> {
         t.row("parameters", group(before.params), group(after.params), ratio(after.params, before.params));
         t.row("MACs", group(before.macs), group(after.macs), ratio(after.macs, before.macs));
         if (!noMeasure) {
-            new Measurement(threads, inputShapes, spec, !noLatency).compare(original, model, input == null, t);
+            new Measurement(threads, inputShapes, spec, !noLatency, samples, Samples.PixelNorm.parse(pixelNorm))
+                    .compare(original, model, input == null, t);
         }
         t.print(out);
         if (output != null) {
@@ -239,10 +250,14 @@ final class OptimizeCommand implements Callable<Integer> {
     }
 
     /** Runs the original and the optimized model in ONNX Runtime side by side. */
-    record Measurement(int threads, Map<String, String> shapes, CommandSpec spec, boolean latency) {
+    record Measurement(int threads, Map<String, String> shapes, CommandSpec spec, boolean latency, List<Path> samples,
+                       Samples.PixelNorm norm) {
         void compare(byte[] original, Model optimized, boolean builtIn, Table t) {
             try (OrtSession a = OrtSession.of(original, threads); OrtSession b = OrtSession.of(optimized, threads)) {
                 Map<String, Tensor> inputs;
+                if (!samples.isEmpty()) {
+                    inputs = compareOnSamples(a, b, t);
+                } else
                 if (builtIn) {
                     MnistDigits digits = MnistDigits.load();
                     Map<String, Tensor> batch = Map.of(a.inputShapes().keySet().iterator().next(), digits.images());
@@ -251,10 +266,11 @@ final class OptimizeCommand implements Callable<Integer> {
                     int n = digits.labels().length;
                     t.row("accuracy (" + n + " digits)", digits.correct(ya) + "/" + n, digits.correct(yb) + "/" + n, "");
                     inputs = Map.of(a.inputShapes().keySet().iterator().next(), firstImage(digits.images()));
+                    Fidelity.compare(List.of(a.run(inputs)), List.of(b.run(inputs)), "", t);
                 } else {
                     inputs = Fidelity.randomInputs(a.inputShapes(), shapes, 42);
+                    Fidelity.compare(List.of(a.run(inputs)), List.of(b.run(inputs)), "", t);
                 }
-                Fidelity.compare(a.run(inputs), b.run(inputs), t);
                 if (!latency) {
                     return;
                 }
@@ -265,6 +281,33 @@ final class OptimizeCommand implements Callable<Integer> {
                 status.clear();
                 t.row("ORT latency (median, " + threads + " threads)", ms(la), ms(lb), ratio(lb, la));
             }
+        }
+
+        /** Fidelity over all samples; returns the first sample's inputs, for timing. */
+        private Map<String, Tensor> compareOnSamples(OrtSession a, OrtSession b, Table t) {
+            Map<String, long[]> declared = a.inputShapes();
+            if (declared.size() != 1) {
+                throw YardException.badInput("--sample: the model has " + declared.size() + " inputs; image samples "
+                        + "feed models with one");
+            }
+            String name = declared.keySet().iterator().next();
+            long[] shape = shapes.containsKey(name)
+                    ? java.util.Arrays.stream(shapes.get(name).split(",")).mapToLong(Long::parseLong).toArray()
+                    : declared.get(name).clone();
+            if (shape.length > 0 && shape[0] < 0) {
+                shape[0] = 1;
+            }
+            List<Map<String, Tensor>> ya = new ArrayList<>();
+            List<Map<String, Tensor>> yb = new ArrayList<>();
+            Map<String, Tensor> first = null;
+            for (Path p : samples) {
+                Map<String, Tensor> in = Map.of(name, Samples.image(p, shape, norm));
+                first = first == null ? in : first;
+                ya.add(a.run(in));
+                yb.add(b.run(in));
+            }
+            Fidelity.compare(ya, yb, " (" + samples.size() + (samples.size() == 1 ? " image" : " images") + ")", t);
+            return first;
         }
 
         private static Tensor firstImage(Tensor batch) {
@@ -312,17 +355,20 @@ final class OptimizeCommand implements Callable<Integer> {
             return m;
         }
 
-        static void compare(Map<String, Tensor> a, Map<String, Tensor> b, Table t) {
-            for (String k : a.keySet()) {
-                float[] x = a.get(k).toFloatArray();
-                float[] y = b.get(k).toFloatArray();
+        /** Relative L2 error of each output, over all runs together ({@code a} the reference). */
+        static void compare(List<Map<String, Tensor>> a, List<Map<String, Tensor>> b, String on, Table t) {
+            for (String k : a.get(0).keySet()) {
                 double num = 0;
                 double den = 0;
-                for (int i = 0; i < x.length; i++) {
-                    num += (double) (x[i] - y[i]) * (x[i] - y[i]);
-                    den += (double) x[i] * x[i];
+                for (int run = 0; run < a.size(); run++) {
+                    float[] x = a.get(run).get(k).toFloatArray();
+                    float[] y = b.get(run).get(k).toFloatArray();
+                    for (int i = 0; i < x.length; i++) {
+                        num += (double) (x[i] - y[i]) * (x[i] - y[i]);
+                        den += (double) x[i] * x[i];
+                    }
                 }
-                t.row("output " + k + " rel. L2 error", "", String.format(Locale.ROOT, "%.2e",
+                t.row("output " + k + " rel. L2 error" + on, "", String.format(Locale.ROOT, "%.2e",
                         Math.sqrt(num / Math.max(den, 1e-30))), "");
             }
         }
