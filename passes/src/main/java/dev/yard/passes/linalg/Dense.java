@@ -36,6 +36,14 @@ final class Dense {
     /** Symmetric eigenproblems above this order go native when they can. */
     static final int NATIVE_EIGEN_THRESHOLD = 64;
 
+    /**
+     * From this order on, and up to this share of the eigenvectors, computing only those beats
+     * a full native solve (measured: 5.4 s vs 3.0 s at n=4096, k=256; 25 vs 20 ms at n=512,
+     * k=64; even at n=512, k=128; slower at n=256).
+     */
+    static final int PARTIAL_EIGEN_MIN_ORDER = 512;
+    static final double PARTIAL_EIGEN_FRACTION = 0.25;
+
     static DMatrixRMaj wrap(int rows, int cols, double[] data) {
         return DMatrixRMaj.wrap(rows, cols, data);
     }
@@ -117,19 +125,57 @@ final class Dense {
                 System.arraycopy(eig.getEigenVector(i).data, 0, columns, i * n, n);
             }
         }
+        return sortedEigen(vals, columns, n);
+    }
+
+    /**
+     * The k largest eigenpairs (and all eigenvalues) of a symmetric matrix: a cheaper solve
+     * when native LAPACK is there and k is a small part of n, the full one otherwise.
+     * {@link Eigen#leading} works up to k.
+     */
+    static Eigen leadingEigen(DMatrixRMaj s, int k) {
+        int n = s.numRows;
+        if (n >= PARTIAL_EIGEN_MIN_ORDER && k <= n * PARTIAL_EIGEN_FRACTION && NativeLinearAlgebra.enabled()) {
+            double[][] e = NativeKernels.leadingEigen(symmetrised(s), k);
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) values[i] = e[0][n - 1 - i]; // ascending to descending
+            int[] pick = new int[k];
+            for (int c = 0; c < k; c++) pick[c] = k - 1 - c;
+            return new Eigen(values, signFixed(e[1], n, pick));
+        }
+        return symmetricEigen(s);
+    }
+
+    /**
+     * Orders eigenpairs by value, largest first, and keeps the vectors of the first {@code keep}.
+     * Ties are broken by index so that the result does not depend on sort stability.
+     */
+    private static Eigen sortedEigen(double[] vals, double[] columns, int keep) {
+        int n = vals.length;
         Integer[] order = descending(vals);
         double[] sorted = new double[n];
-        DMatrixRMaj vectors = new DMatrixRMaj(n, n);
-        for (int c = 0; c < n; c++) {
-            sorted[c] = vals[order[c]];
-            int base = order[c] * n;
-            // Fix the sign (largest entry positive) so that results are reproducible bit for bit.
+        for (int c = 0; c < n; c++) sorted[c] = vals[order[c]];
+        int[] pick = new int[keep];
+        for (int c = 0; c < keep; c++) pick[c] = order[c];
+        return new Eigen(sorted, signFixed(columns, n, pick));
+    }
+
+    /**
+     * The chosen vectors (vector j at {@code columns[j n, (j+1) n)}) as the columns of an
+     * n x pick.length matrix, each signed so that its largest entry is positive: results are
+     * then reproducible bit for bit.
+     */
+    private static DMatrixRMaj signFixed(double[] columns, int n, int[] pick) {
+        int keep = pick.length;
+        DMatrixRMaj vectors = new DMatrixRMaj(n, keep);
+        for (int c = 0; c < keep; c++) {
+            int base = pick[c] * n;
             int arg = 0;
             for (int r = 1; r < n; r++) if (Math.abs(columns[base + r]) > Math.abs(columns[base + arg])) arg = r;
             double sign = columns[base + arg] < 0 ? -1 : 1;
-            for (int r = 0; r < n; r++) vectors.data[r * n + c] = sign * columns[base + r];
+            for (int r = 0; r < n; r++) vectors.data[r * keep + c] = sign * columns[base + r];
         }
-        return new Eigen(sorted, vectors);
+        return vectors;
     }
 
     /** The eigenvalues of a symmetric matrix alone, descending. */

@@ -3,6 +3,7 @@ package dev.yard.passes.linalg;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.lapack.LAPACK;
 import org.ejml.data.DMatrixRMaj;
+import org.netlib.util.booleanW;
 import org.netlib.util.intW;
 
 /**
@@ -84,6 +85,55 @@ final class NativeKernels {
         lapack().dsyevd(job, "L", n, z, n, w, work, work.length, iwork, iwork.length, info);
         check("dsyevd (n=" + n + ")", info);
         return new double[][] {w, wantVectors ? z : null};
+    }
+
+    /**
+     * All eigenvalues of a symmetric matrix and the eigenvectors of the k largest, for less
+     * than a full solve: one tridiagonal reduction (dsytrd), all values from it (dsterf),
+     * k vectors of the tridiagonal by MRRR (dstemr), mapped back by the reduction's reflectors
+     * (dormtr). Returns values ascending and the k vectors, ascending too, as in
+     * {@link #symmetricEigen}.
+     */
+    static double[][] leadingEigen(DMatrixRMaj s, int k) {
+        int n = s.numRows;
+        double[] a = s.data.clone();
+        double[] d = new double[n];
+        double[] e = new double[n]; // dstemr wants n, dsytrd fills n - 1
+        double[] tau = new double[Math.max(1, n - 1)];
+        intW info = new intW(0);
+        double[] size = new double[1];
+        lapack().dsytrd("L", n, a, n, d, e, tau, size, -1, info);
+        check("dsytrd workspace query", info);
+        double[] work = new double[Math.max(1, (int) size[0])];
+        lapack().dsytrd("L", n, a, n, d, e, tau, work, work.length, info);
+        check("dsytrd (n=" + n + ")", info);
+
+        double[] values = d.clone();
+        lapack().dsterf(n, values, e.clone(), info);
+        check("dsterf", info);
+
+        intW found = new intW(0);
+        double[] w = new double[n];
+        double[] z = new double[n * k];
+        int[] support = new int[2 * n];
+        booleanW tryRelativeAccuracy = new booleanW(true);
+        int[] iSize = new int[1];
+        lapack().dstemr("V", "I", n, d, e, 0, 0, n - k + 1, n, found, w, z, n, k, support, tryRelativeAccuracy,
+                size, -1, iSize, -1, info);
+        check("dstemr workspace query", info);
+        double[] stemrWork = new double[Math.max(1, (int) size[0])];
+        int[] stemrIwork = new int[Math.max(1, iSize[0])];
+        lapack().dstemr("V", "I", n, d, e, 0, 0, n - k + 1, n, found, w, z, n, k, support, tryRelativeAccuracy,
+                stemrWork, stemrWork.length, stemrIwork, stemrIwork.length, info);
+        check("dstemr (n=" + n + ", k=" + k + ")", info);
+        if (found.val != k) throw new ArithmeticException("dstemr found " + found.val + " of " + k + " eigenvectors");
+
+        lapack().dormtr("L", "L", "N", n, k, a, n, tau, z, n, size, -1, info);
+        check("dormtr workspace query", info);
+        if (size[0] > work.length) work = new double[(int) size[0]];
+        lapack().dormtr("L", "L", "N", n, k, a, n, tau, z, n, work, work.length, info);
+        check("dormtr", info);
+        return new double[][] {values, z};
     }
 
     /** Thin Q of a Householder QR (dgeqrf, dorgqr); a has at least as many rows as columns. */

@@ -72,7 +72,7 @@ public final class TruncatedSvd {
         covariance.checkDimension(m);
         DMatrixRMaj wm = Dense.wrap(n, m, w.data());
         DMatrixRMaj wc = Dense.mult(wm, covariance.matrix());
-        Dense.Eigen eig = Dense.symmetricEigen(Dense.multTransB(wc, wm));
+        Dense.Eigen eig = Dense.leadingEigen(Dense.multTransB(wc, wm), rank);
         DMatrixRMaj u = eig.leading(rank);
         DMatrixRMaj right = Dense.multTransA(u, wm);
         double outputTotal = 0;
@@ -117,12 +117,12 @@ public final class TruncatedSvd {
         DMatrixRMaj u;
         double[] values;
         if (a.numRows <= a.numCols) {
-            Dense.Eigen eig = Dense.symmetricEigen(Dense.rowGram(a));
+            Dense.Eigen eig = Dense.leadingEigen(Dense.rowGram(a), rank);
             u = eig.leading(rank);
             values = eig.values();
         } else {
             // Tall: diagonalise AᵀA and map its eigenvectors back, U = A V Σ⁻¹.
-            Dense.Eigen eig = Dense.symmetricEigen(Dense.columnGram(a));
+            Dense.Eigen eig = Dense.leadingEigen(Dense.columnGram(a), rank);
             DMatrixRMaj av = Dense.mult(a, eig.leading(rank));
             for (int c = 0; c < rank; c++) {
                 double norm = 0;
@@ -152,7 +152,7 @@ public final class TruncatedSvd {
             q = Dense.orthonormalColumns(Dense.mult(a, z));
         }
         DMatrixRMaj b = Dense.multTransA(q, a); // l x n
-        Dense.Eigen eig = Dense.symmetricEigen(Dense.rowGram(b));
+        Dense.Eigen eig = Dense.leadingEigen(Dense.rowGram(b), rank);
         DMatrixRMaj u = Dense.mult(q, eig.leading(rank));
         DMatrixRMaj right = Dense.multTransA(eig.leading(rank), b);
         double[] sv = new double[l];

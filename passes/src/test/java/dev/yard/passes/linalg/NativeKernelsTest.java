@@ -53,6 +53,20 @@ class NativeKernelsTest {
     }
 
     @Test
+    void leadingEigenpairsAgreeWithTheFullSolve() {
+        int n = Dense.PARTIAL_EIGEN_MIN_ORDER + 88;
+        int k = (int) (n * Dense.PARTIAL_EIGEN_FRACTION); // the partial native solve
+        DMatrixRMaj s = Dense.rowGram(Dense.gaussian(n, n + 150, random));
+        Dense.Eigen part = Dense.leadingEigen(s, k);
+        Dense.Eigen full = NativeLinearAlgebra.withPureJava(() -> Dense.symmetricEigen(s));
+        assertEquals(k, part.vectors().numCols);
+        assertClose(full.values(), part.values(), 1e-11);
+        assertClose(full.leading(k).data, part.leading(k).data, 1e-8);
+        assertClose(full.leading(7).data, part.leading(7).data, 1e-8);
+        assertArrayEquals(part.vectors().data, Dense.leadingEigen(s, k).vectors().data, "deterministic");
+    }
+
+    @Test
     void orthonormalColumnsSpanTheSameSpace() {
         DMatrixRMaj a = Dense.gaussian(400, 40, random);
         DMatrixRMaj q = Dense.orthonormalColumns(a);
