@@ -67,7 +67,8 @@ def run_python(d: Path, only=None):
     for method, shape, ranks, repeats in CASES:
         if method == "btd":
             continue  # TensorLy has no block-term Tucker
-        if only and f"{method}:{name(shape)}" not in only:
+        key = f"{method}:{name(shape)}"
+        if only and key not in only and f"{key}:{','.join(map(str, ranks))}" not in only:
             continue
         if (method, name(shape)) in TOO_SLOW and not os.environ.get("BENCH_SLOW"):
             print(f"{method} {name(shape)}: not run (over 10 minutes; BENCH_SLOW=1 runs it)", file=sys.stderr)
