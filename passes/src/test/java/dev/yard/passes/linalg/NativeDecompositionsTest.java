@@ -83,7 +83,8 @@ class NativeDecompositionsTest {
         String expected = NativeLinearAlgebra.withPureJava(NativeProbe::fingerprint);
         // The bindings open the library named by this property: a name that does not exist
         // stands for a machine without OpenBLAS.
-        List<String> missing = probe("-Ddev.ludovic.netlib.blas.nativeLib=libyard-absent-blas.so.3");
+        List<String> missing = probe("-D" + NativeLinearAlgebra.PROPERTY + "=true",
+                "-Ddev.ludovic.netlib.blas.nativeLib=libyard-absent-blas.so.3");
         assertEquals("false", missing.get(0));
         assertTrue(missing.get(1).startsWith("EJML (pure Java; native BLAS/LAPACK not loaded"), missing.get(1));
         assertEquals(expected, missing.get(2), "same bits as the pure-Java path in this JVM");
@@ -97,7 +98,7 @@ class NativeDecompositionsTest {
     @Test
     void aJvmWithTheNativeLibraryUsesItWithTheSameBitsAsThisOne() throws Exception {
         assumeTrue(NativeLinearAlgebra.available());
-        List<String> on = probe();
+        List<String> on = probe("-D" + NativeLinearAlgebra.PROPERTY + "=true");
         assertEquals("true", on.get(0));
         assertEquals(NativeProbe.fingerprint(), on.get(2));
         assertNotEquals(NativeLinearAlgebra.withPureJava(NativeProbe::fingerprint), on.get(2),
