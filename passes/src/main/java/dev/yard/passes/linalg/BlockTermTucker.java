@@ -118,9 +118,9 @@ public final class BlockTermTucker {
         DMatrixRMaj w1 = Dense.wrap(cin, cout * s, Dense.swap01(target, cout, cin, s));
         DMatrixRMaj y = Dense.multTransA(b.uIn(), w1);
         DMatrixRMaj y0 = Dense.wrap(cout, ri * s, Dense.swap01(y.data, ri, cout, s));
-        DMatrixRMaj uOut = Dense.symmetricEigen(Dense.rowGram(y0)).leading(ro);
+        DMatrixRMaj uOut = Dense.leadingEigen(Dense.rowGram(y0), ro).leading(ro);
         DMatrixRMaj z1 = TuckerTwo.projectOut(w0, uOut, cin, s);
-        DMatrixRMaj uIn = Dense.symmetricEigen(Dense.rowGram(z1)).leading(ri);
+        DMatrixRMaj uIn = Dense.leadingEigen(Dense.rowGram(z1), ri).leading(ri);
         return new Block(uOut, uIn, TuckerTwo.coreOf(z1, uIn, ro, ri, s));
     }
 

@@ -138,7 +138,7 @@ public final class CpAls {
         for (int i = 0; i < f.data.length; i++) f.data[i] /= Math.sqrt(dim);
         if (init == Init.SVD) {
             int k = Math.min(dim, rank);
-            DMatrixRMaj lead = Dense.symmetricEigen(Dense.rowGram(unfolding)).leading(k);
+            DMatrixRMaj lead = Dense.leadingEigen(Dense.rowGram(unfolding), k).leading(k);
             for (int i = 0; i < dim; i++)
                 for (int c = 0; c < k; c++) f.data[i * rank + c] = lead.data[i * k + c];
         }

@@ -85,27 +85,27 @@ final class CpAlsRun {
 
     /** One ALS sweep over the modes Cin, Cout, kh, kw; returns the squared error after it. */
     private double sweep() {
-        DMatrixRMaj g0 = Dense.multTransA(a0, a0), g2 = Dense.multTransA(a2, a2), g3 = Dense.multTransA(a3, a3);
+        DMatrixRMaj g0 = Dense.columnGram(a0), g2 = Dense.columnGram(a2), g3 = Dense.columnGram(a3);
         DMatrixRMaj k = spatial(a2, a3);
         DMatrixRMaj q = Dense.mult(wcs, a0); // [(cin, s), R]
         a1 = solve(contractSpatial(q, cin, k), hadamard(g0, g2, g3));
-        DMatrixRMaj g1 = Dense.multTransA(a1, a1);
+        DMatrixRMaj g1 = Dense.columnGram(a1);
         DMatrixRMaj p = Dense.mult(wsc, a1); // [(cout, s), R]
         a0 = solve(contractSpatial(p, cout, k), hadamard(g1, g2, g3));
-        g0 = Dense.multTransA(a0, a0);
+        g0 = Dense.columnGram(a0);
         DMatrixRMaj pa = contractChannel(p, a0); // [s, R]
         DMatrixRMaj m2 = new DMatrixRMaj(kh, rank);
         for (int h = 0; h < kh; h++)
             for (int w = 0; w < kw; w++)
                 for (int r = 0; r < rank; r++) m2.data[h * rank + r] += pa.data[(h * kw + w) * rank + r] * a3.data[w * rank + r];
         a2 = solve(m2, hadamard(g0, g1, g3));
-        g2 = Dense.multTransA(a2, a2);
+        g2 = Dense.columnGram(a2);
         DMatrixRMaj m3 = new DMatrixRMaj(kw, rank);
         for (int h = 0; h < kh; h++)
             for (int w = 0; w < kw; w++)
                 for (int r = 0; r < rank; r++) m3.data[w * rank + r] += pa.data[(h * kw + w) * rank + r] * a2.data[h * rank + r];
         a3 = solve(m3, hadamard(g0, g1, g2));
-        g3 = Dense.multTransA(a3, a3);
+        g3 = Dense.columnGram(a3);
         double inner = 0;
         for (int i = 0; i < m3.data.length; i++) inner += m3.data[i] * a3.data[i];
         return total - 2 * inner + modelNorm(g0, g1, g2, g3);
@@ -117,8 +117,8 @@ final class CpAlsRun {
         DMatrixRMaj m0 = contractSpatial(p, cout, spatial(f[2], f[3]));
         double inner = 0;
         for (int i = 0; i < m0.data.length; i++) inner += m0.data[i] * f[0].data[i];
-        return total - 2 * inner + modelNorm(Dense.multTransA(f[0], f[0]), Dense.multTransA(f[1], f[1]),
-                Dense.multTransA(f[2], f[2]), Dense.multTransA(f[3], f[3]));
+        return total - 2 * inner + modelNorm(Dense.columnGram(f[0]), Dense.columnGram(f[1]),
+                Dense.columnGram(f[2]), Dense.columnGram(f[3]));
     }
 
     private static double modelNorm(DMatrixRMaj g0, DMatrixRMaj g1, DMatrixRMaj g2, DMatrixRMaj g3) {
@@ -207,7 +207,7 @@ final class CpAlsRun {
     private double minCongruence() {
         DMatrixRMaj[] f = {a0, a1, a2, a3};
         double[][] g = new double[4][];
-        for (int n = 0; n < 4; n++) g[n] = Dense.multTransA(f[n], f[n]).data;
+        for (int n = 0; n < 4; n++) g[n] = Dense.columnGram(f[n]).data;
         double min = 1;
         for (int r = 0; r < rank; r++)
             for (int q = r + 1; q < rank; q++) {

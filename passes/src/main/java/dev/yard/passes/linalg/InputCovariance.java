@@ -24,7 +24,7 @@ public final class InputCovariance {
     public static InputCovariance fromSamples(double[] rows, int dim) {
         if (rows.length % dim != 0) throw new IllegalArgumentException(rows.length + " values are not rows of " + dim);
         DMatrixRMaj x = Dense.wrap(rows.length / dim, dim, rows);
-        return new InputCovariance(Dense.multTransA(x, x), x.numRows);
+        return new InputCovariance(Dense.columnGram(x), x.numRows);
     }
 
     /** From an already accumulated dim x dim matrix (row-major, symmetric). */

@@ -72,7 +72,7 @@ public final class TruncatedSvd {
         covariance.checkDimension(m);
         DMatrixRMaj wm = Dense.wrap(n, m, w.data());
         DMatrixRMaj wc = Dense.mult(wm, covariance.matrix());
-        Dense.Eigen eig = Dense.symmetricEigen(Dense.multTransB(wc, wm));
+        Dense.Eigen eig = Dense.leadingEigen(Dense.multTransB(wc, wm), rank);
         DMatrixRMaj u = eig.leading(rank);
         DMatrixRMaj right = Dense.multTransA(u, wm);
         double outputTotal = 0;
@@ -90,8 +90,8 @@ public final class TruncatedSvd {
     public static double[] singularValues(DenseTensor weight) {
         DenseTensor w = weight.asMatrix();
         DMatrixRMaj a = Dense.wrap(w.dim(0), w.dim(1), w.data());
-        DMatrixRMaj gram = a.numRows <= a.numCols ? Dense.rowGram(a) : Dense.multTransA(a, a);
-        double[] ev = Dense.symmetricEigen(gram).values();
+        DMatrixRMaj gram = a.numRows <= a.numCols ? Dense.rowGram(a) : Dense.columnGram(a);
+        double[] ev = Dense.symmetricEigenvalues(gram);
         double[] sv = new double[ev.length];
         for (int i = 0; i < sv.length; i++) sv[i] = Math.sqrt(Math.max(0, ev[i]));
         return sv;
@@ -117,12 +117,12 @@ public final class TruncatedSvd {
         DMatrixRMaj u;
         double[] values;
         if (a.numRows <= a.numCols) {
-            Dense.Eigen eig = Dense.symmetricEigen(Dense.rowGram(a));
+            Dense.Eigen eig = Dense.leadingEigen(Dense.rowGram(a), rank);
             u = eig.leading(rank);
             values = eig.values();
         } else {
             // Tall: diagonalise AᵀA and map its eigenvectors back, U = A V Σ⁻¹.
-            Dense.Eigen eig = Dense.symmetricEigen(Dense.multTransA(a, a));
+            Dense.Eigen eig = Dense.leadingEigen(Dense.columnGram(a), rank);
             DMatrixRMaj av = Dense.mult(a, eig.leading(rank));
             for (int c = 0; c < rank; c++) {
                 double norm = 0;
@@ -152,7 +152,7 @@ public final class TruncatedSvd {
             q = Dense.orthonormalColumns(Dense.mult(a, z));
         }
         DMatrixRMaj b = Dense.multTransA(q, a); // l x n
-        Dense.Eigen eig = Dense.symmetricEigen(Dense.rowGram(b));
+        Dense.Eigen eig = Dense.leadingEigen(Dense.rowGram(b), rank);
         DMatrixRMaj u = Dense.mult(q, eig.leading(rank));
         DMatrixRMaj right = Dense.multTransA(eig.leading(rank), b);
         double[] sv = new double[l];
@@ -164,9 +164,16 @@ public final class TruncatedSvd {
     /**
      * The flop model behind {@link Algorithm#AUTO}, in threaded multiply-add equivalents
      * measured on EJML: a dense symmetric eigensolve of order k costs about 6k³, a thin QR
-     * of m x l about 2 m l² (it is single-threaded).
+     * of m x l about 2 m l² (it is single-threaded). Native LAPACK keeps roughly the same
+     * proportions but is an order of magnitude faster, so an exact split of a 4096 x 25088
+     * Gemm takes seconds there: randomized is then taken only when it saves most of an order
+     * of magnitude, since it loses a little accuracy on slowly decaying spectra.
      */
     static Algorithm cheaper(int m, int n, int rank, Options options) {
+        return cheaper(m, n, rank, options, NativeLinearAlgebra.enabled());
+    }
+
+    static Algorithm cheaper(int m, int n, int rank, Options options, boolean nativeKernels) {
         double k = Math.min(m, n);
         double l = Math.min(k, rank + options.oversampling());
         if (l >= k / 2) return Algorithm.EXACT; // too little to gain, and exactness to lose
@@ -176,7 +183,8 @@ public final class TruncatedSvd {
         double randomized = (2 * q + 2) * m * n * l + (2 * q + 1) * 2 * Math.max(m, n) * l * l + l * l * n + 6 * l * l * l;
         // Randomized loses a little accuracy on slowly decaying spectra: take it only when it
         // saves most of the work.
-        return 2 * randomized < exact ? Algorithm.RANDOMIZED : Algorithm.EXACT;
+        double saving = nativeKernels ? 8 : 2;
+        return saving * randomized < exact ? Algorithm.RANDOMIZED : Algorithm.EXACT;
     }
 
     private static LowRankFactors factors(DenseTensor weight, Split split, double relError, double relOutputError) {

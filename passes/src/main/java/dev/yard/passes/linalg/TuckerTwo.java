@@ -62,8 +62,8 @@ public final class TuckerTwo {
         double total = DenseTensor.squaredNorm(w);
         DMatrixRMaj w0 = Dense.wrap(cout, cin * s, w);
         DMatrixRMaj w1 = Dense.wrap(cin, cout * s, Dense.swap01(w, cout, cin, s));
-        DMatrixRMaj uOut = Dense.symmetricEigen(Dense.rowGram(w0)).leading(rout);
-        DMatrixRMaj uIn = Dense.symmetricEigen(Dense.rowGram(w1)).leading(rin);
+        DMatrixRMaj uOut = Dense.leadingEigen(Dense.rowGram(w0), rout).leading(rout);
+        DMatrixRMaj uIn = Dense.leadingEigen(Dense.rowGram(w1), rin).leading(rin);
         DMatrixRMaj z1 = projectOut(w0, uOut, cin, s);
         double coreNorm = Dense.squaredNorm(Dense.multTransA(uIn, z1));
         double initial = Math.max(0, total - coreNorm);
@@ -72,9 +72,9 @@ public final class TuckerTwo {
         while (iterations < options.maxIterations() && error > 0) {
             DMatrixRMaj y = Dense.multTransA(uIn, w1); // [rin, cout, s]
             DMatrixRMaj y0 = Dense.wrap(cout, rin * s, Dense.swap01(y.data, rin, cout, s));
-            uOut = Dense.symmetricEigen(Dense.rowGram(y0)).leading(rout);
+            uOut = Dense.leadingEigen(Dense.rowGram(y0), rout).leading(rout);
             z1 = projectOut(w0, uOut, cin, s);
-            Dense.Eigen eig = Dense.symmetricEigen(Dense.rowGram(z1));
+            Dense.Eigen eig = Dense.leadingEigen(Dense.rowGram(z1), rin);
             uIn = eig.leading(rin);
             double next = Math.max(0, total - eig.leadingSum(rin));
             iterations++;

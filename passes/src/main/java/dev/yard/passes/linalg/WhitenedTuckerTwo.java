@@ -79,7 +79,7 @@ public final class WhitenedTuckerTwo {
         DMatrixRMaj m = Dense.mult(Dense.wrap(cout, cin * s, kernel.data()), cat); // W C Aᵀ
         DMatrixRMaj mOpt = Dense.solveRightSymmetric(m, aca, regularization * (mean > 0 ? mean : 1));
         // (M_opt A) C (M_opt A)ᵀ = M_opt (A C Aᵀ) M_optᵀ = (W C Aᵀ) M_optᵀ.
-        Dense.Eigen eig = Dense.symmetricEigen(Dense.multTransB(m, mOpt));
+        Dense.Eigen eig = Dense.leadingEigen(Dense.multTransB(m, mOpt), rout);
         DMatrixRMaj uOut = eig.leading(rout);
         double[] core = Dense.multTransA(uOut, mOpt).data; // [rout, (rin, s)]
         double[] approx = TuckerTwo.expand(uOut.data, core, Dense.transpose(uIn).data, cout, cin, uOut.numCols, rin, s);
@@ -95,6 +95,6 @@ public final class WhitenedTuckerTwo {
         DMatrixRMaj y = Dense.multTransA(uOut, Dense.wrap(kernel.dim(0), cin * s, kernel.data()));
         DMatrixRMaj yc = Dense.mult(y, cov.matrix()); // [rout, (cin, s)]
         DMatrixRMaj unfolded = Dense.wrap(cin, rout * s, Dense.swap01(yc.data, rout, cin, s));
-        return Dense.symmetricEigen(Dense.rowGram(unfolded)).leading(rin);
+        return Dense.leadingEigen(Dense.rowGram(unfolded), rin).leading(rin);
     }
 }

@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * The Java half of {@code scripts/bench-decompose}: times every decomposition on the weights the
  * Python half wrote, and prints one JSON line per case (median of the given repeats, after one
- * untimed warm-up run when there is more than one repeat).
+ * untimed warm-up run when there is more than one repeat), after a line on standard error
+ * saying whether the kernels run on native BLAS/LAPACK or on EJML.
  *
  * <p>Usage: {@code DecompositionBenchmark DATA_DIR CASES_FILE}, where each line of the cases
  * file is {@code method shape ranks repeats} (comma-separated lists).
@@ -24,6 +25,7 @@ public final class DecompositionBenchmark {
     public static void main(String[] args) throws IOException {
         Path data = Path.of(args[0]);
         List<String> cases = Files.readAllLines(Path.of(args[1]));
+        System.err.println("linalg: " + NativeLinearAlgebra.description());
         for (String line : cases) {
             if (line.isBlank()) continue;
             String[] p = line.trim().split("\\s+");

@@ -66,9 +66,14 @@ class TruncatedSvdTest {
     @Test
     void autoChoosesRandomizedOnlyWhenTheRankIsSmall() {
         TruncatedSvd.Options o = TruncatedSvd.Options.DEFAULT;
-        assertEquals(TruncatedSvd.Algorithm.RANDOMIZED, TruncatedSvd.cheaper(4096, 25088, 256, o));
-        assertEquals(TruncatedSvd.Algorithm.EXACT, TruncatedSvd.cheaper(512, 4608, 384, o));
-        assertEquals(TruncatedSvd.Algorithm.EXACT, TruncatedSvd.cheaper(40, 40, 5, o));
+        for (boolean nativeKernels : new boolean[] {false, true}) {
+            assertEquals(TruncatedSvd.Algorithm.EXACT, TruncatedSvd.cheaper(512, 4608, 384, o, nativeKernels));
+            assertEquals(TruncatedSvd.Algorithm.EXACT, TruncatedSvd.cheaper(40, 40, 5, o, nativeKernels));
+            assertEquals(TruncatedSvd.Algorithm.RANDOMIZED, TruncatedSvd.cheaper(4096, 25088, 16, o, nativeKernels));
+        }
+        assertEquals(TruncatedSvd.Algorithm.RANDOMIZED, TruncatedSvd.cheaper(4096, 25088, 256, o, false));
+        // Native LAPACK does the exact split of this Gemm in seconds: exactness wins.
+        assertEquals(TruncatedSvd.Algorithm.EXACT, TruncatedSvd.cheaper(4096, 25088, 256, o, true));
     }
 
     @Test
