@@ -35,12 +35,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Runtime's on the same model within 1e-3 relative L2, for the original and for the model
  * decomposed by the pass pipeline. Prints both median latencies (2 threads), which is where
  * the README's table comes from.
+ *
+ * <p>The classifiers get seeded uniform noise. IS-Net gets a photograph (from the cache
+ * folder, see {@code scripts/fetch-images}), normalised as its own pipeline does: on noise its
+ * sigmoid maps sit around 1e-5, deep in the tail where ONNX Runtime's Sigmoid is accurate only
+ * to about 1e-7 absolute, so relative L2 there would measure that approximation rather than
+ * the compiled model.
  */
 class TvmRealModelsTest {
     @TempDir
     Path work;
 
-    /** The decomposition measured beside each original (IS-Net's would add minutes of untuned TVM). */
+    /** The decomposition measured beside each original. */
     static final String DECOMPOSED = "decompose{method=tucker2 rank=0.5},fuse-1x1,dce";
 
     @ParameterizedTest(name = "{0} {3}")
@@ -49,7 +55,8 @@ class TvmRealModelsTest {
         "lenet-mnist, classpath:org/tribuo/interop/onnx/cnn_mnist.onnx, 1;1;28;28, decomposed",
         "ppocr-v3-rec, classpath:models/ch_PP-OCRv3_rec_infer.onnx, 1;3;48;320, original",
         "ppocr-v3-rec, classpath:models/ch_PP-OCRv3_rec_infer.onnx, 1;3;48;320, decomposed",
-        "isnet-medium, cache:models/isnet-medium.onnx, 1;3;1024;1024, original"})
+        "isnet-medium, cache:models/isnet-medium.onnx, 1;3;1024;1024, original",
+        "isnet-medium, cache:models/isnet-medium.onnx, 1;3;1024;1024, decomposed"})
     void tvmMatchesOnnxRuntime(String name, String where, String shape, String variant) throws IOException {
         System.setProperty("yard.cache", TestEnvironment.cache().toString());
         Path file = materialize(name, where);
@@ -67,7 +74,7 @@ class TvmRealModelsTest {
         TvmToolchain tc = TvmToolchain.locate();
         Path lib = tc.build(module, work.resolve(name + "-" + variant), TvmToolchain.HOST_TARGET);
 
-        Tensor x = random(dims, new SplittableRandom(42));
+        Tensor x = name.startsWith("isnet") ? photograph(dims) : random(dims, new SplittableRandom(42));
         Map<String, Tensor> feeds = new LinkedHashMap<>(Map.of(input, x));
         List<Tensor> expected;
         double ortMs;
@@ -83,17 +90,20 @@ class TvmRealModelsTest {
             assertEquals(expected.size(), actual.size());
             for (int i = 0; i < actual.size(); i++) {
                 double err = TestEnvironment.relativeL2(expected.get(i).toFloatArray(), actual.get(i).toFloatArray());
-                System.out.printf(Locale.ROOT, "%s output %d: relative L2 error %.2e%n", name, i, err);
-                // IS-Net computes in f16: ONNX Runtime rounds activations to f16 between its
-                // casts, TVM (f16 widened to f32) does not, so its side outputs drift by up to a
-                // few 1e-3 from ONNX Runtime's rounding, not from TVM. The mask (output 0) is held to 1e-3.
-                double tol = i == 0 || !name.startsWith("isnet") ? 1e-3 : 5e-3;
-                assertTrue(err < tol, name + " output " + i + ": relative L2 error " + err);
+                System.out.printf(Locale.ROOT, "%s %s output %d: relative L2 error %.2e%n", name, variant, i, err);
+                assertTrue(err < 1e-3, name + " " + variant + " output " + i + ": relative L2 error " + err);
             }
             // Untuned TVM takes minutes per IS-Net run here: one timed run is all the suite affords.
             tvmMs = firstMs > 10_000 ? firstMs : tvm.medianMillis(List.of(x), 1, 3, 20, 1000);
         }
         System.out.printf(Locale.ROOT, "latency %s %s: ONNX Runtime %.2f ms, TVM %.2f ms%n", name, variant, ortMs, tvmMs);
+    }
+
+    /** IS-Net's input: a photograph, pixels mapped to (p - 128) / 256 as its own pipeline does. */
+    static Tensor photograph(long[] dims) {
+        Path photo = TestEnvironment.cache().resolve("images/astronaut.png");
+        assertTrue(Files.isRegularFile(photo), photo + " is missing: scripts/setup-env fetches it");
+        return Samples.image(photo, dims, new Samples.PixelNorm(128, 256));
     }
 
     private Path materialize(String name, String where) throws IOException {
