@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * The Java half of {@code scripts/bench-decompose}: times every decomposition on the weights the
- * Python half wrote, and prints one JSON line per case (median of the given repeats, after one
- * untimed warm-up run when there is more than one repeat), after a line on standard error
+ * Python half wrote, and prints one JSON line per case (median of the given repeats, after up
+ * to three untimed warm-up runs when there is more than one repeat), after a line on standard error
  * saying whether the kernels run on native BLAS/LAPACK or on EJML.
  *
  * <p>Usage: {@code DecompositionBenchmark DATA_DIR CASES_FILE}, where each line of the cases
@@ -34,7 +34,16 @@ public final class DecompositionBenchmark {
             int[] ranks = Arrays.stream(p[2].split(",")).mapToInt(Integer::parseInt).toArray();
             int repeats = Integer.parseInt(p[3]);
             DenseTensor w = load(data.resolve(String.join("x", p[1].split(",")) + ".f32"), shape);
-            if (repeats > 1) run(method, w, ranks);
+            // As JMH would: garbage from the previous case collected first, and for cases
+            // timed more than once, warm-up runs (3, or fewer if they take over 2 s) so that
+            // the median measures compiled code rather than the JIT at work.
+            System.gc();
+            if (repeats > 1) {
+                long warmStart = System.nanoTime();
+                for (int i = 0; i < 3 && (System.nanoTime() - warmStart) < 2_000_000_000L; i++) {
+                    run(method, w, ranks);
+                }
+            }
             double[] ms = new double[repeats];
             Result result = null;
             for (int i = 0; i < repeats; i++) {
