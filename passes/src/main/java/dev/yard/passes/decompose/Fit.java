@@ -35,7 +35,7 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note
                     int multiple, InputCovariance cov, String[] why) {
         Fit fit = exact(m, c, kernel, choice, layer, multiple, cov, why);
         boolean calibrated = cov != null && cov.dimension() == c.inPerGroup() * c.kh() * c.kw();
-        if (fit == null || calibrated || !RoundingRefit.applies(c.elementType())) {
+        if (fit == null || calibrated || !RoundingRefit.applies(m, c.elementType())) {
             return fit;
         }
         RoundingRefit.Result r = RoundingRefit.refit(m, c, fit.convs());

@@ -14,9 +14,10 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * four factors add up to several times that of the one dense kernel they replace. This rounds
  * all factors but the largest, then solves that one by least squares against the original
  * kernel given the others as they will be stored, so it absorbs their rounding; only its own
- * rounding is left. The factor solved for is the kxk core of svd and tucker2, the 1 x kw
- * factor of tt (whose predecessors compose to a kh x 1 conv), and the last 1x1 factor of btd
- * and cp, whose grouped middles leave no other factor free to solve in one piece.
+ * rounding is left. The factor solved for is the kxk core of svd and tucker2, and the 1 x kw
+ * factor of tt (whose predecessors compose to a kh x 1 conv). btd and cp are rounded as
+ * fitted: their grouped middles leave only the last 1x1 free to solve in one piece, which
+ * absorbs little, and cp's full-rank construction is exact in f16 already.
  *
  * <p>Used for fits without calibration data: a calibrated fit minimises output error in its
  * own metric, which an unweighted refit would undo. The error returned is that of the chain
@@ -29,8 +30,9 @@ final class RoundingRefit {
     record Result(List<ConvLayer> convs, double relativeError) {
     }
 
-    static boolean applies(ElementType t) {
-        return t == ElementType.FLOAT16 || t == ElementType.BFLOAT16;
+    static boolean applies(Method m, ElementType t) {
+        return (t == ElementType.FLOAT16 || t == ElementType.BFLOAT16)
+                && (m == Method.SVD || m == Method.TUCKER2 || m == Method.TT);
     }
 
     static Result refit(Method m, ConvLayer orig, List<ConvLayer> chain) {
@@ -43,7 +45,7 @@ final class RoundingRefit {
             case SVD -> 0;
             case TUCKER2 -> 1;
             case TT -> 2;
-            case BTD, CP -> chain.size() - 1;
+            case BTD, CP -> throw new IllegalArgumentException(m.text() + " chains are rounded as fitted");
         };
         double[] w = solve(orig, convs, solved);
         if (w != null) {
