@@ -17,8 +17,9 @@ import java.util.List;
  * {@code recompose}: multiplies chains of linear convolutions back into one dense conv, the
  * inverse of {@code decompose} (decompose, keep training, convert back). Two convs merge when
  * the first's output feeds only the second and {@link ConvComposition} can compose them
- * exactly; each merge removes a node, so the pass ends. Weights that become unused are left
- * for {@code dce}.
+ * exactly; each merge removes a node, so the pass ends. A merged conv that sits between casts
+ * from and back to f16 with f16 weights (a {@code precision=f32} chain recomposed) becomes an
+ * f16 conv again ({@link Narrowing}). Weights that become unused are left for {@code dce}.
  */
 public final class Recompose implements Pass {
 
@@ -40,6 +41,9 @@ public final class Recompose implements Pass {
         GraphIndex index = new GraphIndex(model, g);
         boolean changed = false;
         while (scan(g, index, null)) {
+            changed = true;
+        }
+        while (Narrowing.narrowOne(g, index, context)) {
             changed = true;
         }
         // A last scan merges nothing; it only says which adjacent convs stay apart and why.
