@@ -8,6 +8,7 @@ import dev.yard.ir.Node;
 import dev.yard.ir.Tensor;
 import dev.yard.ir.YardException;
 import dev.yard.ir.analysis.LayerCost;
+import dev.yard.ir.analysis.RelativeL2;
 import dev.yard.ir.text.OnnxTextPrinter;
 import dev.yard.ir.verify.Verifier;
 import dev.yard.passes.Calibration;
@@ -291,12 +292,7 @@ final class OptimizeCommand implements Callable<Integer> {
                         + "feed models with one");
             }
             String name = declared.keySet().iterator().next();
-            long[] shape = shapes.containsKey(name)
-                    ? java.util.Arrays.stream(shapes.get(name).split(",")).mapToLong(Long::parseLong).toArray()
-                    : declared.get(name).clone();
-            if (shape.length > 0 && shape[0] < 0) {
-                shape[0] = 1;
-            }
+            long[] shape = Fidelity.shape(name, declared.get(name), shapes);
             List<Map<String, Tensor>> ya = new ArrayList<>();
             List<Map<String, Tensor>> yb = new ArrayList<>();
             Map<String, Tensor> first = null;
@@ -325,23 +321,28 @@ final class OptimizeCommand implements Callable<Integer> {
         private Fidelity() {
         }
 
+        /** The input's shape to measure with: as given, or as declared with a dynamic batch of 1. */
+        static long[] shape(String name, long[] declared, Map<String, String> given) {
+            if (given.containsKey(name)) {
+                return java.util.Arrays.stream(given.get(name).split(",")).mapToLong(Long::parseLong).toArray();
+            }
+            long[] s = declared.clone();
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] < 0 && i == 0) {
+                    s[i] = 1;
+                } else if (s[i] < 0) {
+                    throw YardException.badInput("input '" + name + "' has dynamic dimensions: give "
+                            + "--input-shape " + name + "=D,D,... to measure, or --no-measure");
+                }
+            }
+            return s;
+        }
+
         static Map<String, Tensor> randomInputs(Map<String, long[]> declared, Map<String, String> given, long seed) {
             java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
             Map<String, Tensor> m = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : declared.entrySet()) {
-                long[] s = e.getValue().clone();
-                if (given.containsKey(e.getKey())) {
-                    s = java.util.Arrays.stream(given.get(e.getKey()).split(",")).mapToLong(Long::parseLong).toArray();
-                } else {
-                    for (int i = 0; i < s.length; i++) {
-                        if (s[i] < 0 && i == 0) {
-                            s[i] = 1;
-                        } else if (s[i] < 0) {
-                            throw YardException.badInput("input '" + e.getKey() + "' has dynamic dimensions: give "
-                                    + "--input-shape " + e.getKey() + "=D,D,... to measure, or --no-measure");
-                        }
-                    }
-                }
+                long[] s = shape(e.getKey(), e.getValue(), given);
                 int n = 1;
                 for (long d : s) {
                     n = Math.multiplyExact(n, (int) d);
@@ -358,18 +359,11 @@ final class OptimizeCommand implements Callable<Integer> {
         /** Relative L2 error of each output, over all runs together ({@code a} the reference). */
         static void compare(List<Map<String, Tensor>> a, List<Map<String, Tensor>> b, String on, Table t) {
             for (String k : a.get(0).keySet()) {
-                double num = 0;
-                double den = 0;
+                RelativeL2 error = new RelativeL2();
                 for (int run = 0; run < a.size(); run++) {
-                    float[] x = a.get(run).get(k).toFloatArray();
-                    float[] y = b.get(run).get(k).toFloatArray();
-                    for (int i = 0; i < x.length; i++) {
-                        num += (double) (x[i] - y[i]) * (x[i] - y[i]);
-                        den += (double) x[i] * x[i];
-                    }
+                    error.add(a.get(run).get(k).toFloatArray(), b.get(run).get(k).toFloatArray());
                 }
-                t.row("output " + k + " rel. L2 error" + on, "", String.format(Locale.ROOT, "%.2e",
-                        Math.sqrt(num / Math.max(den, 1e-30))), "");
+                t.row("output " + k + " rel. L2 error" + on, "", String.format(Locale.ROOT, "%.2e", error.value()), "");
             }
         }
     }

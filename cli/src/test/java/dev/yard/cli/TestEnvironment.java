@@ -63,13 +63,7 @@ final class TestEnvironment {
         if (expected.length != actual.length) {
             throw new AssertionError(expected.length + " values expected, got " + actual.length);
         }
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < expected.length; i++) {
-            num += (double) (expected[i] - actual[i]) * (expected[i] - actual[i]);
-            den += (double) expected[i] * expected[i];
-        }
-        return Math.sqrt(num / Math.max(den, 1e-30));
+        return dev.yard.ir.analysis.RelativeL2.of(expected, actual);
     }
 
     /** Runs a command, failing with its output if it exits non-zero. */

@@ -8,6 +8,15 @@ public final class HalfFloats {
     private HalfFloats() {
     }
 
+    /** {@code f} rounded to the nearest value of {@code type} (FLOAT16 or BFLOAT16). */
+    public static float round(ElementType type, float f) {
+        return switch (type) {
+            case FLOAT16 -> fromHalf(toHalf(f));
+            case BFLOAT16 -> fromBfloat16(toBfloat16(f));
+            default -> throw new IllegalArgumentException("not a 16-bit float type: " + type);
+        };
+    }
+
     public static float fromHalf(short h) {
         int bits = h & 0xffff;
         int sign = (bits & 0x8000) << 16;

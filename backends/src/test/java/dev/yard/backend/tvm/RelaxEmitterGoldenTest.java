@@ -151,12 +151,6 @@ class RelaxEmitterGoldenTest {
 
     static double relL2(float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length);
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < expected.length; i++) {
-            num += (double) (expected[i] - actual[i]) * (expected[i] - actual[i]);
-            den += (double) expected[i] * expected[i];
-        }
-        return Math.sqrt(num / Math.max(den, 1e-30));
+        return dev.yard.ir.analysis.RelativeL2.of(expected, actual);
     }
 }

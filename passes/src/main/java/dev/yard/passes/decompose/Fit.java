@@ -34,8 +34,7 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note
     static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
                     int multiple, InputCovariance cov, String[] why) {
         Fit fit = exact(m, c, kernel, choice, layer, multiple, cov, why);
-        boolean calibrated = cov != null && cov.dimension() == c.inPerGroup() * c.kh() * c.kw();
-        if (fit == null || calibrated || !RoundingRefit.applies(m, c.elementType())) {
+        if (fit == null || patches(c, cov) != null || !RoundingRefit.applies(m, c.elementType())) {
             return fit;
         }
         RoundingRefit.Result r = RoundingRefit.refit(m, c, fit.convs());
@@ -43,10 +42,15 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note
                 fit.note() + ", as stored in " + c.elementType().textName());
     }
 
+    /** The covariance of the conv's im2col patches, if {@code cov} is one. */
+    private static InputCovariance patches(ConvLayer c, InputCovariance cov) {
+        return cov != null && cov.dimension() == c.inPerGroup() * c.kh() * c.kw() ? cov : null;
+    }
+
     /** The fit in exact arithmetic, before the factors are rounded to the model's type. */
     private static Fit exact(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice,
                              RankSelection.Layer layer, int multiple, InputCovariance cov, String[] why) {
-        InputCovariance patches = cov != null && cov.dimension() == c.inPerGroup() * c.kh() * c.kw() ? cov : null;
+        InputCovariance patches = patches(c, cov);
         if (m == Method.TT && choice.ranks() == null && choice.spec() instanceof RankSpec.ErrorBound e) {
             TensorTrainFactors f = TensorTrain.fitWithin(kernel, e.relativeError());
             return new Fit(ConvChain.tt(c, f), f.ranks(), f.relativeError(), "");

@@ -145,24 +145,13 @@ final class RoundingRefit {
         for (int i = 1; i < convs.size(); i++) {
             c = ConvComposition.compose(c, convs.get(i));
         }
-        double diff = 0;
-        double norm = 0;
-        double[] a = orig.weights();
-        double[] b = c.weights();
-        for (int i = 0; i < a.length; i++) {
-            double d = a[i] - b[i];
-            diff += d * d;
-            norm += a[i] * a[i];
-        }
-        return norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+        return ConvChain.kernel(orig).relativeErrorTo(ConvChain.kernel(c));
     }
 
     static double[] round(ElementType t, double[] v) {
         double[] r = new double[v.length];
         for (int i = 0; i < v.length; i++) {
-            float f = (float) v[i];
-            r[i] = t == ElementType.BFLOAT16 ? HalfFloats.fromBfloat16(HalfFloats.toBfloat16(f))
-                    : HalfFloats.fromHalf(HalfFloats.toHalf(f));
+            r[i] = HalfFloats.round(t, (float) v[i]);
         }
         return r;
     }

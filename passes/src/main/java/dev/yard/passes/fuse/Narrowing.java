@@ -74,9 +74,7 @@ final class Narrowing {
         float top = (float) max;
         double tolerance = (t == ElementType.BFLOAT16 ? Math.ulp(top) * 65536 : halfUlp(top)) / 64;
         for (double v : values) {
-            float f = (float) v;
-            float r = t == ElementType.BFLOAT16 ? HalfFloats.fromBfloat16(HalfFloats.toBfloat16(f))
-                    : HalfFloats.fromHalf(HalfFloats.toHalf(f));
+            float r = HalfFloats.round(t, (float) v);
             if (Float.isInfinite(r) || Math.abs(v - r) > tolerance) {
                 return false;
             }
