@@ -153,13 +153,13 @@ final class OptimizeCommand implements Callable<Integer> {
             case "digits" -> {
                 MnistDigits d = MnistDigits.load();
                 calibrationNote = "the 31 even-numbered of the 62 digits";
-                return new OrtCalibration(Map.of(model.graph().inputs().get(0).name(), d.everyOther()), threads,
+                return new OrtCalibration(Map.of(model.graph().inputs().get(0).name(), d.everyOther()),
                         CALIBRATION_SAMPLES, 42);
             }
             case "random" -> {
                 calibrationNote = "seeded random inputs";
                 try (OrtSession s = OrtSession.of(model, 1)) {
-                    return new OrtCalibration(Fidelity.randomInputs(s.inputShapes(), inputShapes, 7), threads,
+                    return new OrtCalibration(Fidelity.randomInputs(s.inputShapes(), inputShapes, 7),
                             CALIBRATION_SAMPLES, 42);
                 }
             }

@@ -79,7 +79,7 @@ class DecomposeAcceptanceTest {
         MnistDigits digits = MnistDigits.load();
         Model m = Models.loadDefault();
         String input = m.graph().inputs().get(0).name();
-        OrtCalibration cal = new OrtCalibration(Map.of(input, digits.everyOther()), 2, 4096, 42);
+        OrtCalibration cal = new OrtCalibration(Map.of(input, digits.everyOther()), 4096, 42);
         run(m, "decompose{method=tucker2 rank=evbmf},dce", cal);
         int right = digits.correct(output(m, Map.of(input, digits.images())));
         assertTrue(right >= 61, right + "/62 right");
@@ -123,7 +123,7 @@ class DecomposeAcceptanceTest {
         Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(new long[] {2, 8, 13, 11}, x));
         Model original = withWeights(OnnxTextReader.parse(text, "layer"), w);
         PassManager.Report report = run(m, "decompose{method=" + method + " rank=4 force=true},dce",
-                new OrtCalibration(in, 1, 100_000, 1));
+                new OrtCalibration(in, 100_000, 1));
         String remark = report.remarks().stream().filter(k -> k.kind() == PassContext.Kind.APPLIED)
                 .map(PassContext.Remark::message).findFirst().orElseThrow();
         Matcher mm = Pattern.compile("output error ([0-9.e-]+) on calibration data").matcher(remark);

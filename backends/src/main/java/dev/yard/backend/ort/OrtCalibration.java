@@ -16,17 +16,23 @@ import java.util.SplittableRandom;
 /**
  * Calibration by running the model in ONNX Runtime on given inputs: the values the layers
  * read become extra outputs, and their covariances (im2col patches for convs) are
- * accumulated from a seeded sample of positions, at most {@code maxSamples} per layer.
+ * accumulated from a seeded sample of positions, at most {@code maxSamples} per layer. The run
+ * is ONNX Runtime's unoptimized graph on a fixed number of threads, which computes the same bits
+ * on AVX2 and AVX-512 CPUs.
  */
 public final class OrtCalibration implements Calibration {
+    /**
+     * ONNX Runtime's threads for calibration runs, fixed: its kernels split some work by the
+     * thread count, and the bits of the activations (so of the output file) would follow it.
+     */
+    static final int THREADS = 2;
+
     private final Map<String, Tensor> inputs;
-    private final int threads;
     private final int maxSamples;
     private final long seed;
 
-    public OrtCalibration(Map<String, Tensor> inputs, int threads, int maxSamples, long seed) {
+    public OrtCalibration(Map<String, Tensor> inputs, int maxSamples, long seed) {
         this.inputs = Map.copyOf(inputs);
-        this.threads = threads;
         this.maxSamples = maxSamples;
         this.seed = seed;
     }
@@ -74,7 +80,8 @@ public final class OrtCalibration implements Calibration {
         } finally {
             outputs.removeAll(added);
         }
-        try (OrtSession s = OrtSession.of(bytes, threads)) {
+        // Unoptimized: what the fits see, and so the output file, must not depend on the CPU.
+        try (OrtSession s = OrtSession.unoptimized(bytes, THREADS)) {
             Map<String, Tensor> all = s.run(inputs);
             all.keySet().retainAll(wanted.keySet());
             return all;

@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  *
  * <p>Native code is used when it loads; otherwise, or with the system property
  * {@code yard.linalg.native=false}, every kernel runs on EJML, with the same results up to
- * rounding. Either way the same input gives the same bits on a given machine and library.
+ * rounding. Either way the same input gives the same bits on every machine with a given
+ * library: OpenBLAS is held to one kernel set and thread count ({@link ReproducibleOpenBlas}).
  */
 public final class NativeLinearAlgebra {
     private NativeLinearAlgebra() {}
@@ -34,6 +35,9 @@ public final class NativeLinearAlgebra {
      * was loaded and why is in {@link #description()} instead. Held here so the levels stick.
      */
     private static final Logger[] QUIET = quietBindings("dev.ludovic.netlib.blas", "dev.ludovic.netlib.lapack");
+
+    /** The bindings' property naming the BLAS library they open. */
+    private static final String BLAS_LIBRARY_PROPERTY = "dev.ludovic.netlib.blas.nativeLib";
 
     private static final Loaded LOADED = load();
 
@@ -80,10 +84,15 @@ public final class NativeLinearAlgebra {
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
             return new Loaded(null, null, "EJML (pure Java; native BLAS/LAPACK switched off by -D" + PROPERTY + "=false)");
         }
+        String refused = ReproducibleOpenBlas.beforeLoading();
+        if (refused != null) {
+            return new Loaded(null, null, "EJML (pure Java; native BLAS/LAPACK not used: " + refused + ")");
+        }
         try {
             BLAS blas = NativeBLAS.getInstance();
             LAPACK lapack = NativeLAPACK.getInstance();
-            return new Loaded(blas, lapack, "native BLAS/LAPACK through JNI" + mappedLibraries());
+            String pinned = ReproducibleOpenBlas.afterLoading(System.getProperty(BLAS_LIBRARY_PROPERTY, "libblas.so.3"));
+            return new Loaded(blas, lapack, "native BLAS/LAPACK through JNI" + mappedLibraries() + pinned);
         } catch (Throwable e) { // a missing library surfaces as a RuntimeException or a LinkageError
             return new Loaded(null, null, "EJML (pure Java; native BLAS/LAPACK not loaded: " + rootMessage(e) + ")");
         }

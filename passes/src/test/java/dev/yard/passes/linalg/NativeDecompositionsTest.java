@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -105,13 +106,33 @@ class NativeDecompositionsTest {
                 "the probe's fits must reach the native kernels, or the fallback test above proves nothing");
     }
 
+    @Test
+    void anotherCpusKernelsAndThreadCountGiveTheSameBits() throws Exception {
+        assumeTrue(NativeLinearAlgebra.available());
+        assertTrue(NativeLinearAlgebra.description().contains(ReproducibleOpenBlas.CORE + " kernels"), NativeLinearAlgebra.description());
+        // What OpenBLAS would choose by itself on an AVX-512 Xeon, with one thread: the pin
+        // must win, or the bits of a decomposition would depend on the machine.
+        for (String core : new String[] {"SkylakeX", "Cooperlake", "Zen"}) {
+            List<String> other = probe(Map.of("OPENBLAS_CORETYPE", core, "OPENBLAS_NUM_THREADS", "1"));
+            assertEquals("true", other.get(0), core);
+            assertEquals(NativeProbe.fingerprint(), other.get(2), core);
+        }
+    }
+
     /** Runs {@link NativeProbe} in a fresh JVM: its three lines of output. */
     private static List<String> probe(String... properties) throws IOException, InterruptedException {
+        return probe(Map.of(), properties);
+    }
+
+    /** Runs {@link NativeProbe} in a fresh JVM with extra environment variables. */
+    private static List<String> probe(Map<String, String> environment, String... properties) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(properties));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), NativeProbe.class.getName()));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe did not finish");
         assertEquals(0, p.exitValue(), out);
