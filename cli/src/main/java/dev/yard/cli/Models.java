@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import dev.yard.ir.verify.Problem;
 import dev.yard.ir.verify.Verifier;
 import java.util.List;
+import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -85,6 +86,30 @@ final class Models {
     /** Fills in the types and shapes the reports rely on; a definite conflict is reported, not fatal. */
     static List<Problem> inferShapes(Model m) {
         return ShapeInference.infer(m);
+    }
+
+    /**
+     * A copy of {@code m} whose inputs have the given shapes ({@code name -> "D,D,..."}) and
+     * whose other shapes are inferred again from them; {@code m} keeps its dynamic inputs.
+     */
+    static Model withInputShapes(Model m, Map<String, String> inputShapes) {
+        Model copy = OnnxReader.read(ByteBuffer.wrap(OnnxWriter.toBytes(m)), null, "copy");
+        for (dev.yard.ir.Value v : copy.graph().inputs()) {
+            String shape = inputShapes.get(v.name());
+            if (shape != null && v.elementType() != null) {
+                v.setType(dev.yard.ir.ValueType.tensor(v.elementType(),
+                        java.util.Arrays.stream(shape.split(",")).mapToLong(Long::parseLong).toArray()));
+            }
+        }
+        for (dev.yard.ir.Node n : copy.graph().nodes()) {
+            for (dev.yard.ir.Value v : n.outputs()) {
+                if (v != null) {
+                    v.setType(null);
+                }
+            }
+        }
+        inferShapes(copy);
+        return copy;
     }
 
     static Model loadDefault() {

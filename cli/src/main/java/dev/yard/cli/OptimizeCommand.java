@@ -16,6 +16,8 @@ import dev.yard.passes.PassContext;
 import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;
 import dev.yard.passes.Pipeline;
+import dev.yard.passes.cost.CostModel;
+import dev.yard.passes.cost.CostModels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,6 +64,11 @@ final class OptimizeCommand implements Callable<Integer> {
             + "dimensions, for measuring (e.g. x=1,3,320,320).")
     Map<String, String> inputShapes = new LinkedHashMap<>();
 
+    @Option(names = "--cost-model", paramLabel = "NAME[:ARGS]", defaultValue = CostModels.DEFAULT,
+            description = "What passes decide by: macs, analytic[:TARGET|FILE], ort[:threads=N], ... "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String costModel;
+
     @Option(names = "--threads", description = "ONNX Runtime threads for measuring (default: ${DEFAULT-VALUE}).",
             defaultValue = "2")
     int threads;
@@ -101,11 +108,13 @@ final class OptimizeCommand implements Callable<Integer> {
         byte[] original = OnnxWriter.toBytes(model);
         Counts before = Counts.of(model, inputShapes);
 
+        CostModel costs = CostModels.create(costModel);
         Calibration cal = calibration(model);
         StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
         PassManager.Report report = new PassManager(p)
                 .verifyWith(Verifier::verify)
                 .calibrateWith(cal)
+                .costModel(costs)
                 .progressTo(status::show)
                 .printAfter(printAfter, printAfterAll, (pass, m) -> {
                     out.println("// ----- IR after " + pass);
@@ -116,7 +125,8 @@ final class OptimizeCommand implements Callable<Integer> {
         Models.inferShapes(model);
         Counts after = Counts.of(model, inputShapes);
 
-        out.printf("%s, pipeline %s%s%n", source, p, cal == null ? "" : ", calibrated on " + calibrationNote);
+        out.printf("%s, pipeline %s, cost model %s%s%n", source, p, costs.name(),
+                cal == null ? "" : ", calibrated on " + calibrationNote);
         for (PassManager.PassRun r : report.runs()) {
             out.printf("  %-16s %s in %.1f ms%n", r.pass(), r.changed() ? "changed the graph" : "no change", r.micros() / 1e3);
         }
@@ -180,23 +190,7 @@ final class OptimizeCommand implements Callable<Integer> {
             if (inputShapes.isEmpty()) {
                 return of(m);
             }
-            Model copy = dev.yard.frontend.onnx.OnnxReader.read(java.nio.ByteBuffer.wrap(OnnxWriter.toBytes(m)), null,
-                    "copy");
-            for (dev.yard.ir.Value v : copy.graph().inputs()) {
-                String shape = inputShapes.get(v.name());
-                if (shape != null && v.elementType() != null) {
-                    v.setType(dev.yard.ir.ValueType.tensor(v.elementType(),
-                            java.util.Arrays.stream(shape.split(",")).mapToLong(Long::parseLong).toArray()));
-                }
-            }
-            for (Node n : copy.graph().nodes()) {
-                for (dev.yard.ir.Value v : n.outputs()) {
-                    if (v != null) {
-                        v.setType(null);
-                    }
-                }
-            }
-            Models.inferShapes(copy);
+            Model copy = Models.withInputShapes(m, inputShapes);
             return of(copy);
         }
 
@@ -234,6 +228,7 @@ final class OptimizeCommand implements Callable<Integer> {
         void print(PrintWriter out) {
             int cols = rows.stream().mapToInt(r -> r.length).max().orElse(0);
             int[] w = new int[cols];
+            java.util.Arrays.fill(w, 1); // a column of empty cells still needs a width for the format
             for (String[] r : rows) {
                 for (int i = 0; i < r.length; i++) {
                     w[i] = Math.max(w[i], r[i].length());

@@ -1,6 +1,8 @@
 package dev.yard.passes;
 
 import dev.yard.ir.Node;
+import dev.yard.passes.cost.CostModel;
+import dev.yard.passes.cost.MacCostModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,16 +26,26 @@ public final class PassContext {
     private final List<Remark> remarks = new ArrayList<>();
     private String currentPass = "";
     private final Calibration calibration;
+    private final CostModel costModel;
     private final java.util.function.Consumer<String> progress;
 
     public PassContext() {
-        this(null, s -> { });
+        this(null, null, s -> { });
     }
 
-    /** A context with calibration data (or null) and a sink for progress lines (a terminal's status line). */
-    public PassContext(Calibration calibration, java.util.function.Consumer<String> progress) {
+    /**
+     * A context with calibration data (or null), the cost model passes decide by (null: MAC
+     * counts) and a sink for progress lines (a terminal's status line).
+     */
+    public PassContext(Calibration calibration, CostModel costModel, java.util.function.Consumer<String> progress) {
         this.calibration = calibration;
+        this.costModel = costModel == null ? new MacCostModel() : costModel;
         this.progress = progress;
+    }
+
+    /** What layers cost on the target: every "is this rewrite worth it" goes through it. */
+    public CostModel costModel() {
+        return costModel;
     }
 
     /** Reports what long work is doing now, e.g. "layer 12 of 119"; shown only on a terminal. */

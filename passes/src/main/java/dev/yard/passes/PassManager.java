@@ -32,6 +32,7 @@ public final class PassManager {
     private boolean printAfterAll;
     private BiConsumer<String, Model> dump = (pass, m) -> { };
     private Calibration calibration;
+    private dev.yard.passes.cost.CostModel costModel;
     private Consumer<String> progress = s -> { };
 
     public PassManager(Pipeline pipeline) {
@@ -59,6 +60,12 @@ public final class PassManager {
         return this;
     }
 
+    /** The cost model passes decide by (default: MAC counts). */
+    public PassManager costModel(dev.yard.passes.cost.CostModel costModel) {
+        this.costModel = costModel;
+        return this;
+    }
+
     /** Where passes report progress of long work (the CLI shows it on a terminal only). */
     public PassManager progressTo(Consumer<String> progress) {
         this.progress = progress;
@@ -74,7 +81,7 @@ public final class PassManager {
     }
 
     public Report run(Model model) {
-        PassContext context = new PassContext(calibration, progress);
+        PassContext context = new PassContext(calibration, costModel, progress);
         List<PassRun> runs = new ArrayList<>();
         for (Pipeline.Entry e : pipeline.entries()) {
             context.enter(e.name());

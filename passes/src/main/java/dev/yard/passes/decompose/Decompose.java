@@ -15,6 +15,9 @@ import dev.yard.passes.PassDefinition;
 import dev.yard.passes.PassOptions;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.conv.ConvNodes;
+import dev.yard.passes.cost.Cost;
+import dev.yard.passes.cost.CostModel;
+import dev.yard.passes.cost.Layer;
 import dev.yard.passes.linalg.DenseTensor;
 import dev.yard.passes.linalg.InputCovariance;
 import dev.yard.passes.linalg.LowRankFactors;
@@ -31,9 +34,9 @@ import java.util.Set;
 /**
  * {@code decompose}: replaces dense convolutions and fully-connected layers by factor chains
  * (svd, tucker2, btd, cp, tt; see DESIGN.md's family of factorized convolutions), with ranks
- * from the {@code rank} option or per layer from a rank plan. A chain is only emitted when it
- * needs fewer multiply-accumulates than the layer it replaces; every layer left alone is
- * reported with the reason.
+ * from the {@code rank} option or per layer from a rank plan. A chain is only emitted when the
+ * context's cost model says it costs less than the layer it replaces (MAC counts unless a
+ * target's model is given); every layer left alone is reported with the reason.
  */
 public final class Decompose implements Pass {
 
@@ -178,11 +181,13 @@ public final class Decompose implements Pass {
             context.skipped(n, m.text() + ": " + why[0]);
             return false;
         }
-        long dense = (long) c.weights().length * layer.outputPixels();
-        long chain = RankSelection.macs(m.linalg(), layer, choice.groups(), fit.ranks());
-        if (chain >= dense && !force) {
-            context.skipped(n, String.format(Locale.ROOT, "%s ranks %s would cost %,d multiply-accumulates, "
-                    + "not fewer than the layer's %,d", m.text(), Arrays.toString(fit.ranks()), chain, dense));
+        int[] nhw = inputSize(n.input(0));
+        CostModel costs = context.costModel();
+        Cost dense = costs.layer(Layer.Conv.of(c, nhw[0], nhw[1], nhw[2]));
+        Cost chain = costs.chain(Layer.chain(fit.convs(), nhw[0], nhw[1], nhw[2]));
+        if (chain.seconds() >= dense.seconds() && !force) {
+            context.skipped(n, String.format(Locale.ROOT, "%s ranks %s would cost %s on %s, not less than the layer's %s",
+                    m.text(), Arrays.toString(fit.ranks()), costs.describe(chain), costs.name(), costs.describe(dense)));
             return false;
         }
         List<Node> nodes = new ArrayList<>();
@@ -249,9 +254,13 @@ public final class Decompose implements Pass {
         }
         long dense = (long) rows * cols;
         long chain = (long) r[0] * (rows + cols);
-        if (chain >= dense && !force) {
-            context.skipped(n, String.format(Locale.ROOT, "svd rank %d would need %,d weights, not fewer than the "
-                    + "layer's %,d", r[0], chain, dense));
+        int batchRows = matrixRows(n.input(0));
+        CostModel costs = context.costModel();
+        Cost denseCost = costs.layer(new Layer.Matrix(type, batchRows, cols, rows));
+        Cost chainCost = costs.chain(List.of(new Layer.Matrix(type, batchRows, cols, r[0]), new Layer.Matrix(type, batchRows, r[0], rows)));
+        if (chainCost.seconds() >= denseCost.seconds() && !force) {
+            context.skipped(n, String.format(Locale.ROOT, "svd rank %d would cost %s on %s, not less than the layer's %s",
+                    r[0], costs.describe(chainCost), costs.name(), costs.describe(denseCost)));
             return false;
         }
         int rank = Math.min(r[0], Math.min(rows, cols));
@@ -273,6 +282,33 @@ public final class Decompose implements Pass {
         cast.setAttribute(Attribute.of("to", (long) type.code()));
         nodes.add(cast);
         return out;
+    }
+
+    /** Batch, height and width of an NCHW value; 1 for what is unknown (costs then compare weights only). */
+    private static int[] inputSize(Value v) {
+        Shape s = v == null ? null : v.shape();
+        int[] nhw = {1, 1, 1};
+        if (s == null || s.rank() != 4) {
+            return nhw;
+        }
+        for (int i = 0; i < 3; i++) {
+            int axis = i == 0 ? 0 : i + 1;
+            if (s.dim(axis).isKnown()) nhw[i] = (int) Math.max(1, s.dim(axis).sizeOrNegative());
+        }
+        return nhw;
+    }
+
+    /** Rows a matrix product reads: every dimension of its input but the last, 1 when unknown. */
+    private static int matrixRows(Value v) {
+        Shape s = v == null ? null : v.shape();
+        if (s == null || s.rank() < 2) {
+            return 1;
+        }
+        long rows = 1;
+        for (int i = 0; i < s.rank() - 1; i++) {
+            rows *= s.dim(i).isKnown() ? Math.max(1, s.dim(i).sizeOrNegative()) : 1;
+        }
+        return (int) Math.min(rows, Integer.MAX_VALUE);
     }
 
     /** Spatial size of an NCHW value, 1 when unknown (costs then compare weights only). */

@@ -1,0 +1,92 @@
+package dev.yard.passes.cost;
+
+import dev.yard.ir.Model;
+import dev.yard.ir.Node;
+import dev.yard.ir.Shape;
+import dev.yard.ir.Value;
+import dev.yard.passes.conv.ConvLayer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The layers of a model a cost model can price (2-D convs with constant weights, Gemm and
+ * MatMul by a constant matrix, with shapes known after shape inference; a symbolic batch
+ * counts as 1), and their costs.
+ * Other operators (activations, pools, reshapes) are not priced: a model's predicted latency
+ * is the sum over its layers.
+ */
+public final class ModelPricing {
+    private ModelPricing() {}
+
+    /** A layer of the model and what it costs; {@code layer} is null when it could not be priced (see {@code why}). */
+    public record Priced(Node node, Layer layer, Cost cost, String why) {}
+
+    /** Every Conv, Gemm and MatMul of the model's main graph, in order, priced by {@code model}. */
+    public static List<Priced> price(Model m, CostModel model, java.util.function.Consumer<String> progress) {
+        List<Node> layers = new ArrayList<>();
+        for (Node n : m.graph().nodes()) {
+            if (n.isDefaultDomain() && (n.is("Conv") || n.is("Gemm") || n.is("MatMul"))) layers.add(n);
+        }
+        List<Priced> out = new ArrayList<>();
+        int i = 0;
+        for (Node n : layers) {
+            progress.accept("layer " + (++i) + " of " + layers.size());
+            String[] why = new String[1];
+            Layer l = layerOf(n, why);
+            out.add(l == null ? new Priced(n, null, null, why[0]) : new Priced(n, l, model.layer(l), null));
+        }
+        return out;
+    }
+
+    /** The sum of the priced layers' costs. */
+    public static Cost total(List<Priced> priced) {
+        Cost c = Cost.ZERO;
+        for (Priced p : priced) if (p.cost() != null) c = c.plus(p.cost());
+        return c;
+    }
+
+    /** The layer configuration of a Conv, Gemm or MatMul node, or null with the reason in {@code why[0]}. */
+    public static Layer layerOf(Node n, String[] why) {
+        if (n.is("Conv")) {
+            ConvLayer c = ConvLayer.of(n, why);
+            if (c == null) return null;
+            long[] x = staticDims(n.input(0));
+            if (x == null || x.length != 4) {
+                why[0] = "the input's shape is not known (give --input-shape)";
+                return null;
+            }
+            return Layer.Conv.of(c, (int) x[0], (int) x[2], (int) x[3]);
+        }
+        Value w = n.input(1);
+        if (w == null || !w.isInitializer() || w.initializer().rank() != 2) {
+            why[0] = "the weight is not a constant matrix";
+            return null;
+        }
+        if (n.is("Gemm") && n.intAttr("transA", 0) != 0) {
+            why[0] = "Gemm with transA=1";
+            return null;
+        }
+        long[] x = staticDims(n.input(0));
+        if (x == null || x.length < 2) {
+            why[0] = "the input's shape is not known (give --input-shape)";
+            return null;
+        }
+        long rows = 1;
+        for (int i = 0; i < x.length - 1; i++) rows *= x[i];
+        long[] wd = w.initializer().dims();
+        boolean transB = n.is("Gemm") && n.intAttr("transB", 0) != 0;
+        return new Layer.Matrix(w.initializer().elementType(), (int) rows, (int) x[x.length - 1], (int) (transB ? wd[0] : wd[1]));
+    }
+
+    /** The dims of {@code v}, a symbolic batch (first) dimension counted as 1; null when others are unknown. */
+    private static long[] staticDims(Value v) {
+        Shape s = v == null ? null : v.shape();
+        if (s == null || s.rank() == 0) return null;
+        long[] d = new long[s.rank()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = s.dim(i).isKnown() ? s.dim(i).sizeOrNegative() : i == 0 ? 1 : -1;
+            if (d[i] < 1) return null;
+        }
+        return d;
+    }
+}
