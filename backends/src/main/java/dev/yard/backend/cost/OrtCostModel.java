@@ -66,6 +66,11 @@ public final class OrtCostModel implements CostModel {
     }
 
     private double measure(List<? extends Layer> layers) {
+        return measureSeconds(layers, threads);
+    }
+
+    /** One fresh measurement of {@code layers} run as one model, uncached: median seconds. */
+    public static double measureSeconds(List<? extends Layer> layers, int threads) {
         Model m = LayerModels.of(layers);
         Tensor x = LayerModels.random(LayerModels.inputDims(layers.get(0)), new SplittableRandom(1));
         try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(m), threads)) {
