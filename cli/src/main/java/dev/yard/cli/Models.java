@@ -88,12 +88,19 @@ final class Models {
         return ShapeInference.infer(m);
     }
 
+    /** A model from serialized ONNX (weights inline), with shapes inferred. */
+    static Model read(byte[] onnx, String name) {
+        Model m = OnnxReader.read(ByteBuffer.wrap(onnx), null, name);
+        inferShapes(m);
+        return m;
+    }
+
     /**
      * A copy of {@code m} whose inputs have the given shapes ({@code name -> "D,D,..."}) and
      * whose other shapes are inferred again from them; {@code m} keeps its dynamic inputs.
      */
     static Model withInputShapes(Model m, Map<String, String> inputShapes) {
-        Model copy = OnnxReader.read(ByteBuffer.wrap(OnnxWriter.toBytes(m)), null, "copy");
+        Model copy = read(OnnxWriter.toBytes(m), "copy");
         for (dev.yard.ir.Value v : copy.graph().inputs()) {
             String shape = inputShapes.get(v.name());
             if (shape != null && v.elementType() != null) {

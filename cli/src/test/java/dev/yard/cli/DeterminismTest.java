@@ -52,7 +52,7 @@ class DeterminismTest {
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "optimize",
                 model.toString(), "-o", out.toString(), "--input-shape", "x=1,3,48,320", "--calibration", "random",
-                "--no-measure"));
+                "--cost-model", "macs", "--no-measure"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("OPENBLAS_CORETYPE");
         builder.environment().remove("OPENBLAS_NUM_THREADS");

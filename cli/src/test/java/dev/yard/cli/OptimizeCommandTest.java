@@ -16,7 +16,7 @@ class OptimizeCommandTest {
     void defaultRunReportsAccuracyAndCounts() {
         BadInputTest.Outcome o = BadInputTest.yard("optimize");
         assertEquals(0, o.exit(), o.err());
-        assertTrue(o.out().contains("accuracy (62 digits)                  62/62"), o.out());
+        assertTrue(o.out().matches("(?s).*accuracy \\(62 digits\\) +62/62.*"), o.out());
         assertTrue(o.out().contains("parameters") && o.out().contains("MACs"), o.out());
         assertTrue(o.out().contains("ORT latency"), o.out());
     }
@@ -68,5 +68,50 @@ class OptimizeCommandTest {
                 dir.resolve("missing.png").toString());
         assertEquals(2, o.exit(), o.out() + o.err());
         assertTrue(o.err().contains("missing.png: no such file"), o.err());
+    }
+
+    @Test
+    void costModelsDecideWhatIsDecomposed() {
+        // MAC counts accept both LeNet chains; the AVX2 roofline (the default) prices them above
+        // the dense convs, as ONNX Runtime measures them, and keeps the model as it is.
+        BadInputTest.Outcome macs = BadInputTest.yard("optimize", "--no-measure", "--cost-model", "macs");
+        assertEquals(0, macs.exit(), macs.err());
+        assertTrue(macs.out().contains("decompose        changed the graph"), macs.out());
+        BadInputTest.Outcome roofline = BadInputTest.yard("optimize", "--no-measure");
+        assertEquals(0, roofline.exit(), roofline.err());
+        assertTrue(roofline.out().contains("cost model analytic:x86-64-avx2"), roofline.out());
+        assertTrue(roofline.out().contains("decompose        no change"), roofline.out());
+        assertTrue(roofline.out().contains("on analytic:x86-64-avx2, not less than the layer's"), roofline.out());
+    }
+
+    @Test
+    void aResultPricedAboveTheInputIsDropped() {
+        // force emits chains whatever they cost; the check after the pipeline keeps the input.
+        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--no-measure", "--pipeline",
+                "decompose{method=tucker2 rank=0.5 force=true},dce");
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.out().contains("kept the input: analytic:x86-64-avx2 predicts"), o.out());
+        assertTrue(o.out().matches("(?s).*\nMACs +480,500 +480,500 .*"), o.out());
+    }
+
+    @Test
+    void costPricesEveryLayer() {
+        BadInputTest.Outcome o = BadInputTest.yard("cost", "--cost-model", "macs", "--json");
+        assertEquals(0, o.exit(), o.err());
+        com.google.gson.JsonObject j = com.google.gson.JsonParser.parseString(o.out()).getAsJsonObject();
+        assertEquals(4, j.getAsJsonArray("layers").size());
+        assertEquals(480_500 / 1e9, j.get("total_seconds").getAsDouble(), 1e-15);
+        BadInputTest.Outcome table = BadInputTest.yard("cost", "--cost-model", "analytic:ascend-310");
+        assertEquals(0, table.exit(), table.err());
+        assertTrue(table.out().contains("conv float n1 c10->20 h12w12 k5x5") && table.out().contains("estimated"), table.out());
+    }
+
+    @Test
+    void badCostModelsAreBadInput() {
+        for (String bad : new String[] {"nosuch", "ort:threads=0", "analytic:no-such-target", "analytic:/missing/t.json"}) {
+            BadInputTest.Outcome o = BadInputTest.yard("cost", "--cost-model", bad);
+            assertEquals(2, o.exit(), bad + ": " + o.err());
+            assertEquals(1, o.err().strip().lines().count(), o.err());
+        }
     }
 }

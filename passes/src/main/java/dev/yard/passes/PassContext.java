@@ -43,6 +43,20 @@ public final class PassContext {
         this.progress = progress;
     }
 
+    private java.util.Map<String, long[]> shapeHints = java.util.Map.of();
+
+    /**
+     * Static dims of values (by name) at the input shapes the caller prices for, where the model
+     * itself has dynamic dimensions: cost decisions use them, the graph keeps its dynamic shapes.
+     */
+    public java.util.Map<String, long[]> shapeHints() {
+        return shapeHints;
+    }
+
+    void shapeHints(java.util.Map<String, long[]> hints) {
+        this.shapeHints = java.util.Map.copyOf(hints);
+    }
+
     /** What layers cost on the target: every "is this rewrite worth it" goes through it. */
     public CostModel costModel() {
         return costModel;

@@ -60,6 +60,14 @@ public final class PassManager {
         return this;
     }
 
+    private java.util.Map<String, long[]> shapeHints = java.util.Map.of();
+
+    /** Static dims by value name for pricing a model with dynamic inputs (see {@link PassContext#shapeHints()}). */
+    public PassManager shapeHints(java.util.Map<String, long[]> hints) {
+        this.shapeHints = hints;
+        return this;
+    }
+
     /** The cost model passes decide by (default: MAC counts). */
     public PassManager costModel(dev.yard.passes.cost.CostModel costModel) {
         this.costModel = costModel;
@@ -82,6 +90,7 @@ public final class PassManager {
 
     public Report run(Model model) {
         PassContext context = new PassContext(calibration, costModel, progress);
+        context.shapeHints(shapeHints);
         List<PassRun> runs = new ArrayList<>();
         for (Pipeline.Entry e : pipeline.entries()) {
             context.enter(e.name());

@@ -181,7 +181,7 @@ public final class Decompose implements Pass {
             context.skipped(n, m.text() + ": " + why[0]);
             return false;
         }
-        int[] nhw = inputSize(n.input(0));
+        int[] nhw = inputSize(n.input(0), context);
         CostModel costs = context.costModel();
         Cost dense = costs.layer(Layer.Conv.of(c, nhw[0], nhw[1], nhw[2]));
         Cost chain = costs.chain(Layer.chain(fit.convs(), nhw[0], nhw[1], nhw[2]));
@@ -254,7 +254,7 @@ public final class Decompose implements Pass {
         }
         long dense = (long) rows * cols;
         long chain = (long) r[0] * (rows + cols);
-        int batchRows = matrixRows(n.input(0));
+        int batchRows = matrixRows(n.input(0), context);
         CostModel costs = context.costModel();
         Cost denseCost = costs.layer(new Layer.Matrix(type, batchRows, cols, rows));
         Cost chainCost = costs.chain(List.of(new Layer.Matrix(type, batchRows, cols, r[0]), new Layer.Matrix(type, batchRows, r[0], rows)));
@@ -284,30 +284,38 @@ public final class Decompose implements Pass {
         return out;
     }
 
-    /** Batch, height and width of an NCHW value; 1 for what is unknown (costs then compare weights only). */
-    private static int[] inputSize(Value v) {
+    /**
+     * Dims of {@code v} for pricing: the graph's when static, else the caller's hint, else the
+     * known ones with 1 for the rest (costs then compare weights only).
+     */
+    private static long[] pricingDims(Value v, PassContext context) {
         Shape s = v == null ? null : v.shape();
-        int[] nhw = {1, 1, 1};
-        if (s == null || s.rank() != 4) {
-            return nhw;
+        if (s != null && s.isStatic()) {
+            long[] d = new long[s.rank()];
+            for (int i = 0; i < d.length; i++) d[i] = s.dim(i).sizeOrNegative();
+            return d;
         }
-        for (int i = 0; i < 3; i++) {
-            int axis = i == 0 ? 0 : i + 1;
-            if (s.dim(axis).isKnown()) nhw[i] = (int) Math.max(1, s.dim(axis).sizeOrNegative());
-        }
-        return nhw;
+        long[] hint = v == null ? null : context.shapeHints().get(v.name());
+        if (hint != null && (s == null || hint.length == s.rank())) return hint;
+        if (s == null) return null;
+        long[] d = new long[s.rank()];
+        for (int i = 0; i < d.length; i++) d[i] = s.dim(i).isKnown() ? Math.max(1, s.dim(i).sizeOrNegative()) : 1;
+        return d;
     }
 
-    /** Rows a matrix product reads: every dimension of its input but the last, 1 when unknown. */
-    private static int matrixRows(Value v) {
-        Shape s = v == null ? null : v.shape();
-        if (s == null || s.rank() < 2) {
-            return 1;
-        }
+    /** Batch, height and width of an NCHW value for pricing. */
+    private static int[] inputSize(Value v, PassContext context) {
+        long[] d = pricingDims(v, context);
+        if (d == null || d.length != 4) return new int[] {1, 1, 1};
+        return new int[] {(int) d[0], (int) d[2], (int) d[3]};
+    }
+
+    /** Rows a matrix product reads: every dimension of its input but the last. */
+    private static int matrixRows(Value v, PassContext context) {
+        long[] d = pricingDims(v, context);
+        if (d == null || d.length < 2) return 1;
         long rows = 1;
-        for (int i = 0; i < s.rank() - 1; i++) {
-            rows *= s.dim(i).isKnown() ? Math.max(1, s.dim(i).sizeOrNegative()) : 1;
-        }
+        for (int i = 0; i < d.length - 1; i++) rows *= d[i];
         return (int) Math.min(rows, Integer.MAX_VALUE);
     }
 
