@@ -10,6 +10,7 @@ import dev.yard.passes.cost.CostModels;
 import dev.yard.passes.cost.ModelPricing;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +36,10 @@ final class CostCommand implements Callable<Integer> {
             description = "macs, analytic[:TARGET|FILE], ort[:threads=N], ... (default: ${DEFAULT-VALUE}).")
     String costModel;
 
+    @Option(names = "--plugin", paramLabel = "JAR", description = "A jar of cost-model plugins (also YARD_PLUGINS); "
+            + "repeatable.")
+    List<Path> plugins = new ArrayList<>();
+
     @Option(names = "--input-shape", paramLabel = "NAME=D,D,...", description = "Shape of an input with dynamic "
             + "dimensions (e.g. x=1,3,320,320).")
     Map<String, String> inputShapes = new LinkedHashMap<>();
@@ -50,7 +55,7 @@ final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CostModel model = CostModels.create(costModel);
+        CostModel model = CostModels.create(costModel, Plugins.loader(plugins));
         Model m = input == null ? Models.loadDefault() : Models.load(input);
         String source = input == null ? Models.DEFAULT_MODEL_NAME : input.toString();
         m = inputShapes.isEmpty() ? m : Models.withInputShapes(m, inputShapes);

@@ -78,6 +78,10 @@ final class OptimizeCommand implements Callable<Integer> {
                     + "ort[:threads=N] (measured on this host) (default: ${DEFAULT-VALUE}).")
     String costModel;
 
+    @Option(names = "--plugin", paramLabel = "JAR", description = "A jar of cost-model plugins (also YARD_PLUGINS); "
+            + "repeatable.")
+    List<Path> plugins = new ArrayList<>();
+
     @Option(names = "--threads", description = "ONNX Runtime threads for measuring (default: ${DEFAULT-VALUE}).",
             defaultValue = "2")
     int threads;
@@ -117,7 +121,7 @@ final class OptimizeCommand implements Callable<Integer> {
         byte[] original = OnnxWriter.toBytes(model);
         Counts before = Counts.of(model, inputShapes);
 
-        CostModel costs = CostModels.create(costModel);
+        CostModel costs = CostModels.create(costModel, Plugins.loader(plugins));
         Calibration cal = calibration(model);
         StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
         PassManager.Report report = new PassManager(p)
