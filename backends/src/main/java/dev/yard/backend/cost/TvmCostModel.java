@@ -1,0 +1,121 @@
+package dev.yard.backend.cost;
+
+import dev.yard.backend.tvm.TvmToolchain;
+import dev.yard.backend.tvm.emit.RelaxEmitter;
+import dev.yard.backend.tvm.emit.RelaxModule;
+import dev.yard.backend.tvm.ffi.TvmModel;
+import dev.yard.ir.Model;
+import dev.yard.ir.Tensor;
+import dev.yard.ir.YardException;
+import dev.yard.passes.cost.Cost;
+import dev.yard.passes.cost.CostModel;
+import dev.yard.passes.cost.CostModelProvider;
+import dev.yard.passes.cost.Layer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code tvm}: the latency of a layer configuration compiled by TVM for a target and timed on
+ * this host through Yard's runtime bindings (a chain as one module). Like {@code ort}, cached
+ * on disk per target and CPU ({@link TimingCache}): building is slow, and is paid once.
+ * Argument: the TVM target, {@code host} (llvm for this CPU, the default) or a JSON target
+ * such as {@code {"kind": "llvm", "mcpu": "core-avx2"}}.
+ */
+public final class TvmCostModel implements CostModel {
+    private final TvmToolchain toolchain;
+    private final String target;
+    private final TimingCache cache;
+
+    TvmCostModel(TvmToolchain toolchain, String target, Path cacheDir) {
+        this.toolchain = toolchain;
+        this.target = target;
+        String digest;
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(target.getBytes(StandardCharsets.UTF_8));
+            digest = HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        this.cache = new TimingCache(cacheDir.resolve("costs").resolve("tvm-" + OrtCostModel.HostCpu.tag() + "-" + digest + ".tsv"));
+    }
+
+    @Override
+    public String name() {
+        return "tvm:" + target;
+    }
+
+    @Override
+    public Cost layer(Layer layer) {
+        return chain(List.of(layer));
+    }
+
+    @Override
+    public Cost chain(List<? extends Layer> layers) {
+        String key = layers.stream().map(Layer::key).collect(Collectors.joining(" ; "));
+        double bytes = layers.stream().mapToDouble(Layer::bytes).sum();
+        Double seconds = cache.get(key);
+        if (seconds == null) {
+            seconds = measure(layers);
+            cache.put(key, seconds);
+        }
+        return new Cost(seconds, bytes, true);
+    }
+
+    private double measure(List<? extends Layer> layers) {
+        Model m = LayerModels.of(layers);
+        RelaxModule module = RelaxEmitter.emit(m);
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("yard-tvm-layer");
+        } catch (IOException e) {
+            throw new YardException("cannot create a temporary folder: " + e.getMessage(), false, e);
+        }
+        try {
+            Path lib = toolchain.build(module, dir, target);
+            Tensor x = LayerModels.random(LayerModels.inputDims(layers.get(0)), new SplittableRandom(1));
+            try (TvmModel tm = TvmModel.load(toolchain.runtime(), lib)) {
+                return tm.medianMillis(List.of(x), 3, 10, 200, 300) / 1e3;
+            }
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
+    }
+
+    /** Registers {@code tvm}. */
+    public static final class Provider implements CostModelProvider {
+        @Override
+        public String name() {
+            return "tvm";
+        }
+
+        @Override
+        public String summary() {
+            return "latency of TVM-built kernels timed on this host, cached (arg: host or a JSON target)";
+        }
+
+        @Override
+        public CostModel create(String arguments) {
+            String target = arguments.isBlank() ? TvmToolchain.HOST_TARGET : arguments.trim();
+            if (!target.equals(TvmToolchain.HOST_TARGET) && !target.startsWith("{")) {
+                throw YardException.badInput("--cost-model tvm: the target is host or a JSON object, got '" + target + "'");
+            }
+            return new TvmCostModel(TvmToolchain.locate(), target, TvmToolchain.cacheDir());
+        }
+    }
+}
