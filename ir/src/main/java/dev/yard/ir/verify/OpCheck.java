@@ -104,7 +104,15 @@ final class OpCheck {
                 }
             }
             case "Concat", "Gather", "Softmax", "LogSoftmax", "Split", "ArgMax", "ArgMin" -> axis(n, problem);
+            case "Conv", "ConvTranspose" -> {
+                window(n, problem);
+                Attribute g = n.attribute("group");
+                if (g != null && g.kind() == Attribute.Kind.INT && !g.isReference() && g.asLong() < 1) {
+                    problem.accept("group " + g.asLong() + " must be at least 1");
+                }
+            }
             case "MaxPool", "AveragePool", "LpPool" -> {
+                window(n, problem);
                 long[] k = intsOrNull(n, "kernel_shape");
                 Shape x = n.input(0) == null ? null : n.input(0).shape();
                 if (k != null && x != null && k.length != x.rank() - 2) {
@@ -112,6 +120,31 @@ final class OpCheck {
                 }
             }
             default -> {
+            }
+        }
+    }
+
+    /**
+     * The sliding-window attributes every kernel divides or indexes by: a zero stride or a
+     * negative pad makes ONNX Runtime fail hard (a division by zero, a read out of bounds)
+     * instead of refusing the model, so they are refused here, where the file is named.
+     */
+    private static void window(Node n, Consumer<String> problem) {
+        atLeast(n, "strides", 1, problem);
+        atLeast(n, "dilations", 1, problem);
+        atLeast(n, "kernel_shape", 1, problem);
+        atLeast(n, "pads", 0, problem);
+    }
+
+    private static void atLeast(Node n, String name, long min, Consumer<String> problem) {
+        long[] v = intsOrNull(n, name);
+        if (v == null) {
+            return;
+        }
+        for (long x : v) {
+            if (x < min) {
+                problem.accept(name + " " + Arrays.toString(v) + " must all be at least " + min);
+                return;
             }
         }
     }

@@ -51,6 +51,32 @@ class VerifierTest {
     }
 
     @Test
+    void windowsThatWouldCrashAKernelAreRefused() {
+        String[][] cases = {
+            {"strides", "0", "strides [0, 0] must all be at least 1"},
+            {"pads", "-2", "pads [-2, -2, -2, -2] must all be at least 0"},
+            {"dilations", "0", "dilations [0, 0] must all be at least 1"},
+        };
+        for (String[] c : cases) {
+            TestGraph t = new TestGraph();
+            t.input("X", "1,3,8,8");
+            t.weights("W", 4, 3, 3, 3);
+            long v = Long.parseLong(c[1]);
+            Attribute a = c[0].equals("pads") ? ints("pads", v, v, v, v) : ints(c[0], v, v);
+            t.node("Conv", "X,W", "c", a);
+            t.output("c");
+            List<Problem> p = Verifier.check(t.model(17));
+            assertTrue(p.stream().anyMatch(q -> q.message().contains(c[2])), c[0] + ": " + p);
+        }
+        TestGraph t = new TestGraph();
+        t.input("X", "1,3,8,8");
+        t.weights("W", 4, 3, 3, 3);
+        t.node("Conv", "X,W", "c", i("group", 0));
+        t.output("c");
+        assertTrue(Verifier.check(t.model(17)).stream().anyMatch(q -> q.message().contains("group 0 must be at least 1")));
+    }
+
+    @Test
     void cycleIsToldApart() {
         g.input("X", "2");
         g.node("Add", "X,y2", "y1");
