@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "yard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A graph compiler for convolutional networks: reads ONNX, rewrites, writes ONNX.",
-        subcommands = {OptimizeCommand.class, InspectCommand.class, CostCommand.class, ConvertCommand.class, EmitTvmCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {OptimizeCommand.class, InspectCommand.class, CostCommand.class, TargetCommand.class, ConvertCommand.class, EmitTvmCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int INTERNAL = 1;
