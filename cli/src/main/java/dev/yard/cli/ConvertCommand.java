@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code yard convert IN -o OUT}: between binary ONNX and the textual form, by extension. */
-@Command(name = "convert", description = "Convert a model between .onnx and .onnxtxt (chosen by extension).")
+@Command(name = "convert", mixinStandardHelpOptions = true, description = "Convert a model between .onnx and .onnxtxt (chosen by extension).")
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "Input model (.onnx or .onnxtxt).")
     Path input;

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * {@code yard cost [MODEL] --cost-model NAME}: what each layer costs on a target, as the passes
  * see it, and the predicted latency of the whole model (the sum of its layers).
  */
-@Command(name = "cost", description = "Price every conv, Gemm and MatMul of a model with a cost model: "
+@Command(name = "cost", mixinStandardHelpOptions = true, description = "Price every conv, Gemm and MatMul of a model with a cost model: "
         + "per-layer latency, measured or estimated, and the predicted total. Without MODEL, the built-in LeNet.")
 final class CostCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Model (.onnx or .onnxtxt).")

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code yard emit-tvm}: writes a model as a Relax module (TVMScript and parameters), optionally built. */
-@Command(name = "emit-tvm", description = "Emit a model as an Apache TVM Relax module (TVMScript + parameters); --build compiles it.")
+@Command(name = "emit-tvm", mixinStandardHelpOptions = true, description = "Emit a model as an Apache TVM Relax module (TVMScript + parameters); --build compiles it.")
 final class EmitTvmCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "Model (.onnx or .onnxtxt).")
     Path input;

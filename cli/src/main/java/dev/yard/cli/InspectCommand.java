@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code yard inspect [MODEL]}: a per-layer table of shapes, parameters and MACs, with totals. */
-@Command(name = "inspect", description = "Print a per-layer table (op, shapes, parameters, MACs) and totals. "
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a per-layer table (op, shapes, parameters, MACs) and totals. "
         + "Without MODEL, inspects the built-in trained LeNet.")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Model (.onnx or .onnxtxt).")

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
  * and after, parameters, MACs, ONNX Runtime latency and fidelity (accuracy on the bundled
  * digits for the built-in LeNet; agreement with the original on given images or seeded inputs otherwise).
  */
-@Command(name = "optimize", description = "Run a pass pipeline on a model and compare it with the original. "
+@Command(name = "optimize", mixinStandardHelpOptions = true, description = "Run a pass pipeline on a model and compare it with the original. "
         + "Without IN, optimizes the built-in trained LeNet and measures its accuracy on 62 labelled digits.")
 final class OptimizeCommand implements Callable<Integer> {
     /** The pipeline used when none is given. */

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  * first; a folder from {@code emit-tvm --build} is loaded as is) and prints a summary of each
  * output and the median latency.
  */
-@Command(name = "run", description = "Run a model in ONNX Runtime or TVM; print output summaries and median latency.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a model in ONNX Runtime or TVM; print output summaries and median latency.")
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL_OR_DIR", description = "Model (.onnx/.onnxtxt), or a folder written by emit-tvm --build.")
     Path model;

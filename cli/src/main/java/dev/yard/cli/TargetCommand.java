@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * {@code yard target}: target descriptions for the {@code analytic} cost model. {@code yard target probe} measures
  * this host's with ONNX Runtime, for {@code --cost-model analytic:FILE.json}.
  */
-@Command(name = "target", description = "Target descriptions for the analytic cost model.",
+@Command(name = "target", mixinStandardHelpOptions = true, description = "Target descriptions for the analytic cost model.",
         subcommands = {TargetCommand.Probe.class, CommandLine.HelpCommand.class})
 final class TargetCommand implements Callable<Integer> {
     @Spec
@@ -28,7 +28,7 @@ final class TargetCommand implements Callable<Integer> {
     }
 
     /** {@code yard target probe [-o FILE] [--threads N]}. */
-    @Command(name = "probe", description = "Measure this host with ONNX Runtime micro-benchmarks (some seconds): "
+    @Command(name = "probe", mixinStandardHelpOptions = true, description = "Measure this host with ONNX Runtime micro-benchmarks (some seconds): "
             + "MAC rates per kernel kind, bandwidths, per-operator overhead; cache sizes and vector width from Linux. "
             + "Prints the target description as JSON, or writes it to FILE for --cost-model analytic:FILE.")
     static final class Probe implements Callable<Integer> {

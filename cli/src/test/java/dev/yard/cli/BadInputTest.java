@@ -180,4 +180,16 @@ class BadInputTest {
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("does not exist"), o.err());
     }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        for (String[] command : new String[][] {{"optimize"}, {"inspect"}, {"cost"}, {"convert"}, {"emit-tvm"}, {"run"},
+                {"target", "probe"}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            Outcome o = yard(args);
+            assertEquals(0, o.exit(), String.join(" ", args) + ": " + o.err());
+            assertTrue(o.out().startsWith("Usage: yard " + String.join(" ", command)), o.out());
+        }
+    }
 }
