@@ -4,6 +4,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.yard.ir.Model;
+import dev.yard.passes.PassManager;
+import dev.yard.passes.PassRegistry;
+import dev.yard.passes.Pipeline;
 import dev.yard.passes.cost.Cost;
 import dev.yard.passes.cost.CostModel;
 import dev.yard.passes.cost.CostModels;
@@ -59,6 +62,8 @@ final class CostCommand implements Callable<Integer> {
         Model m = input == null ? Models.loadDefault() : Models.load(input);
         String source = input == null ? Models.DEFAULT_MODEL_NAME : input.toString();
         m = inputShapes.isEmpty() ? m : Models.withInputShapes(m, inputShapes);
+        // Weights held in Constant nodes (Paddle's exports) are weights: fold them first.
+        new PassManager(Pipeline.parse("fold-constants", PassRegistry.load())).run(m);
         Models.inferShapes(m);
         StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
         long start = System.nanoTime();

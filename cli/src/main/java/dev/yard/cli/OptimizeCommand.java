@@ -19,6 +19,7 @@ import dev.yard.passes.Pipeline;
 import dev.yard.passes.cost.Cost;
 import dev.yard.passes.cost.CostModel;
 import dev.yard.passes.cost.ModelPricing;
+import dev.yard.passes.cost.WholeModelCost;
 import dev.yard.passes.cost.CostModels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -141,7 +142,9 @@ final class OptimizeCommand implements Callable<Integer> {
         Model input0 = Models.read(original, source);
         Cost costBefore = predicted(input0, costs, status);
         Cost costAfter = predicted(model, costs, status);
-        boolean keptInput = costAfter.seconds() > costBefore.seconds();
+        // A measured result must be faster to be kept; an estimate must not be dearer.
+        boolean keptInput = costs instanceof WholeModelCost ? costAfter.seconds() >= costBefore.seconds()
+                : costAfter.seconds() > costBefore.seconds();
         if (keptInput) {
             model = input0;
         }
@@ -198,12 +201,21 @@ final class OptimizeCommand implements Callable<Integer> {
         return hints;
     }
 
-    /** The model's predicted latency: its priced layers, at the --input-shape given. */
+    /**
+     * The model's predicted latency at the --input-shape given: measured whole where the cost
+     * model can (it sees fusions and layouts across layers), else the sum of its priced layers.
+     */
     private Cost predicted(Model m, CostModel costs, StatusLine status) {
         // Priced on a copy with constants folded: weights held in Constant nodes count as weights.
         Model shaped = Models.withInputShapes(m, inputShapes);
         new PassManager(Pipeline.parse("fold-constants", PassRegistry.load())).run(shaped);
         Models.inferShapes(shaped);
+        if (costs instanceof WholeModelCost whole) {
+            status.show(costs.name() + ": timing the whole model");
+            Cost c = whole.model(shaped);
+            status.clear();
+            return c;
+        }
         Cost c = ModelPricing.total(ModelPricing.price(shaped, costs, what -> status.show(costs.name() + ": pricing " + what)));
         status.clear();
         return c;

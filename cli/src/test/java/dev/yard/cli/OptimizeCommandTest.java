@@ -95,6 +95,17 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void aMeasuredCostModelTimesTheWholeResult() {
+        // Forced chains on LeNet add three convs of overhead each: ort times both whole models
+        // (not the sum of their layers) and keeps the input.
+        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--no-measure", "--cost-model", "ort", "--pipeline",
+                "decompose{method=tucker2 rank=0.5 force=true},dce");
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.out().contains("kept the input: ort:threads=2 predicts"), o.out());
+        assertTrue(o.out().matches("(?s).*\nMACs +480,500 +480,500 .*"), o.out());
+    }
+
+    @Test
     void costPricesEveryLayer() {
         BadInputTest.Outcome o = BadInputTest.yard("cost", "--cost-model", "macs", "--json");
         assertEquals(0, o.exit(), o.err());

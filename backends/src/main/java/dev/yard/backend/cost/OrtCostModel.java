@@ -11,6 +11,7 @@ import dev.yard.passes.cost.Cost;
 import dev.yard.passes.cost.CostModel;
 import dev.yard.passes.cost.CostModelProvider;
 import dev.yard.passes.cost.Layer;
+import dev.yard.passes.cost.WholeModelCost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import java.util.stream.Collectors;
  * Runtime version, CPU model and thread count ({@link TimingCache}), so each configuration is
  * paid for once per machine. Arguments: {@code threads=N} (default 2).
  */
-public final class OrtCostModel implements CostModel {
+public final class OrtCostModel implements CostModel, WholeModelCost {
     private final int threads;
     private final TimingCache cache;
 
@@ -67,6 +68,32 @@ public final class OrtCostModel implements CostModel {
 
     private double measure(List<? extends Layer> layers) {
         return measureSeconds(layers, threads);
+    }
+
+    /**
+     * The whole model measured as deployed, on seeded inputs in [0, 1): the median of the
+     * better of two rounds, so that one disturbed round does not decide. Not cached: models change.
+     */
+    @Override
+    public Cost model(Model model) {
+        Map<String, Tensor> inputs = new java.util.LinkedHashMap<>();
+        SplittableRandom random = new SplittableRandom(42);
+        for (dev.yard.ir.Value v : model.graph().inputs()) {
+            if (v.isInitializer()) continue;
+            if (v.elementType() != dev.yard.ir.ElementType.FLOAT || v.shape() == null || !v.shape().isStatic()) {
+                throw YardException.badInput("ort: cannot time the whole model: input " + v.name()
+                        + " is not a float tensor of known shape (give --input-shape)");
+            }
+            long[] dims = new long[v.shape().rank()];
+            for (int i = 0; i < dims.length; i++) dims[i] = v.shape().dim(i).sizeOrNegative();
+            inputs.put(v.name(), LayerModels.random(dims, random.split()));
+        }
+        try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(model), threads)) {
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 2; round++) best = Math.min(best, s.medianMillis(inputs, 3, 10, 200, 300) / 1e3);
+            double bytes = 0;
+            return new Cost(best, bytes, true);
+        }
     }
 
     /** One fresh measurement of {@code layers} run as one model, uncached: median seconds. */
