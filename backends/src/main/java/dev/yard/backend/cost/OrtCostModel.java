@@ -80,19 +80,22 @@ public final class OrtCostModel implements CostModel, WholeModelCost {
         SplittableRandom random = new SplittableRandom(42);
         for (dev.yard.ir.Value v : model.graph().inputs()) {
             if (v.isInitializer()) continue;
-            if (v.elementType() != dev.yard.ir.ElementType.FLOAT || v.shape() == null || !v.shape().isStatic()) {
+            long[] dims = v.shape() == null ? null : new long[v.shape().rank()];
+            for (int i = 0; dims != null && i < dims.length; i++) {
+                // A symbolic batch counts as 1, as everywhere in pricing; other unknown dims cannot be guessed.
+                dims[i] = v.shape().dim(i).isKnown() ? v.shape().dim(i).sizeOrNegative() : i == 0 ? 1 : -1;
+                if (dims[i] < 1) dims = null;
+            }
+            if (v.elementType() != dev.yard.ir.ElementType.FLOAT || dims == null) {
                 throw YardException.badInput("ort: cannot time the whole model: input " + v.name()
                         + " is not a float tensor of known shape (give --input-shape)");
             }
-            long[] dims = new long[v.shape().rank()];
-            for (int i = 0; i < dims.length; i++) dims[i] = v.shape().dim(i).sizeOrNegative();
             inputs.put(v.name(), LayerModels.random(dims, random.split()));
         }
         try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(model), threads)) {
             double best = Double.MAX_VALUE;
             for (int round = 0; round < 2; round++) best = Math.min(best, s.medianMillis(inputs, 3, 10, 200, 300) / 1e3);
-            double bytes = 0;
-            return new Cost(best, bytes, true);
+            return new Cost(best, 0, true);
         }
     }
 
