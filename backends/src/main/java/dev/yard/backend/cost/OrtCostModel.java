@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 
 /**
  * {@code ort}: the latency of a layer configuration measured in ONNX Runtime on this host, as
@@ -29,14 +28,13 @@ import java.util.stream.Collectors;
  * Runtime version, CPU model and thread count ({@link TimingCache}), so each configuration is
  * paid for once per machine. Arguments: {@code threads=N} (default 2).
  */
-public final class OrtCostModel implements CostModel, WholeModelCost {
+public final class OrtCostModel extends MeasuredCostModel implements WholeModelCost {
     private final int threads;
-    private final TimingCache cache;
 
     OrtCostModel(int threads, Path cacheDir) {
+        super(cacheDir.resolve("costs").resolve("ort-" + OrtEnvironment.getEnvironment().getVersion() + "-" + HostCpu.tag()
+                + "-t" + threads + ".tsv"));
         this.threads = threads;
-        String setup = "ort-" + OrtEnvironment.getEnvironment().getVersion() + "-" + HostCpu.tag() + "-t" + threads;
-        this.cache = new TimingCache(cacheDir.resolve("costs").resolve(setup + ".tsv"));
     }
 
     @Override
@@ -44,29 +42,8 @@ public final class OrtCostModel implements CostModel, WholeModelCost {
         return "ort:threads=" + threads;
     }
 
-    /** Where the measured latencies are kept. */
-    public Path cacheFile() {
-        return cache.file();
-    }
-
     @Override
-    public Cost layer(Layer layer) {
-        return chain(List.of(layer));
-    }
-
-    @Override
-    public Cost chain(List<? extends Layer> layers) {
-        String key = layers.stream().map(Layer::key).collect(Collectors.joining(" ; "));
-        double bytes = layers.stream().mapToDouble(Layer::bytes).sum();
-        Double seconds = cache.get(key);
-        if (seconds == null) {
-            seconds = measure(layers);
-            cache.put(key, seconds);
-        }
-        return new Cost(seconds, bytes, true);
-    }
-
-    private double measure(List<? extends Layer> layers) {
+    double measure(List<? extends Layer> layers) {
         return measureSeconds(layers, threads);
     }
 

@@ -3,8 +3,6 @@ package dev.yard.backend.cost;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.YardException;
 import dev.yard.passes.cost.Cost;
@@ -167,16 +165,8 @@ public final class TableCostModel implements CostModel {
     }
 
     static List<Row> json(String file, String text) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            // Gson appends a troubleshooting link on a second line; the report is one line.
-            throw YardException.badInput(file + ": not JSON: " + why.lines().findFirst().orElse(""), e);
-        }
-        if (!root.isJsonObject()) throw YardException.badInput(file + ": not a JSON object");
-        JsonObject o = root.getAsJsonObject();
+        JsonObject root = JsonFiles.object(file, text);
+        JsonObject o = root;
         if (!Set.of("target", "layers").containsAll(o.keySet())) {
             throw YardException.badInput(file + ": the fields are target and layers, got " + o.keySet());
         }

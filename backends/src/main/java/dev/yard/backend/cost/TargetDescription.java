@@ -2,8 +2,6 @@ package dev.yard.backend.cost;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.yard.ir.YardException;
 import dev.yard.passes.cost.Layer;
@@ -126,16 +124,8 @@ public record TargetDescription(String name, String description, Map<String, Map
     }
 
     static TargetDescription parse(String file, String text) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            // Gson appends a troubleshooting link on a second line; the report is one line.
-            throw YardException.badInput(file + ": not JSON: " + why.lines().findFirst().orElse(""), e);
-        }
-        if (!root.isJsonObject()) throw YardException.badInput(file + ": not a JSON object");
-        return new Fields(file, root.getAsJsonObject()).read();
+        JsonObject root = JsonFiles.object(file, text);
+        return new Fields(file, root).read();
     }
 
     /** One file's fields, checked as they are read, so an error can name the file and the field. */

@@ -7,7 +7,6 @@ import dev.yard.backend.tvm.ffi.TvmModel;
 import dev.yard.ir.Model;
 import dev.yard.ir.Tensor;
 import dev.yard.ir.YardException;
-import dev.yard.passes.cost.Cost;
 import dev.yard.passes.cost.CostModel;
 import dev.yard.passes.cost.CostModelProvider;
 import dev.yard.passes.cost.Layer;
@@ -19,7 +18,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -29,22 +27,23 @@ import java.util.stream.Stream;
  * Argument: the TVM target, {@code host} (llvm for this CPU, the default) or a JSON target
  * such as {@code {"kind": "llvm", "mcpu": "core-avx2"}}.
  */
-public final class TvmCostModel implements CostModel {
+public final class TvmCostModel extends MeasuredCostModel {
     private final TvmToolchain toolchain;
     private final String target;
-    private final TimingCache cache;
 
     TvmCostModel(TvmToolchain toolchain, String target, Path cacheDir) {
+        super(cacheDir.resolve("costs").resolve("tvm-" + OrtCostModel.HostCpu.tag() + "-" + digest(target) + ".tsv"));
         this.toolchain = toolchain;
         this.target = target;
-        String digest;
+    }
+
+    private static String digest(String target) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(target.getBytes(StandardCharsets.UTF_8));
-            digest = HexFormat.of().formatHex(d, 0, 6);
+            return HexFormat.of().formatHex(d, 0, 6);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        this.cache = new TimingCache(cacheDir.resolve("costs").resolve("tvm-" + OrtCostModel.HostCpu.tag() + "-" + digest + ".tsv"));
     }
 
     @Override
@@ -53,23 +52,7 @@ public final class TvmCostModel implements CostModel {
     }
 
     @Override
-    public Cost layer(Layer layer) {
-        return chain(List.of(layer));
-    }
-
-    @Override
-    public Cost chain(List<? extends Layer> layers) {
-        String key = layers.stream().map(Layer::key).collect(Collectors.joining(" ; "));
-        double bytes = layers.stream().mapToDouble(Layer::bytes).sum();
-        Double seconds = cache.get(key);
-        if (seconds == null) {
-            seconds = measure(layers);
-            cache.put(key, seconds);
-        }
-        return new Cost(seconds, bytes, true);
-    }
-
-    private double measure(List<? extends Layer> layers) {
+    double measure(List<? extends Layer> layers) {
         Model m = LayerModels.of(layers);
         RelaxModule module = RelaxEmitter.emit(m);
         Path dir;
