@@ -284,21 +284,12 @@ public final class Decompose implements Pass {
         return out;
     }
 
-    /**
-     * Dims of {@code v} for pricing: the graph's when static, else the caller's hint, else the
-     * known ones with 1 for the rest (costs then compare weights only).
-     */
+    /** Dims of {@code v} for pricing: see {@link PassContext#pricingDims}; 1 for what stays unknown (costs then compare weights only). */
     private static long[] pricingDims(Value v, PassContext context) {
-        Shape s = v == null ? null : v.shape();
-        if (s != null && s.isStatic()) {
-            long[] d = new long[s.rank()];
-            for (int i = 0; i < d.length; i++) d[i] = s.dim(i).sizeOrNegative();
-            return d;
-        }
-        long[] hint = v == null ? null : context.shapeHints().get(v.name());
-        if (hint != null && (s == null || hint.length == s.rank())) return hint;
-        if (s == null) return null;
-        long[] d = new long[s.rank()];
+        long[] d = context.pricingDims(v);
+        if (d != null || v == null || v.shape() == null) return d;
+        Shape s = v.shape();
+        d = new long[s.rank()];
         for (int i = 0; i < d.length; i++) d[i] = s.dim(i).isKnown() ? Math.max(1, s.dim(i).sizeOrNegative()) : 1;
         return d;
     }

@@ -6,6 +6,7 @@ import dev.yard.passes.PassContext;
 import dev.yard.passes.conv.ConvComposition;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.conv.ConvNodes;
+import dev.yard.passes.cost.Layer;
 import dev.yard.passes.rewrite.GraphIndex;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -18,8 +19,9 @@ import java.util.Map;
  * multiply-accumulates. Two adjacent 1x1 convs merge when one conv is cheaper; a whole
  * factor chain drops back to a dense conv when the dense conv is cheaper.
  *
- * <p>Cost is weights times output area, the area relative to the chain's input (each stride
- * divides it), so the choice does not depend on the input size.
+ * <p>Segments are priced by the context's cost model at the chain's input size when that is
+ * known (from the graph or the caller's shape hints); otherwise cost is weights times output
+ * area, the area relative to the chain's input (each stride divides it).
  */
 final class ConvChains {
     /** Longer chains are cut: the search is cubic in the length, and real chains have at most four convs. */
@@ -82,6 +84,19 @@ final class ConvChains {
                 }
             }
         }
+        long[] x = context.pricingDims(chain.get(0).input(0));
+        // Input [n, h, w] of each conv of the chain, for the cost model; null: price by weights x area.
+        int[][] inputs = null;
+        if (x != null && x.length == 4) {
+            inputs = new int[k][];
+            int h = (int) x[2], w = (int) x[3];
+            for (int i = 0; i < k; i++) {
+                inputs[i] = new int[] {(int) x[0], h, w};
+                Layer.Conv c = Layer.Conv.of(layers.get(i), (int) x[0], h, w);
+                h = c.outH();
+                w = c.outW();
+            }
+        }
         double[] best = new double[k + 1];
         int[] cut = new int[k + 1];
         for (int j = 1; j <= k; j++) {
@@ -91,7 +106,8 @@ final class ConvChains {
                 if (m == null) {
                     continue;
                 }
-                double cost = best[i] + m.weights().length * area[j - 1];
+                double cost = best[i] + (inputs == null ? m.weights().length * area[j - 1]
+                        : context.costModel().layer(Layer.Conv.of(m, inputs[i][0], inputs[i][1], inputs[i][2])).seconds());
                 // Strictly cheaper only: ties keep the chain as it is.
                 if (cost < best[j] - 1e-9 * best[j] || (i == j - 1 && cost <= best[j])) {
                     best[j] = cost;
@@ -114,7 +130,8 @@ final class ConvChains {
             Node n = ConvNodes.emit(m, first.input(0), last.output(0), last.name().isEmpty()
                     ? index.freshName(last.output(0).name()) : last.name(), g, index);
             index.replace(List.copyOf(chain.subList(s[0], s[1] + 1)), List.of(n));
-            context.applied(n, "merged " + (s[1] - s[0] + 1) + " convs into one (fewer multiply-accumulates)");
+            context.applied(n, "merged " + (s[1] - s[0] + 1) + " convs into one (cheaper on " + (inputs == null
+                    ? "weights x area, the input size being unknown" : context.costModel().name()) + ")");
             changed = true;
         }
         return changed;
