@@ -61,6 +61,7 @@ final class CostCommand implements Callable<Integer> {
         CostModel model = CostModels.create(costModel, Plugins.loader(plugins));
         Model m = input == null ? Models.loadDefault() : Models.load(input);
         String source = input == null ? Models.DEFAULT_MODEL_NAME : input.toString();
+        Models.checkInputShapes(m, inputShapes, source);
         m = inputShapes.isEmpty() ? m : Models.withInputShapes(m, inputShapes);
         // Weights held in Constant nodes (Paddle's exports) are weights: fold them first.
         new PassManager(Pipeline.parse("fold-constants", PassRegistry.load())).run(m);

@@ -95,6 +95,19 @@ final class Models {
         return m;
     }
 
+    /** Checks that every name of {@code --input-shape} is an input of the model and every shape parses. */
+    static void checkInputShapes(Model m, Map<String, String> inputShapes, String source) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        m.graph().inputs().stream().filter(v -> !v.isInitializer()).forEach(v -> names.add(v.name()));
+        for (Map.Entry<String, String> e : inputShapes.entrySet()) {
+            if (!names.contains(e.getKey())) {
+                throw YardException.badInput("--input-shape " + e.getKey() + ": " + source + " has no input of that name (inputs: "
+                        + String.join(", ", names) + ")");
+            }
+            TvmPreparation.parse(e.getKey(), e.getValue());
+        }
+    }
+
     /**
      * A copy of {@code m} whose inputs have the given shapes ({@code name -> "D,D,..."}) and
      * whose other shapes are inferred again from them; {@code m} keeps its dynamic inputs.
@@ -105,7 +118,7 @@ final class Models {
             String shape = inputShapes.get(v.name());
             if (shape != null && v.elementType() != null) {
                 v.setType(dev.yard.ir.ValueType.tensor(v.elementType(),
-                        java.util.Arrays.stream(shape.split(",")).mapToLong(Long::parseLong).toArray()));
+                        TvmPreparation.parse(v.name(), shape)));
             }
         }
         for (dev.yard.ir.Node n : copy.graph().nodes()) {

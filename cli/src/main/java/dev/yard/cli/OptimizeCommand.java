@@ -118,6 +118,7 @@ final class OptimizeCommand implements Callable<Integer> {
         Pipeline p = Pipeline.parse(pipeline, PassRegistry.load());
         Model model = input == null ? Models.loadDefault() : Models.load(input);
         String source = input == null ? Models.DEFAULT_MODEL_NAME : input.toString();
+        Models.checkInputShapes(model, inputShapes, source);
         Models.inferShapes(model);
         byte[] original = OnnxWriter.toBytes(model);
         Counts before = Counts.of(model, inputShapes);
@@ -403,7 +404,7 @@ final class OptimizeCommand implements Callable<Integer> {
         /** The input's shape to measure with: as given, or as declared with a dynamic batch of 1. */
         static long[] shape(String name, long[] declared, Map<String, String> given) {
             if (given.containsKey(name)) {
-                return java.util.Arrays.stream(given.get(name).split(",")).mapToLong(Long::parseLong).toArray();
+                return TvmPreparation.parse(name, given.get(name));
             }
             long[] s = declared.clone();
             for (int i = 0; i < s.length; i++) {

@@ -75,11 +75,26 @@ final class TvmPreparation {
         }
     }
 
+    /** Elements one input may have (1 GiB of float32): beyond it runs exhaust memory instead of failing. */
+    static final long MAX_INPUT_ELEMENTS = 1L << 28;
+
+    /** The dims of {@code --input-shape NAME=D,D,...}: positive integers, at most {@link #MAX_INPUT_ELEMENTS} in all. */
     static long[] parse(String name, String dims) {
+        long[] d;
         try {
-            return Arrays.stream(dims.split(",")).mapToLong(s -> Long.parseLong(s.strip())).toArray();
+            d = Arrays.stream(dims.split(",")).mapToLong(s -> Long.parseLong(s.strip())).toArray();
         } catch (NumberFormatException e) {
             throw YardException.badInput("--input-shape " + name + "=" + dims + ": expected comma-separated integers");
         }
+        long elements = 1;
+        for (long x : d) {
+            if (x < 1) throw YardException.badInput("--input-shape " + name + "=" + dims + ": every dimension must be at least 1");
+            elements = elements > MAX_INPUT_ELEMENTS ? elements : elements * Math.min(x, MAX_INPUT_ELEMENTS + 1);
+        }
+        if (elements > MAX_INPUT_ELEMENTS) {
+            throw YardException.badInput("--input-shape " + name + "=" + dims + ": more than " + MAX_INPUT_ELEMENTS
+                    + " elements in one input");
+        }
+        return d;
     }
 }

@@ -192,4 +192,22 @@ class BadInputTest {
             assertTrue(o.out().startsWith("Usage: yard " + String.join(" ", command)), o.out());
         }
     }
+
+    @Test
+    void inputShapesAreCheckedBeforeAnyWork() {
+        String[][] cases = {
+            {"input_image=-1,1,28,28", "every dimension must be at least 1"},
+            {"input_image=100000,1,28,28000", "elements in one input"},
+            {"input_image=a,b", "expected comma-separated integers"},
+            {"x=1,1,28,28", "has no input of that name (inputs: input_image)"},
+        };
+        for (String command : new String[] {"optimize", "cost"}) {
+            for (String[] c : cases) {
+                Outcome o = yard(command, "--input-shape", c[0]);
+                assertEquals(2, o.exit(), command + " " + c[0] + ": " + o.err());
+                assertEquals(1, o.err().strip().lines().count(), o.err());
+                assertTrue(o.err().contains(c[1]), o.err());
+            }
+        }
+    }
 }
