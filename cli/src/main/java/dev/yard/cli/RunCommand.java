@@ -137,6 +137,13 @@ final class RunCommand implements Callable<Integer> {
                 if (shapes.size() != 1) {
                     throw YardException.badInput("--input: the model has " + shapes.size() + " inputs, --input gives one");
                 }
+                if (!Files.isRegularFile(inputFile)) {
+                    throw YardException.badInput(inputFile + (Files.exists(inputFile) ? ": not a regular file" : ": no such file"));
+                }
+                if (Files.size(inputFile) != n * 4) {
+                    throw YardException.badInput(inputFile + ": " + Files.size(inputFile) + " bytes, expected " + n * 4
+                            + " (float32 " + java.util.Arrays.toString(s) + ")");
+                }
                 byte[] bytes = Files.readAllBytes(inputFile);
                 if (bytes.length != n * 4) {
                     throw YardException.badInput(inputFile + ": " + bytes.length + " bytes, expected " + n * 4

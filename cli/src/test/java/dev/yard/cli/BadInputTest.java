@@ -210,4 +210,13 @@ class BadInputTest {
             }
         }
     }
+
+    @Test
+    void aMissingRunInputIsBadInput() throws Exception {
+        Path model = TestEnvironment.materialize(dir, "cls", "classpath:models/ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        Outcome o = yard("run", model.toString(), "--backend", "ort", "--input-shape", "x=1,3,48,192", "--input",
+                "/no/such/input.bin");
+        assertEquals(2, o.exit(), o.err());
+        assertEquals("yard: /no/such/input.bin: no such file", o.err().strip());
+    }
 }
