@@ -128,6 +128,28 @@ class BadInputTest {
     }
 
     @Test
+    void externalDataCannotEscapeThroughALinkOrANegativeLength() throws IOException {
+        Path secret = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("secret.bin"), "0123456789abcdef");
+        Path folder = Files.createDirectories(dir.resolve("model"));
+        Files.createSymbolicLink(folder.resolve("link.bin"), secret);
+        for (String[] c : new String[][] {{"link.bin", null, "lies outside the model's folder"},
+                {"../elsewhere/secret.bin", null, "lies outside the model's folder"},
+                {"weights.bin", "-5", "negative external data length -5"}}) {
+            Files.write(folder.resolve("weights.bin"), new byte[16]);
+            OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+                    .setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue(c[0]));
+            if (c[1] != null) w.addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("length").setValue(c[1]));
+            OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
+                    .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("x").addInput("w").addOutput("y"))
+                    .addOutput(floatInput("y"));
+            Path m = folder.resolve("m.onnx");
+            Files.write(m, model(g).toByteArray());
+            assertRefused(m, c[2]);
+        }
+    }
+
+    @Test
     void unknownElementType() throws IOException {
         OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(99).addDims(1)
                 .setRawData(ByteString.copyFrom(new byte[4])).build();

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Resolves tensors stored in external data files: maps each file once and hands out views of
  * the requested byte ranges. Locations are resolved against the model's folder and may not
- * leave it, as ONNX requires.
+ * leave it, as ONNX requires, by name or through a symbolic link.
  */
 final class ExternalData {
     private final Path baseDir;
@@ -30,9 +30,15 @@ final class ExternalData {
             throw YardException.badInput(source + ": tensor '" + tensor
                     + "' has external data, but the model was not read from a file");
         }
-        Path rel = Path.of(location);
+        Path rel;
+        try {
+            rel = Path.of(location);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw YardException.badInput(source + ": tensor '" + tensor + "': external data location '"
+                    + location + "' is not a file name");
+        }
         Path file = baseDir.resolve(rel).normalize();
-        if (rel.isAbsolute() || !file.startsWith(baseDir.normalize())) {
+        if (rel.isAbsolute() || !file.startsWith(baseDir.normalize()) || !insideByRealPath(file)) {
             throw YardException.badInput(source + ": tensor '" + tensor + "': external data location '"
                     + location + "' lies outside the model's folder");
         }
@@ -44,6 +50,22 @@ final class ExternalData {
                     + ", " + (offset + len) + ") lies outside '" + location + "' (" + size + " bytes)");
         }
         return whole.duplicate().position((int) offset).limit((int) (offset + len)).slice();
+    }
+
+    /**
+     * Whether {@code file}, links followed, is still under the model's folder (links followed too):
+     * a link in the folder must not let a model read, say, /etc/passwd into its weights. A file
+     * that does not exist is left for {@link #map} to report.
+     */
+    private boolean insideByRealPath(Path file) {
+        if (!Files.exists(file)) {
+            return true;
+        }
+        try {
+            return file.toRealPath().startsWith(baseDir.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private ByteBuffer map(String tensor, String location, Path file) {

@@ -69,7 +69,13 @@ final class ProtoTensors {
                 switch (e.getKey()) {
                     case "location" -> location = e.getValue();
                     case "offset" -> offset = Long.parseLong(e.getValue());
-                    case "length" -> length = Long.parseLong(e.getValue());
+                    case "length" -> {
+                        length = Long.parseLong(e.getValue());
+                        if (length < 0) {
+                            throw YardException.badInput(source + ": tensor '" + what + "': negative external data length "
+                                    + e.getValue());
+                        }
+                    }
                     default -> { }
                 }
             } catch (NumberFormatException ex) {
