@@ -31,6 +31,7 @@ public final class Verifier {
             long opset = own != null ? own : model.defaultOpset();
             checkInto(f.body(), opset, " in function " + f.domain() + "." + f.name(), out);
         }
+        FunctionCalls.check(model, out);
         return out;
     }
 

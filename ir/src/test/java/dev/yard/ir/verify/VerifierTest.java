@@ -77,6 +77,24 @@ class VerifierTest {
     }
 
     @Test
+    void functionsThatCallThemselvesAreRefused() {
+        // F calls G, G calls F: ONNX Runtime recursed into a segmentation fault on such a model.
+        Model m = g.model(17);
+        for (String[] fg : new String[][] {{"F", "G"}, {"G", "F"}}) {
+            Graph body = new Graph(fg[0]);
+            Value a = new Value("a", null);
+            Value b = new Value("b", null);
+            body.inputs().add(a);
+            body.nodes().add(new Node("call", "local", fg[1], List.of(a), List.of(b)));
+            body.outputs().add(b);
+            m.functions().add(new Function("local", fg[0], "", body));
+        }
+        List<Problem> p = Verifier.check(m);
+        assertTrue(p.stream().anyMatch(q -> q.where().equals("function local.F")
+                && q.message().contains("calls itself (local.F -> local.G -> local.F)")), p.toString());
+    }
+
+    @Test
     void cycleIsToldApart() {
         g.input("X", "2");
         g.node("Add", "X,y2", "y1");
