@@ -123,6 +123,9 @@ final class OptimizeCommand implements Callable<Integer> {
         byte[] original = OnnxWriter.toBytes(model);
         Counts before = Counts.of(model, inputShapes);
 
+        if (!noMeasure) {
+            preflight(original, source);
+        }
         CostModel costs = CostModels.create(costModel, Plugins.loader(plugins));
         Calibration cal = calibration(model);
         StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
@@ -226,6 +229,20 @@ final class OptimizeCommand implements Callable<Integer> {
         Cost c = ModelPricing.total(ModelPricing.price(shaped, costs, what -> status.show(costs.name() + ": pricing " + what)));
         status.clear();
         return c;
+    }
+
+    /**
+     * Runs the input once in ONNX Runtime before any pass: a model it refuses (an unknown op, an
+     * impossible Reshape, dynamic inputs without --input-shape) is the user's to fix, reported
+     * now, naming the file, rather than after minutes of passes.
+     */
+    private void preflight(byte[] original, String source) {
+        try (OrtSession s = OrtSession.of(original, threads)) {
+            s.run(Fidelity.randomInputs(s.inputShapes(), inputShapes, 42));
+        } catch (YardException e) {
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new YardException(source + ": " + first, true, e);
+        }
     }
 
     private static Cost cheaper(Cost a, Cost b) {

@@ -241,4 +241,20 @@ class BadInputTest {
         assertEquals(2, o.exit(), o.err());
         assertEquals("yard: /no/such/input.bin: no such file", o.err().strip());
     }
+
+    @Test
+    void modelsOnnxRuntimeRefusesAreBadInputNamingTheFile() throws IOException {
+        // Verifies, but cannot run: 6 elements reshaped to 16.
+        OnnxMl.TensorProto shape = OnnxMl.TensorProto.newBuilder().setName("s").setDataType(7).addDims(2)
+                .addInt64Data(4).addInt64Data(4).build();
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(shape)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Reshape").addInput("x").addInput("s").addOutput("y"))
+                .addOutput(floatInput("y"));
+        Path m = write("reshape.onnx", model(g).toByteArray());
+        Outcome o = yard("optimize", m.toString(), "--input-shape", "x=2,3");
+        assertEquals(2, o.exit(), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertTrue(o.err().startsWith("yard: " + m + ": ONNX Runtime failed to run the model"), o.err());
+        assertFalse(o.err().contains("\u001b["), "no colour codes from ONNX Runtime's log: " + o.err());
+    }
 }

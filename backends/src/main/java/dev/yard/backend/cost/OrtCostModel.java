@@ -1,6 +1,5 @@
 package dev.yard.backend.cost;
 
-import ai.onnxruntime.OrtEnvironment;
 import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.backend.tvm.TvmToolchain;
@@ -32,7 +31,7 @@ public final class OrtCostModel extends MeasuredCostModel implements WholeModelC
     private final int threads;
 
     OrtCostModel(int threads, Path cacheDir) {
-        super(cacheDir.resolve("costs").resolve("ort-" + OrtEnvironment.getEnvironment().getVersion() + "-" + HostCpu.tag()
+        super(cacheDir.resolve("costs").resolve("ort-" + OrtSession.environment().getVersion() + "-" + HostCpu.tag()
                 + "-t" + threads + ".tsv"));
         this.threads = threads;
     }

@@ -1,8 +1,8 @@
 package dev.yard.backend.cost;
 
-import ai.onnxruntime.OrtEnvironment;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.yard.backend.ort.OrtSession;
 import dev.yard.ir.ElementType;
 import dev.yard.passes.cost.Layer;
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class TargetProbe {
         if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
         Host host = host(threads);
         String measured = String.format(Locale.ROOT, "measured on %s with ONNX Runtime %s, %d threads, %s", host.cpu(),
-                OrtEnvironment.getEnvironment().getVersion(), threads, LocalDate.now());
+                OrtSession.environment().getVersion(), threads, LocalDate.now());
 
         // The overhead first: the rates and bandwidths below are of the time beyond it, as the roofline adds it back.
         Probe tiny = new Probe("1x1 conv 8->8 on 1x1", Layer.Conv.pointwise(F32, 1, 8, 8, 1, 1));

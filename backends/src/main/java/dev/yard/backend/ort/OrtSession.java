@@ -26,7 +26,21 @@ import java.util.Map;
  * executor that tests, reports and measurements compare against.
  */
 public final class OrtSession implements AutoCloseable {
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = environment();
+
+    /**
+     * ONNX Runtime's process-wide environment, created quiet: its own log lines (coloured, on
+     * stderr, before the exception that says the same) would break Yard's one-line errors.
+     */
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "yard");
+    }
+
+    /** ONNX Runtime's refusal of a model, as bad input on one line. */
+    private static YardException refused(String what, OrtException e) {
+        String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        return new YardException(what + "ONNX Runtime cannot load the model: " + first, true, e);
+    }
     private final ai.onnxruntime.OrtSession session;
 
     private OrtSession(ai.onnxruntime.OrtSession session) {
@@ -54,22 +68,22 @@ public final class OrtSession implements AutoCloseable {
      * on every intermediate value of LeNet and PP-OCRv3 detection, AVX-512 against AVX2).
      */
     public static OrtSession unoptimized(byte[] modelBytes, int threads) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         try (SessionOptions opts = options(threads)) {
             opts.setOptimizationLevel(SessionOptions.OptLevel.NO_OPT);
             return new OrtSession(env.createSession(modelBytes, opts));
         } catch (OrtException e) {
-            throw new YardException("ONNX Runtime cannot load the model: " + e.getMessage(), false, e);
+            throw refused("", e);
         }
     }
 
     /** Loads a model file (external data is found next to it). */
     public static OrtSession of(java.nio.file.Path file, int threads) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         try (SessionOptions opts = options(threads)) {
             return new OrtSession(env.createSession(file.toString(), opts));
         } catch (OrtException e) {
-            throw new YardException(file + ": ONNX Runtime cannot load the model: " + e.getMessage(), false, e);
+            throw refused(file + ": ", e);
         }
     }
 
@@ -77,17 +91,18 @@ public final class OrtSession implements AutoCloseable {
         SessionOptions opts = new SessionOptions();
         opts.setIntraOpNumThreads(threads);
         opts.setInterOpNumThreads(1);
-        opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        // Errors reach the caller as exceptions; ONNX Runtime's own log lines would duplicate them.
+        opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
         return opts;
     }
 
     /** Loads a serialized model. */
     public static OrtSession of(byte[] modelBytes, int threads) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         try (SessionOptions opts = options(threads)) {
             return new OrtSession(env.createSession(modelBytes, opts));
         } catch (OrtException e) {
-            throw new YardException("ONNX Runtime cannot load the model: " + e.getMessage(), false, e);
+            throw refused("", e);
         }
     }
 
