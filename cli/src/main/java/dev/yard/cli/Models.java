@@ -95,6 +95,39 @@ final class Models {
         return m;
     }
 
+    /**
+     * Refuses to run a model one of whose tensors (as inferred) would take more than half of this
+     * machine's memory: ONNX Runtime would be killed by the kernel, not fail.
+     */
+    static void checkFitsInMemory(Model m, String source) {
+        long limit = physicalMemory() / 2;
+        java.util.function.Consumer<dev.yard.ir.Value> check = v -> {
+            if (v == null || v.shape() == null || !v.shape().isStatic() || v.elementType() == null
+                    || v.elementType() == dev.yard.ir.ElementType.STRING) {
+                return;
+            }
+            long bytes = v.elementType().byteSize(1);
+            for (int i = 0; i < v.shape().rank() && bytes >= 0; i++) {
+                long d = v.shape().dim(i).sizeOrNegative();
+                bytes = d != 0 && bytes > Long.MAX_VALUE / d ? -1 : bytes * d;
+            }
+            if (bytes < 0 || bytes > limit) {
+                throw YardException.badInput(source + ": tensor '" + v.name() + "' " + v.shape() + " needs "
+                        + (bytes < 0 ? "more than 2^63 bytes" : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30)))
+                        + ", more than half of this machine's memory: the model cannot be run");
+            }
+        };
+        m.graph().inputs().forEach(check);
+        m.graph().nodes().forEach(n -> n.outputs().forEach(check));
+    }
+
+    private static long physicalMemory() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return Runtime.getRuntime().maxMemory() * 2;
+    }
+
     /** Checks that every name of {@code --input-shape} is an input of the model and every shape parses. */
     static void checkInputShapes(Model m, Map<String, String> inputShapes, String source) {
         java.util.Set<String> names = new java.util.TreeSet<>();

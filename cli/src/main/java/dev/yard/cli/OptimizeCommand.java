@@ -237,6 +237,8 @@ final class OptimizeCommand implements Callable<Integer> {
      * now, naming the file, rather than after minutes of passes.
      */
     private void preflight(byte[] original, String source) {
+        Models.checkFitsInMemory(inputShapes.isEmpty() ? Models.read(original, source) : Models.withInputShapes(
+                Models.read(original, source), inputShapes), source);
         try (OrtSession s = OrtSession.of(original, threads)) {
             s.run(Fidelity.randomInputs(s.inputShapes(), inputShapes, 42));
         } catch (YardException e) {

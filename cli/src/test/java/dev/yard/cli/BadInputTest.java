@@ -257,4 +257,29 @@ class BadInputTest {
         assertTrue(o.err().startsWith("yard: " + m + ": ONNX Runtime failed to run the model"), o.err());
         assertFalse(o.err().contains("\u001b["), "no colour codes from ONNX Runtime's log: " + o.err());
     }
+
+    @Test
+    void modelsThatDoubleBeyondMemoryAreRefusedBeforeTheyRun() throws IOException {
+        // 70 doublings of float[1,4]: dims once wrapped to 0, and the run was killed at 20 GiB.
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(OnnxMl.ValueInfoProto.newBuilder().setName("t")
+                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1)
+                        .setShape(OnnxMl.TensorShapeProto.newBuilder()
+                                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4))))));
+        String prev = "t";
+        for (int i = 0; i < 70; i++) {
+            g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Concat").addInput(prev).addInput(prev).addOutput("t" + i)
+                    .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis").setType(OnnxMl.AttributeProto.AttributeType.INT).setI(0)));
+            prev = "t" + i;
+        }
+        g.addOutput(floatInput(prev));
+        Path m = write("doubling.onnx", model(g).toByteArray());
+        Outcome o = yard("optimize", m.toString());
+        assertEquals(2, o.exit(), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertTrue(o.err().contains("more than half of this machine's memory"), o.err());
+        Outcome inspect = yard("inspect", m.toString());
+        assertEquals(0, inspect.exit(), inspect.err());
+        assertTrue(inspect.err().contains("has more than 68719476736 elements"), "inference stops at the cap: " + inspect.err());
+    }
 }

@@ -22,7 +22,19 @@ final class Dims {
         if (c == 0) {
             return a;
         }
-        return a instanceof Dim.Known k ? Dim.of(k.size() + c) : Dim.UNKNOWN;
+        return a instanceof Dim.Known k ? Dim.of(exact(() -> Math.addExact(k.size(), c))) : Dim.UNKNOWN;
+    }
+
+    /**
+     * A dimension computed without wrapping: 70 doublings of a dimension wrapped to 0 and 64
+     * to a negative size, and the model then exhausted memory or hung.
+     */
+    private static long exact(java.util.function.LongSupplier f) {
+        try {
+            return f.getAsLong();
+        } catch (ArithmeticException e) {
+            throw new ShapeError("a dimension overflows 64 bits");
+        }
     }
 
     static Dim mul(Dim a, long c) {
@@ -32,7 +44,7 @@ final class Dims {
         if (c == 0) {
             return Dim.of(0);
         }
-        return a instanceof Dim.Known k ? Dim.of(k.size() * c) : Dim.UNKNOWN;
+        return a instanceof Dim.Known k ? Dim.of(exact(() -> Math.multiplyExact(k.size(), c))) : Dim.UNKNOWN;
     }
 
     /** a / c when c divides a known a; unknown otherwise (a symbol divided by 1 stays). */
@@ -55,7 +67,8 @@ final class Dims {
         Dim other = null;
         for (Dim d : ds) {
             if (d instanceof Dim.Known k) {
-                known += k.size();
+                long before = known;
+                known = exact(() -> Math.addExact(before, k.size()));
             } else if (other == null) {
                 other = d;
             } else {
@@ -71,7 +84,8 @@ final class Dims {
         Dim other = null;
         for (Dim d : ds) {
             if (d instanceof Dim.Known k) {
-                known *= k.size();
+                long before = known;
+                known = exact(() -> Math.multiplyExact(before, k.size()));
             } else if (other == null) {
                 other = d;
             } else {

@@ -125,8 +125,33 @@ public final class ShapeInference {
             if (r.conflict() != null) {
                 problems.add(new Problem(n.describe(), "output " + v.name() + ": " + r.conflict()));
             }
-            v.setType(r.type());
+            ValueType t = r.type();
+            String tooBig = tooBig(t);
+            if (tooBig != null) {
+                problems.add(new Problem(n.describe(), "output " + v.name() + ": " + tooBig));
+                t = new ValueType.TensorType(((ValueType.TensorType) t).elementType(), null);
+            }
+            v.setType(t);
         }
+    }
+
+    /** Elements an inferred tensor may have (2^36: 256 GiB of float32); beyond is a broken model, not a CNN. */
+    static final long MAX_ELEMENTS = 1L << 36;
+
+    /** Why a static tensor type is too large to be real, or null. */
+    private static String tooBig(ValueType t) {
+        if (!(t instanceof ValueType.TensorType tt) || tt.shape() == null || !tt.shape().isStatic()) {
+            return null;
+        }
+        long n = 1;
+        for (int i = 0; i < tt.shape().rank(); i++) {
+            long d = tt.shape().dim(i).sizeOrNegative();
+            if (d != 0 && n > MAX_ELEMENTS / d) {
+                return "shape " + tt.shape() + " has more than " + MAX_ELEMENTS + " elements";
+            }
+            n *= d;
+        }
+        return null;
     }
 
     /** If's outputs are what both branches agree on. */
