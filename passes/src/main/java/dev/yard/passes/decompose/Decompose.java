@@ -21,6 +21,7 @@ import dev.yard.passes.cost.Layer;
 import dev.yard.passes.linalg.DenseTensor;
 import dev.yard.passes.linalg.InputCovariance;
 import dev.yard.passes.linalg.LowRankFactors;
+import dev.yard.passes.linalg.Method;
 import dev.yard.passes.linalg.RankSelection;
 import dev.yard.passes.linalg.TruncatedSvd;
 import dev.yard.passes.rewrite.GraphIndex;

@@ -7,6 +7,7 @@ import dev.yard.passes.linalg.CpAls;
 import dev.yard.passes.linalg.CpFactors;
 import dev.yard.passes.linalg.DenseTensor;
 import dev.yard.passes.linalg.InputCovariance;
+import dev.yard.passes.linalg.Method;
 import dev.yard.passes.linalg.WhitenedTuckerTwo;
 import dev.yard.passes.linalg.LowRankFactors;
 import dev.yard.passes.linalg.RankSelection;

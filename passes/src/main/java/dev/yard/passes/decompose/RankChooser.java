@@ -2,6 +2,7 @@ package dev.yard.passes.decompose;
 
 import dev.yard.passes.linalg.DenseTensor;
 import dev.yard.passes.linalg.Evbmf;
+import dev.yard.passes.linalg.Method;
 import dev.yard.passes.linalg.RankSelection;
 import dev.yard.passes.linalg.TruncatedSvd;
 
@@ -63,7 +64,7 @@ final class RankChooser {
             r = new int[] {RankSelection.energyRank(TruncatedSvd.singularValues(kernel.reshape(cout, cin * s)),
                     1 - e.relativeError() * e.relativeError())};
         } else if (spec instanceof RankSpec.ParameterRatio p) {
-            r = RankSelection.ranksForBudget(method.linalg(), layer, groups, p.ratio(), RankSelection.Budget.PARAMETERS,
+            r = RankSelection.ranksForBudget(method, layer, groups, p.ratio(), RankSelection.Budget.PARAMETERS,
                     step);
             if (r.length == 0) {
                 why[0] = "no ranks fit in " + p.ratio() + " of the parameters";

@@ -4,6 +4,7 @@ import dev.yard.ir.ElementType;
 import dev.yard.ir.HalfFloats;
 import dev.yard.passes.conv.ConvComposition;
 import dev.yard.passes.conv.ConvLayer;
+import dev.yard.passes.linalg.Method;
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;

@@ -8,9 +8,6 @@ package dev.yard.passes.linalg;
 public final class RankSelection {
     private RankSelection() {}
 
-    /** The chains of the factorized-conv family. */
-    public enum Method { SVD, TUCKER2, BTD, CP, TT }
-
     /** What a budget is a fraction of. */
     public enum Budget { PARAMETERS, MACS }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.yard.ir.ElementType;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.linalg.DenseTensor;
+import dev.yard.passes.linalg.Method;
 import dev.yard.passes.linalg.TensorTrain;
 import dev.yard.passes.linalg.TruncatedSvd;
 import dev.yard.passes.linalg.TuckerTwo;

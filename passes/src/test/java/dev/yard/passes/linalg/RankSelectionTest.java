@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.yard.passes.linalg.RankSelection.Budget;
 import dev.yard.passes.linalg.RankSelection.Layer;
-import dev.yard.passes.linalg.RankSelection.Method;
+import dev.yard.passes.linalg.Method;
 import org.junit.jupiter.api.Test;
 
 class RankSelectionTest {

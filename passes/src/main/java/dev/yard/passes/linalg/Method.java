@@ -1,10 +1,13 @@
-package dev.yard.passes.decompose;
+package dev.yard.passes.linalg;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** The factorizations {@code decompose} can apply, by their pipeline names. */
+/**
+ * The chains of DESIGN.md's factorized-conv family, by their pipeline names: what
+ * {@code decompose} applies and what the numerical core fits and prices.
+ */
 public enum Method {
     SVD, TUCKER2, BTD, CP, TT;
 
@@ -24,7 +27,4 @@ public enum Method {
         return valueOf(text.toUpperCase(Locale.ROOT));
     }
 
-    dev.yard.passes.linalg.RankSelection.Method linalg() {
-        return dev.yard.passes.linalg.RankSelection.Method.valueOf(name());
-    }
 }
