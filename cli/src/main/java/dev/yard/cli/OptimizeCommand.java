@@ -18,8 +18,6 @@ import dev.yard.passes.PassRegistry;
 import dev.yard.passes.Pipeline;
 import dev.yard.passes.cost.Cost;
 import dev.yard.passes.cost.CostModel;
-import dev.yard.passes.cost.ModelPricing;
-import dev.yard.passes.cost.WholeModelCost;
 import dev.yard.passes.cost.CostModels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -144,18 +142,8 @@ final class OptimizeCommand implements Callable<Integer> {
         Models.inferShapes(model);
         // Never slower on the chosen cost model: a result it prices above the input is dropped.
         Model input0 = Models.read(original, source);
-        Cost costBefore = predicted(input0, costs, status);
-        Cost costAfter = predicted(model, costs, status);
-        if (costs instanceof WholeModelCost) {
-            // Timed again in the other order: the first model timed in a process pays for warming
-            // up threads and caches, and must not lose for being first.
-            costAfter = cheaper(costAfter, predicted(model, costs, status));
-            costBefore = cheaper(costBefore, predicted(input0, costs, status));
-        }
-        // A measured result must be faster to be kept; an estimate must not be dearer.
-        boolean keptInput = costs instanceof WholeModelCost ? costAfter.seconds() >= costBefore.seconds()
-                : costAfter.seconds() > costBefore.seconds();
-        if (keptInput) {
+        NeverSlower check = NeverSlower.compare(input0, model, costs, inputShapes, status);
+        if (check.keptInput()) {
             model = input0;
         }
         Counts after = Counts.of(model, inputShapes);
@@ -168,15 +156,16 @@ final class OptimizeCommand implements Callable<Integer> {
         for (PassContext.Remark r : report.remarks()) {
             out.println("  " + r);
         }
-        if (keptInput) {
+        if (check.keptInput()) {
             out.printf("  kept the input: %s predicts %s for the result, more than the input's %s%n", costs.name(),
-                    costs.describe(costAfter), costs.describe(costBefore));
+                    costs.describe(check.after()), costs.describe(check.before()));
         }
         out.println();
         Table t = new Table();
         t.row("", "before", "after", "change");
-        t.row("predicted (" + costs.name() + ")", costs.describe(costBefore), costs.describe(keptInput ? costBefore : costAfter),
-                ratio(keptInput ? costBefore.seconds() : costAfter.seconds(), costBefore.seconds()));
+        Cost kept = check.keptInput() ? check.before() : check.after();
+        t.row("predicted (" + costs.name() + ")", costs.describe(check.before()), costs.describe(kept),
+                ratio(kept.seconds(), check.before().seconds()));
         t.row("nodes", Long.toString(before.nodes), Long.toString(after.nodes), ratio(after.nodes, before.nodes));
         t.row("parameters", group(before.params), group(after.params), ratio(after.params, before.params));
         t.row("MACs", group(before.macs), group(after.macs), ratio(after.macs, before.macs));
@@ -212,43 +201,18 @@ final class OptimizeCommand implements Callable<Integer> {
     }
 
     /**
-     * The model's predicted latency at the --input-shape given: measured whole where the cost
-     * model can (it sees fusions and layouts across layers), else the sum of its priced layers.
-     */
-    private Cost predicted(Model m, CostModel costs, StatusLine status) {
-        // Priced on a copy with constants folded: weights held in Constant nodes count as weights.
-        Model shaped = Models.withInputShapes(m, inputShapes);
-        new PassManager(Pipeline.parse("fold-constants", PassRegistry.load())).run(shaped);
-        Models.inferShapes(shaped);
-        if (costs instanceof WholeModelCost whole) {
-            status.show(costs.name() + ": timing the whole model");
-            Cost c = whole.model(shaped);
-            status.clear();
-            return c;
-        }
-        Cost c = ModelPricing.total(ModelPricing.price(shaped, costs, what -> status.show(costs.name() + ": pricing " + what)));
-        status.clear();
-        return c;
-    }
-
-    /**
      * Runs the input once in ONNX Runtime before any pass: a model it refuses (an unknown op, an
      * impossible Reshape, dynamic inputs without --input-shape) is the user's to fix, reported
      * now, naming the file, rather than after minutes of passes.
      */
     private void preflight(byte[] original, String source) {
-        Models.checkFitsInMemory(inputShapes.isEmpty() ? Models.read(original, source) : Models.withInputShapes(
-                Models.read(original, source), inputShapes), source);
+        Models.checkFitsInMemory(Models.withInputShapes(Models.read(original, source), inputShapes), source);
         try (OrtSession s = OrtSession.of(original, threads)) {
             s.run(Fidelity.randomInputs(s.inputShapes(), inputShapes, 42));
         } catch (YardException e) {
             String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new YardException(source + ": " + first, true, e);
         }
-    }
-
-    private static Cost cheaper(Cost a, Cost b) {
-        return a.seconds() <= b.seconds() ? a : b;
     }
 
     private String calibrationNote = "";
