@@ -12,10 +12,19 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Writes an output file so that readers never see it half-written: the content goes to a
  * temporary file in the same folder, which replaces the target only once it is complete. A
- * failed write leaves the old file as it was.
+ * failed write leaves the old file as it was, and a process stopped mid-write (Ctrl-C,
+ * SIGTERM) deletes its temporary files on the way out.
  */
 public final class AtomicFile {
     private AtomicFile() {
+    }
+
+    /** Temporary files being written now, deleted by a shutdown hook if the process is stopped. */
+    private static final java.util.Set<Path> PENDING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(AtomicFile::deleteQuietly),
+                "yard-atomic-file-cleanup"));
     }
 
     /** Something that writes the whole content to a stream. */
@@ -56,6 +65,7 @@ public final class AtomicFile {
         }
         try {
             Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            PENDING.add(tmp);
             // Temporary files are private; the output should read like any file the user writes.
             if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
                 Files.setPosixFilePermissions(tmp, Files.exists(abs)
@@ -74,9 +84,11 @@ public final class AtomicFile {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        PENDING.remove(tmp);
     }
 
     public static void deleteQuietly(Path tmp) {
+        PENDING.remove(tmp);
         try {
             Files.deleteIfExists(tmp);
         } catch (IOException ignored) {
