@@ -114,6 +114,11 @@ final class OptimizeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Pipeline p = Pipeline.parse(pipeline, PassRegistry.load());
+        for (String pass : printAfter) {
+            if (p.entries().stream().noneMatch(e -> e.name().equals(pass))) {
+                throw YardException.badInput("--print-after: '" + pass + "' is not a pass of the pipeline " + p);
+            }
+        }
         Model model = input == null ? Models.loadDefault() : Models.load(input);
         String source = input == null ? Models.DEFAULT_MODEL_NAME : input.toString();
         Models.checkInputShapes(model, inputShapes, source);

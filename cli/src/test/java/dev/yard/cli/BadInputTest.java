@@ -282,4 +282,14 @@ class BadInputTest {
         assertEquals(0, inspect.exit(), inspect.err());
         assertTrue(inspect.err().contains("has more than 68719476736 elements"), "inference stops at the cap: " + inspect.err());
     }
+
+    @Test
+    void namesThatMatchNothingAreBadInput() {
+        Outcome layers = yard("optimize", "--no-measure", "--pipeline", "decompose{layers=nosuch},dce");
+        assertEquals(2, layers.exit(), layers.err());
+        assertEquals("yard: decompose: layers: no Conv, Gemm or MatMul named nosuch", layers.err().strip());
+        Outcome print = yard("optimize", "--no-measure", "--print-after", "nosuchpass");
+        assertEquals(2, print.exit(), print.err());
+        assertTrue(print.err().startsWith("yard: --print-after: 'nosuchpass' is not a pass of the pipeline"), print.err());
+    }
 }

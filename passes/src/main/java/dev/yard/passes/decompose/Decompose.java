@@ -110,6 +110,14 @@ public final class Decompose implements Pass {
                 layers.add(n);
             }
         }
+        if (only != null) {
+            java.util.Set<String> missing = new java.util.TreeSet<>(only);
+            layers.forEach(n -> missing.remove(layerName(n)));
+            if (!missing.isEmpty()) {
+                throw dev.yard.ir.YardException.badInput("decompose: layers: no Conv, Gemm or MatMul named "
+                        + String.join(", ", missing));
+            }
+        }
         // Activations are measured once, on the model as it is before any layer is replaced.
         if (calibrate && context.calibration() != null && !layers.isEmpty()) {
             context.progress("measuring activations for calibration");
@@ -162,6 +170,14 @@ public final class Decompose implements Pass {
         }
         if (!ConvChain.supported(c.elementType())) {
             context.skipped(n, "weights of type " + c.elementType().textName());
+            return false;
+        }
+        // Each block needs a rank of its own, and the blocks together can use at most the
+        // kernel's output-mode rank; more groups only fail in the numerical core.
+        int maxGroups = Math.min(c.out(), c.in() * c.kh() * c.kw());
+        if (choice.method() == Method.BTD && choice.groups() > maxGroups) {
+            context.skipped(n, "btd with " + choice.groups() + " groups: this conv's output-mode rank allows at most "
+                    + maxGroups);
             return false;
         }
         boolean pointwise = c.kh() == 1 && c.kw() == 1;
