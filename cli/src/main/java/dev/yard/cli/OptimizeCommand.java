@@ -2,6 +2,7 @@ package dev.yard.cli;
 
 import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.backend.ort.OrtCalibration;
+import dev.yard.backend.ort.OrtFidelity;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
@@ -12,6 +13,7 @@ import dev.yard.ir.analysis.RelativeL2;
 import dev.yard.ir.text.OnnxTextPrinter;
 import dev.yard.ir.verify.Verifier;
 import dev.yard.passes.Calibration;
+import dev.yard.passes.FidelityOracle;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;
@@ -81,6 +83,12 @@ final class OptimizeCommand implements Callable<Integer> {
             + "repeatable.")
     List<Path> plugins = new ArrayList<>();
 
+    @Option(names = "--budget", paramLabel = "E", description = "Choose per layer whether and how far to decompose: "
+            + "the cheapest layers on the cost model whose model keeps its outputs within relative L2 error E on "
+            + "evaluation inputs (the built-in LeNet: its 62 digits; other models: --sample images, else seeded "
+            + "random inputs). Without --pipeline, runs " + "fold-constants,fold-batchnorm,select-ranks{budget=E},fuse-1x1,dce.")
+    Double budget;
+
     @Option(names = "--threads", description = "ONNX Runtime threads for measuring (default: ${DEFAULT-VALUE}).",
             defaultValue = "2")
     int threads;
@@ -113,7 +121,13 @@ final class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (budget != null && !spec.commandLine().getParseResult().hasMatchedOption("--pipeline")) {
+            pipeline = "fold-constants,fold-batchnorm,select-ranks{budget=" + budget + "},fuse-1x1,dce";
+        }
         Pipeline p = Pipeline.parse(pipeline, PassRegistry.load());
+        if (budget != null && p.entries().stream().noneMatch(e -> e.name().equals("select-ranks"))) {
+            throw YardException.badInput("--budget needs select-ranks in the pipeline, and " + p + " has none");
+        }
         for (String pass : printAfter) {
             if (p.entries().stream().noneMatch(e -> e.name().equals(pass))) {
                 throw YardException.badInput("--print-after: '" + pass + "' is not a pass of the pipeline " + p);
@@ -137,6 +151,7 @@ final class OptimizeCommand implements Callable<Integer> {
                 .calibrateWith(cal)
                 .costModel(costs)
                 .shapeHints(shapeHints(model))
+                .fidelityWith(p.entries().stream().anyMatch(e -> e.name().equals("select-ranks")) ? fidelity(model, source) : null)
                 .progressTo(status::show)
                 .printAfter(printAfter, printAfterAll, (pass, m) -> {
                     out.println("// ----- IR after " + pass);
@@ -203,6 +218,27 @@ final class OptimizeCommand implements Callable<Integer> {
         shaped.graph().inputs().forEach(add);
         shaped.graph().nodes().forEach(n -> n.outputs().forEach(add));
         return hints;
+    }
+
+    /** The evaluation inputs rank selection checks its choices on, with the model's outputs on them. */
+    private FidelityOracle fidelity(Model model, String source) {
+        Model shaped = Models.withInputShapes(model, inputShapes);
+        if (input == null) {
+            return new OrtFidelity(shaped, List.of(Map.of(model.graph().inputs().get(0).name(), MnistDigits.load().images())),
+                    "the 62 digits");
+        }
+        List<Map<String, Tensor>> eval = new ArrayList<>();
+        try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(shaped), 1)) {
+            Map<String, long[]> declared = s.inputShapes();
+            if (!samples.isEmpty() && declared.size() == 1) {
+                String name = declared.keySet().iterator().next();
+                long[] shape = Fidelity.shape(name, declared.get(name), inputShapes);
+                for (Path img : samples) eval.add(Map.of(name, Samples.image(img, shape, Samples.PixelNorm.parse(pixelNorm))));
+                return new OrtFidelity(shaped, eval, samples.size() + " sample images");
+            }
+            eval.add(Fidelity.randomInputs(declared, inputShapes, 11));
+        }
+        return new OrtFidelity(shaped, eval, "seeded random inputs");
     }
 
     /**

@@ -106,6 +106,23 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void rankSelectionKeepsTheModelWithinItsBudget() {
+        // MAC counts see a saving in every layer; the budget decides which survive, on the 62 digits.
+        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency");
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.out().contains("pipeline fold-constants,fold-batchnorm,select-ranks{budget=0.1},fuse-1x1,dce"), o.out());
+        java.util.regex.Matcher chosen = java.util.regex.Pattern.compile("select-ranks: (\\d) of 4 layers decomposed").matcher(o.out());
+        assertTrue(chosen.find() && Integer.parseInt(chosen.group(1)) >= 1, o.out());
+        assertTrue(o.out().contains("kept dense, every candidate broke the budget"), "some candidate must be refused: " + o.out());
+        java.util.regex.Matcher error = java.util.regex.Pattern.compile("rel\\. L2 error +([0-9.e+-]+)").matcher(o.out());
+        assertTrue(error.find(), o.out());
+        assertTrue(Double.parseDouble(error.group(1)) <= 0.1, "the result must honour the budget: " + o.out());
+        // A pipeline without select-ranks has nothing to spend a budget on.
+        BadInputTest.Outcome bad = BadInputTest.yard("optimize", "--budget", "0.1", "--pipeline", "dce", "--no-measure");
+        assertEquals(2, bad.exit(), bad.err());
+    }
+
+    @Test
     void costPricesEveryLayer() {
         BadInputTest.Outcome o = BadInputTest.yard("cost", "--cost-model", "macs", "--json");
         assertEquals(0, o.exit(), o.err());

@@ -44,6 +44,27 @@ public final class PassContext {
     }
 
     private java.util.Map<String, long[]> shapeHints = java.util.Map.of();
+    private FidelityOracle fidelity;
+
+    /** How far a rewritten model strays from the original, or null when no evaluation inputs were given. */
+    public FidelityOracle fidelity() {
+        return fidelity;
+    }
+
+    void fidelity(FidelityOracle oracle) {
+        this.fidelity = oracle;
+    }
+
+    /**
+     * A context for trial runs of passes inside a pass: the same calibration, cost model, shape
+     * hints and fidelity, remarks of its own (a trial's remarks are not the pipeline's), no progress.
+     */
+    public PassContext trial() {
+        PassContext c = new PassContext(calibration, costModel, s -> { });
+        c.shapeHints = shapeHints;
+        c.fidelity = fidelity;
+        return c;
+    }
 
     /**
      * Static dims of values (by name) at the input shapes the caller prices for, where the model

@@ -68,6 +68,14 @@ public final class PassManager {
         return this;
     }
 
+    private FidelityOracle fidelity;
+
+    /** What rank selection checks choices against (evaluation inputs run by a backend). */
+    public PassManager fidelityWith(FidelityOracle oracle) {
+        this.fidelity = oracle;
+        return this;
+    }
+
     /** The cost model passes decide by (default: MAC counts). */
     public PassManager costModel(dev.yard.passes.cost.CostModel costModel) {
         this.costModel = costModel;
@@ -91,6 +99,7 @@ public final class PassManager {
     public Report run(Model model) {
         PassContext context = new PassContext(calibration, costModel, progress);
         context.shapeHints(shapeHints);
+        context.fidelity(fidelity);
         List<PassRun> runs = new ArrayList<>();
         for (Pipeline.Entry e : pipeline.entries()) {
             context.enter(e.name());

@@ -140,7 +140,7 @@ public final class Decompose implements Pass {
         return changed;
     }
 
-    private static String layerName(Node n) {
+    static String layerName(Node n) {
         return n.name().isEmpty() && n.output(0) != null ? n.output(0).name() : n.name();
     }
 
