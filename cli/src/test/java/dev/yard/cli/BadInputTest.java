@@ -292,4 +292,21 @@ class BadInputTest {
         assertEquals(2, print.exit(), print.err());
         assertTrue(print.err().startsWith("yard: --print-after: 'nosuchpass' is not a pass of the pipeline"), print.err());
     }
+
+    @Test
+    void textNestedThousandsOfLevelsDeepIsBadInput() throws IOException {
+        String type = "seq(".repeat(10_000) + "float" + ")".repeat(10_000);
+        assertRefused(write("deep.onnxtxt", ("<ir_version: 8, opset_import: [\"\" : 17]>\ng (" + type
+                + " x) => (float y) {\n   y = Identity (x)\n}\n").getBytes()), "nested too deeply");
+    }
+
+    @Test
+    void planRanksMustBeWholeNumbers() throws IOException {
+        for (String ranks : new String[] {"[\"abc\", 2]", "[1e20, 2]", "[2.7, 2]", "[0, 2]"}) {
+            Path plan = write("plan.json", ("{\"layers\": {\"12\": {\"method\": \"tucker2\", \"ranks\": " + ranks + "}}}").getBytes());
+            Outcome o = yard("optimize", "--no-measure", "--pipeline", "decompose{plan=\"" + plan + "\"},dce");
+            assertEquals(2, o.exit(), ranks + ": " + o.err());
+            assertTrue(o.err().contains("layer '12': rank 1: expected a whole number"), o.err());
+        }
+    }
 }

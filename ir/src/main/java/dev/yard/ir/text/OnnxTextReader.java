@@ -49,8 +49,14 @@ public final class OnnxTextReader {
         OnnxTextParser parser = new OnnxTextParser(new CommonTokenStream(lexer));
         parser.removeErrorListeners();
         parser.addErrorListener(errors);
-        OnnxTextParser.ModelContext tree = parser.model();
-        return new ModelBuilder(sourceName, options.allowDigests()).model(tree);
+        try {
+            OnnxTextParser.ModelContext tree = parser.model();
+            return new ModelBuilder(sourceName, options.allowDigests()).model(tree);
+        } catch (StackOverflowError e) {
+            // The parser and the builder recurse once per level of nesting (types, subgraphs):
+            // thousands of levels are not a model but an attack on the reader.
+            throw YardException.badInput(sourceName + ": nested too deeply to read (types or graphs thousands of levels deep)");
+        }
     }
 
     /** Turns the first syntax error into a one-line {@link YardException}. */

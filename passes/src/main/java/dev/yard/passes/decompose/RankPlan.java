@@ -57,6 +57,24 @@ record RankPlan(Map<String, Entry> layers) {
         }
     }
 
+    /**
+     * A count of at least 1 that fits an int, written as a JSON number: "abc" once raised a
+     * NumberFormatException, 2.7 became 2, and 1e20 a wrapped 1661992960.
+     */
+    private static int wholeNumber(JsonElement v, String what) {
+        java.math.BigDecimal d;
+        try {
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) throw new NumberFormatException();
+            d = v.getAsBigDecimal();
+        } catch (NumberFormatException | UnsupportedOperationException e) {
+            throw YardException.badInput(what + ": expected a whole number, got " + v);
+        }
+        if (d.signum() <= 0 || d.stripTrailingZeros().scale() > 0 || d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw YardException.badInput(what + ": expected a whole number from 1 to " + Integer.MAX_VALUE + ", got " + v);
+        }
+        return d.intValueExact();
+    }
+
     private static Entry entry(String file, String layer, JsonElement v) {
         String where = file + ": layer '" + layer + "': ";
         if (!v.isJsonObject()) {
@@ -71,10 +89,7 @@ record RankPlan(Map<String, Entry> layers) {
             throw YardException.badInput(where + "unknown method '" + m + "' (svd, tucker2, btd, cp, tt)");
         }
         Method method = Method.of(m);
-        int groups = o.has("groups") ? o.get("groups").getAsInt() : 1;
-        if (groups < 1) {
-            throw YardException.badInput(where + "groups must be at least 1");
-        }
+        int groups = o.has("groups") ? wholeNumber(o.get("groups"), where + "groups") : 1;
         if (o.has("ranks")) {
             JsonArray a = o.getAsJsonArray("ranks");
             int need = switch (method) {
@@ -87,10 +102,7 @@ record RankPlan(Map<String, Entry> layers) {
             }
             int[] r = new int[need];
             for (int i = 0; i < need; i++) {
-                r[i] = a.get(i).getAsInt();
-                if (r[i] < 1) {
-                    throw YardException.badInput(where + "ranks must be at least 1");
-                }
+                r[i] = wholeNumber(a.get(i), where + "rank " + (i + 1));
             }
             return new Entry(method, r, null, groups);
         }
