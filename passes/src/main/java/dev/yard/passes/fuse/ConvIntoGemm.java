@@ -8,6 +8,8 @@ import dev.yard.ir.Tensor;
 import dev.yard.ir.Value;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.conv.ConvLayer;
+import dev.yard.passes.cost.CostModel;
+import dev.yard.passes.cost.Layer;
 import dev.yard.passes.rewrite.GraphIndex;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +60,16 @@ final class ConvIntoGemm {
             if (bd.length != 2 || (transB ? bd[1] : bd[0]) != mid || b.elementType() != c.elementType()) {
                 continue;
             }
-            if ((long) in * nOut >= (long) in * mid + (long) mid * nOut) {
-                context.skipped(conv, "folding into " + gemm.describe() + " would not be cheaper");
+            // The pair against the one Gemm it folds into, priced by the context's cost model (a 1x1
+            // map: the batch rows are all there is to the input).
+            long[] xd = context.pricingDims(conv.input(0));
+            int rows = xd == null ? 1 : (int) xd[0];
+            CostModel costs = context.costModel();
+            double pair = costs.layer(Layer.Conv.pointwise(c.elementType(), rows, in, mid, 1, 1)).seconds()
+                    + costs.layer(new Layer.Matrix(c.elementType(), rows, mid, nOut)).seconds();
+            double folded = costs.layer(new Layer.Matrix(c.elementType(), rows, in, nOut)).seconds();
+            if (folded >= pair) {
+                context.skipped(conv, "folding into " + gemm.describe() + " would not be cheaper on " + costs.name());
                 continue;
             }
             double alpha = gemm.floatAttr("alpha", 1f);
