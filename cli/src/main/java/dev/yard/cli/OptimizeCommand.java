@@ -141,7 +141,7 @@ final class OptimizeCommand implements Callable<Integer> {
         Counts before = Counts.of(model, inputShapes);
 
         if (!noMeasure) {
-            preflight(original, source);
+            preflight(model, original, source);
         }
         CostModel costs = CostModels.create(costModel, Plugins.loader(plugins));
         Calibration cal = calibration(model);
@@ -209,11 +209,8 @@ final class OptimizeCommand implements Callable<Integer> {
         Map<String, long[]> hints = new java.util.HashMap<>();
         Model shaped = Models.withInputShapes(m, inputShapes);
         java.util.function.Consumer<dev.yard.ir.Value> add = v -> {
-            if (v != null && v.shape() != null && v.shape().isStatic()) {
-                long[] d = new long[v.shape().rank()];
-                for (int i = 0; i < d.length; i++) d[i] = v.shape().dim(i).sizeOrNegative();
-                hints.put(v.name(), d);
-            }
+            long[] d = v == null ? null : dev.yard.passes.cost.ModelPricing.staticDims(v);
+            if (d != null) hints.put(v.name(), d);
         };
         shaped.graph().inputs().forEach(add);
         shaped.graph().nodes().forEach(n -> n.outputs().forEach(add));
@@ -246,8 +243,8 @@ final class OptimizeCommand implements Callable<Integer> {
      * impossible Reshape, dynamic inputs without --input-shape) is the user's to fix, reported
      * now, naming the file, rather than after minutes of passes.
      */
-    private void preflight(byte[] original, String source) {
-        Models.checkFitsInMemory(Models.withInputShapes(Models.read(original, source), inputShapes), source);
+    private void preflight(Model model, byte[] original, String source) {
+        Models.checkFitsInMemory(Models.withInputShapes(model, inputShapes), source);
         try (OrtSession s = OrtSession.of(original, threads)) {
             s.run(Fidelity.randomInputs(s.inputShapes(), inputShapes, 42));
         } catch (YardException e) {

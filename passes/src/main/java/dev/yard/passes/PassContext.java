@@ -79,16 +79,9 @@ public final class PassContext {
      * (a symbolic batch counting as 1 either way), else null.
      */
     public long[] pricingDims(dev.yard.ir.Value v) {
+        long[] known = dev.yard.passes.cost.ModelPricing.staticDims(v);
+        if (known != null) return known;
         dev.yard.ir.Shape s = v == null ? null : v.shape();
-        if (s != null) {
-            long[] d = new long[s.rank()];
-            boolean known = true;
-            for (int i = 0; i < d.length; i++) {
-                d[i] = s.dim(i).isKnown() ? s.dim(i).sizeOrNegative() : i == 0 ? 1 : -1;
-                known &= d[i] >= 1;
-            }
-            if (known) return d;
-        }
         long[] hint = v == null ? null : shapeHints.get(v.name());
         return hint != null && (s == null || hint.length == s.rank()) ? hint : null;
     }

@@ -56,12 +56,8 @@ public final class OrtCostModel extends MeasuredCostModel implements WholeModelC
         SplittableRandom random = new SplittableRandom(42);
         for (dev.yard.ir.Value v : model.graph().inputs()) {
             if (v.isInitializer()) continue;
-            long[] dims = v.shape() == null ? null : new long[v.shape().rank()];
-            for (int i = 0; dims != null && i < dims.length; i++) {
-                // A symbolic batch counts as 1, as everywhere in pricing; other unknown dims cannot be guessed.
-                dims[i] = v.shape().dim(i).isKnown() ? v.shape().dim(i).sizeOrNegative() : i == 0 ? 1 : -1;
-                if (dims[i] < 1) dims = null;
-            }
+            // A symbolic batch counts as 1, as everywhere in pricing; other unknown dims cannot be guessed.
+            long[] dims = dev.yard.passes.cost.ModelPricing.staticDims(v);
             if (v.elementType() != dev.yard.ir.ElementType.FLOAT || dims == null) {
                 throw YardException.badInput("ort: cannot time the whole model: input " + v.name()
                         + " is not a float tensor of known shape (give --input-shape)");

@@ -13,6 +13,7 @@ import dev.yard.ir.infer.ShapeInference;
 import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;
 import dev.yard.passes.Pipeline;
+import dev.yard.passes.cost.Chains;
 import dev.yard.passes.cost.CostModel;
 import dev.yard.passes.cost.CostModels;
 import dev.yard.passes.cost.Layer;
@@ -122,38 +123,20 @@ public final class CostBenchmark {
         for (double f : new double[] {0.25, 0.5, 0.75}) {
             int r = Math.max(1, (int) Math.round(full * f));
             if (c.kh() == 1 && c.kw() == 1) {
-                add(out, name, "svd r" + r, List.of(pw(c, c.in(), r, c.h(), c.w()), withInOut(c, r, c.out())));
+                add(out, name, "svd r" + r, Chains.svd(c, r));
                 continue;
             }
-            Layer.Conv mid = withInOut(c, r, r);
-            add(out, name, "tucker2 r" + r, List.of(pw(c, c.in(), r, c.h(), c.w()), mid, pw(c, r, c.out(), mid.outH(), mid.outW())));
+            add(out, name, "tucker2 r" + r, Chains.tucker2(c, r, r, 1));
             int g = 4, rg = Math.max(g, r / g * g);
-            Layer.Conv grouped = new Layer.Conv(c.type(), c.batch(), rg, rg, c.h(), c.w(), c.kh(), c.kw(), g, c.strides(), c.pads(), c.dilations());
-            add(out, name, "btd G4 r" + rg, List.of(pw(c, c.in(), rg, c.h(), c.w()), grouped, pw(c, rg, c.out(), grouped.outH(), grouped.outW())));
-            Layer.Conv v = new Layer.Conv(c.type(), c.batch(), r, r, c.h(), c.w(), c.kh(), 1, r, new int[] {c.strides()[0], 1},
-                    new int[] {c.pads()[0], 0, c.pads()[2], 0}, new int[] {c.dilations()[0], 1});
-            Layer.Conv h = new Layer.Conv(c.type(), c.batch(), r, r, v.outH(), v.outW(), 1, c.kw(), r, new int[] {1, c.strides()[1]},
-                    new int[] {0, c.pads()[1], 0, c.pads()[3]}, new int[] {1, c.dilations()[1]});
-            add(out, name, "cp r" + r, List.of(pw(c, c.in(), r, c.h(), c.w()), v, h, pw(c, r, c.out(), h.outH(), h.outW())));
-            Layer.Conv tv = new Layer.Conv(c.type(), c.batch(), r, r, c.h(), c.w(), c.kh(), 1, 1, new int[] {c.strides()[0], 1},
-                    new int[] {c.pads()[0], 0, c.pads()[2], 0}, new int[] {c.dilations()[0], 1});
-            Layer.Conv th = new Layer.Conv(c.type(), c.batch(), r, r, tv.outH(), tv.outW(), 1, c.kw(), 1, new int[] {1, c.strides()[1]},
-                    new int[] {0, c.pads()[1], 0, c.pads()[3]}, new int[] {1, c.dilations()[1]});
-            add(out, name, "tt r" + r, List.of(pw(c, c.in(), r, c.h(), c.w()), tv, th, pw(c, r, c.out(), th.outH(), th.outW())));
+            add(out, name, "btd G4 r" + rg, Chains.tucker2(c, rg, rg, g));
+            add(out, name, "cp r" + r, Chains.separable(c, r, true));
+            add(out, name, "tt r" + r, Chains.separable(c, r, false));
         }
         return out;
     }
 
     private static void add(List<Config> out, String name, String what, List<Layer> chain) {
         out.add(new Config(name, what, chain, chain.stream().mapToLong(Layer::macs).sum()));
-    }
-
-    private static Layer.Conv pw(Layer.Conv c, int in, int out, int h, int w) {
-        return Layer.Conv.pointwise(c.type(), c.batch(), in, out, h, w);
-    }
-
-    private static Layer.Conv withInOut(Layer.Conv c, int in, int out) {
-        return new Layer.Conv(c.type(), c.batch(), in, out, c.h(), c.w(), c.kh(), c.kw(), 1, c.strides(), c.pads(), c.dilations());
     }
 
     /** (dense, chain) index pairs of one layer where the chain has fewer MACs but measured slower. */

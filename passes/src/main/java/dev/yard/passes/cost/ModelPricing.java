@@ -79,9 +79,9 @@ public final class ModelPricing {
     }
 
     /** The dims of {@code v}, a symbolic batch (first) dimension counted as 1; null when others are unknown. */
-    private static long[] staticDims(Value v) {
+    public static long[] staticDims(Value v) {
         Shape s = v == null ? null : v.shape();
-        if (s == null || s.rank() == 0) return null;
+        if (s == null) return null;
         long[] d = new long[s.rank()];
         for (int i = 0; i < d.length; i++) {
             d[i] = s.dim(i).isKnown() ? s.dim(i).sizeOrNegative() : i == 0 ? 1 : -1;

@@ -12,7 +12,12 @@ import dev.yard.passes.Pass;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.PassDefinition;
 import dev.yard.passes.PassOptions;
+import dev.yard.passes.conv.ConvLayer;
+import dev.yard.passes.cost.Chains;
+import dev.yard.passes.cost.Cost;
 import dev.yard.passes.cost.CostModel;
+import dev.yard.passes.cost.Layer;
+import dev.yard.passes.cost.ModelPricing;
 import dev.yard.passes.linalg.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,7 +118,7 @@ public final class SelectRanks implements Pass {
                 if (error <= budget) {
                     chosen.put(c.layer(), c.entry());
                     notes.put(c.layer(), String.format(Locale.ROOT, "chose %s: saves %s, model error %.3g%s", c.what(),
-                            context.costModel().describe(new dev.yard.passes.cost.Cost(c.saving(), 0, false)), error, rejected));
+                            context.costModel().describe(new Cost(c.saving(), 0, false)), error, rejected));
                     break;
                 }
                 rejected += String.format(Locale.ROOT, "; %s gave %.3g", c.what(), error);
@@ -146,13 +151,7 @@ public final class SelectRanks implements Pass {
 
     /** The layer's candidates that the cost model prices below it, most saving first. */
     private List<Candidate> candidates(Node n, PassContext context) {
-        String[] why = new String[1];
-        dev.yard.passes.cost.Layer dense = dev.yard.passes.cost.ModelPricing.layerOf(n, why);
-        if (dense == null && n.is("Conv")) {
-            long[] d = context.pricingDims(n.input(0));
-            dev.yard.passes.conv.ConvLayer c = dev.yard.passes.conv.ConvLayer.of(n, why);
-            if (d != null && d.length == 4 && c != null) dense = dev.yard.passes.cost.Layer.Conv.of(c, (int) d[0], (int) d[2], (int) d[3]);
-        }
+        Layer dense = pricedLayer(n, context);
         if (dense == null) return List.of();
         CostModel costs = context.costModel();
         double denseCost = costs.layer(dense).seconds();
@@ -168,9 +167,21 @@ public final class SelectRanks implements Pass {
         return out;
     }
 
+    /** The layer's configuration at the dims it is priced at (the graph's, else the caller's hints), or null. */
+    private static Layer pricedLayer(Node n, PassContext context) {
+        String[] why = new String[1];
+        long[] x = context.pricingDims(n.input(0));
+        if (x == null) return null;
+        if (n.is("Conv")) {
+            ConvLayer c = ConvLayer.of(n, why);
+            return c == null || x.length != 4 ? null : Layer.Conv.of(c, (int) x[0], (int) x[2], (int) x[3]);
+        }
+        return n.is("Gemm") || n.is("MatMul") ? ModelPricing.layerOf(n, why) : null;
+    }
+
     /** The candidate at fraction {@code f} of the full rank, without its saving; null when it does not apply. */
-    private Candidate candidate(Node n, String name, dev.yard.passes.cost.Layer dense, double f) {
-        if (dense instanceof dev.yard.passes.cost.Layer.Conv c) {
+    private Candidate candidate(Node n, String name, Layer dense, double f) {
+        if (dense instanceof Layer.Conv c) {
             if (c.group() != 1) return null;
             boolean pointwise = c.kh() == 1 && c.kw() == 1;
             int[] full = RankChooser.full(pointwise ? Method.SVD : Method.TUCKER2, c.out(), c.in(), c.kh(), c.kw());
@@ -179,7 +190,7 @@ public final class SelectRanks implements Pass {
             Method m = pointwise ? Method.SVD : Method.TUCKER2;
             return new Candidate(name, n, new RankPlan.Entry(m, r, null, 1), 0, m.text() + " " + Arrays.toString(r));
         }
-        dev.yard.passes.cost.Layer.Matrix mx = (dev.yard.passes.cost.Layer.Matrix) dense;
+        Layer.Matrix mx = (Layer.Matrix) dense;
         int full = Math.min(mx.k(), mx.n());
         int[] r = {rounded(f * full, full)};
         return new Candidate(name, n, new RankPlan.Entry(Method.SVD, r, null, 1), 0, "svd " + Arrays.toString(r));
@@ -190,23 +201,10 @@ public final class SelectRanks implements Pass {
         return Math.max(1, Math.min(r, max));
     }
 
-    /** The layers of the chain {@code e} makes of {@code dense}, as DESIGN.md's family builds them. */
-    private static List<dev.yard.passes.cost.Layer> chain(dev.yard.passes.cost.Layer dense, RankPlan.Entry e) {
-        if (dense instanceof dev.yard.passes.cost.Layer.Matrix m) {
-            return List.of(new dev.yard.passes.cost.Layer.Matrix(m.type(), m.rows(), m.k(), e.ranks()[0]),
-                    new dev.yard.passes.cost.Layer.Matrix(m.type(), m.rows(), e.ranks()[0], m.n()));
-        }
-        dev.yard.passes.cost.Layer.Conv c = (dev.yard.passes.cost.Layer.Conv) dense;
-        if (e.method() == Method.SVD) {
-            var first = new dev.yard.passes.cost.Layer.Conv(c.type(), c.batch(), c.in(), e.ranks()[0], c.h(), c.w(), 1, 1, 1,
-                    c.strides(), c.pads(), c.dilations());
-            return List.of(first, dev.yard.passes.cost.Layer.Conv.pointwise(c.type(), c.batch(), e.ranks()[0], c.out(),
-                    first.outH(), first.outW()));
-        }
-        int rout = e.ranks()[0], rin = e.ranks()[1];
-        var mid = new dev.yard.passes.cost.Layer.Conv(c.type(), c.batch(), rin, rout, c.h(), c.w(), c.kh(), c.kw(), 1,
-                c.strides(), c.pads(), c.dilations());
-        return List.of(dev.yard.passes.cost.Layer.Conv.pointwise(c.type(), c.batch(), c.in(), rin, c.h(), c.w()), mid,
-                dev.yard.passes.cost.Layer.Conv.pointwise(c.type(), c.batch(), rout, c.out(), mid.outH(), mid.outW()));
+    /** The layers of the chain {@code e} makes of {@code dense}. */
+    private static List<Layer> chain(Layer dense, RankPlan.Entry e) {
+        if (dense instanceof Layer.Matrix m) return Chains.svd(m, e.ranks()[0]);
+        Layer.Conv c = (Layer.Conv) dense;
+        return e.method() == Method.SVD ? Chains.svd(c, e.ranks()[0]) : Chains.tucker2(c, e.ranks()[0], e.ranks()[1], 1);
     }
 }
