@@ -53,11 +53,27 @@ record MnistDigits(Tensor images, int[] labels) {
 
     /** Images 0, 2, 4, ...: half the digits, for calibration. */
     Tensor everyOther() {
+        return half(0);
+    }
+
+    /** Images 1, 3, 5, ...: the digits calibration never sees, for judging rank selection. */
+    Tensor heldOut() {
+        return half(1);
+    }
+
+    /** The labels of {@link #heldOut()}. */
+    int[] heldOutLabels() {
+        int[] out = new int[labels.length / 2];
+        for (int i = 0; i < out.length; i++) out[i] = labels[2 * i + 1];
+        return out;
+    }
+
+    private Tensor half(int first) {
         float[] all = images.toFloatArray();
-        int n = (labels.length + 1) / 2;
+        int n = (labels.length - first + 1) / 2;
         float[] half = new float[n * 784];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(all, 2 * i * 784, half, i * 784, 784);
+            System.arraycopy(all, (2 * i + first) * 784, half, i * 784, 784);
         }
         return Tensor.ofFloats(new long[] {n, 1, 28, 28}, half);
     }

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         + "Without IN, optimizes the built-in trained LeNet and measures its accuracy on 62 labelled digits.")
 final class OptimizeCommand implements Callable<Integer> {
     /** The pipeline used when none is given. */
-    static final String DEFAULT_PIPELINE = "fold-constants,fold-batchnorm,decompose{method=tucker2 rank=evbmf},fuse-1x1,dce";
+    static final String DEFAULT_PIPELINE = "fold-constants,fold-batchnorm,select-ranks,fuse-1x1,dce";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "IN", description = "Model (.onnx or .onnxtxt).")
     Path input;
@@ -83,11 +83,20 @@ final class OptimizeCommand implements Callable<Integer> {
             + "repeatable.")
     List<Path> plugins = new ArrayList<>();
 
-    @Option(names = "--budget", paramLabel = "E", description = "Choose per layer whether and how far to decompose: "
-            + "the cheapest layers on the cost model whose model keeps its outputs within relative L2 error E on "
-            + "evaluation inputs (the built-in LeNet: its 62 digits; other models: --sample images, else seeded "
-            + "random inputs). Without --pipeline, runs " + "fold-constants,fold-batchnorm,select-ranks{budget=E},fuse-1x1,dce.")
-    Double budget;
+    @Option(names = "--budget", paramLabel = "BOUND", description = "What rank selection must keep, on evaluation "
+            + "inputs: iou[:OUT[:T]]>=S (masks), ctc[:OUT]>=S (text recognisers), argmax[:OUT]>=S, digits>=S (the "
+            + "built-in LeNet), rel-l2[:OUT]<=E, or a bare number E for rel-l2<=E; repeatable, all must hold "
+            + "(default: digits>=1 for the built-in LeNet, else rel-l2<=0.02 on every output).")
+    List<String> budgets = new ArrayList<>();
+
+    @Option(names = "--eval", paramLabel = "DIR", description = "Images (PNG, JPEG) rank selection judges fidelity "
+            + "on, never used for calibration (default: a quarter of --calibration DIR's images, else --sample "
+            + "images, else seeded random inputs).")
+    Path evalDir;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write rank selection's report.json there: per "
+            + "layer its candidates, their costs and errors, the front and the choice.")
+    Path reportDir;
 
     @Option(names = "--threads", description = "ONNX Runtime threads for measuring (default: ${DEFAULT-VALUE}).",
             defaultValue = "2")
@@ -95,7 +104,8 @@ final class OptimizeCommand implements Callable<Integer> {
 
     @Option(names = "--calibration", paramLabel = "SOURCE", defaultValue = "auto", description = "Inputs whose "
             + "activations calibration-aware fitting uses: auto (the built-in LeNet: 31 of its digits; other models: "
-            + "none), none, or random (seeded uniform inputs). Default: ${DEFAULT-VALUE}.")
+            + "none), none, random (seeded uniform inputs), or a folder of images (PNG, JPEG), resized to the input "
+            + "and normalised as --pixel-norm. Default: ${DEFAULT-VALUE}.")
     String calibration;
 
     @Option(names = "--sample", paramLabel = "IMAGE", description = "An image (PNG, JPEG) to measure fidelity on "
@@ -121,12 +131,13 @@ final class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (budget != null && !spec.commandLine().getParseResult().hasMatchedOption("--pipeline")) {
-            pipeline = "fold-constants,fold-batchnorm,select-ranks{budget=" + budget + "},fuse-1x1,dce";
-        }
         Pipeline p = Pipeline.parse(pipeline, PassRegistry.load());
-        if (budget != null && p.entries().stream().noneMatch(e -> e.name().equals("select-ranks"))) {
+        boolean selects = p.entries().stream().anyMatch(e -> e.name().equals("select-ranks"));
+        if (!budgets.isEmpty() && !selects) {
             throw YardException.badInput("--budget needs select-ranks in the pipeline, and " + p + " has none");
+        }
+        if (evalDir != null && !selects) {
+            throw YardException.badInput("--eval needs select-ranks in the pipeline, and " + p + " has none");
         }
         for (String pass : printAfter) {
             if (p.entries().stream().noneMatch(e -> e.name().equals(pass))) {
@@ -143,15 +154,17 @@ final class OptimizeCommand implements Callable<Integer> {
         if (!noMeasure) {
             preflight(model, original, source);
         }
-        CostModel costs = CostModels.create(costModel, Plugins.loader(plugins));
+        ClassLoader pluginLoader = Plugins.loader(plugins);
+        CostModel costs = CostModels.create(costModel, pluginLoader);
         Calibration cal = calibration(model);
         StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
         PassManager.Report report = new PassManager(p)
                 .verifyWith(Verifier::verify)
                 .calibrateWith(cal)
                 .costModel(costs)
+                .costModelsFrom(pluginLoader)
                 .shapeHints(shapeHints(model))
-                .fidelityWith(p.entries().stream().anyMatch(e -> e.name().equals("select-ranks")) ? fidelity(model, source) : null)
+                .fidelityWith(selects ? fidelity(model) : null)
                 .progressTo(status::show)
                 .printAfter(printAfter, printAfterAll, (pass, m) -> {
                     out.println("// ----- IR after " + pass);
@@ -168,8 +181,9 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         Counts after = Counts.of(model, inputShapes);
 
-        out.printf("%s, pipeline %s, cost model %s%s%n", source, p, costs.name(),
-                cal == null ? "" : ", calibrated on " + calibrationNote);
+        out.printf("%s, pipeline %s, cost model %s%s%s%n", source, p, costs.name(),
+                cal == null ? "" : ", calibrated on " + calibrationNote,
+                selects ? ", budget " + budgetText(model) + " on " + evalNote : "");
         for (PassManager.PassRun r : report.runs()) {
             out.printf("  %-16s %s in %.1f ms%n", r.pass(), r.changed() ? "changed the graph" : "no change", r.micros() / 1e3);
         }
@@ -198,6 +212,9 @@ final class OptimizeCommand implements Callable<Integer> {
             Models.save(model, output, false, false);
             out.println("\nwrote " + output);
         }
+        if (reportDir != null) {
+            out.println("wrote " + SelectionReport.write(reportDir, source, report.reports(), check));
+        }
         return Main.OK;
     }
 
@@ -217,25 +234,80 @@ final class OptimizeCommand implements Callable<Integer> {
         return hints;
     }
 
-    /** The evaluation inputs rank selection checks its choices on, with the model's outputs on them. */
-    private FidelityOracle fidelity(Model model, String source) {
+    private String evalNote = "";
+
+    /** The budget rank selection meets: the --budget bounds, else the default for this model. */
+    private String budgetText(Model model) {
+        if (!budgets.isEmpty()) return String.join(";", budgets);
+        return input == null ? "digits>=1" : "rel-l2<=0.02";
+    }
+
+    /**
+     * The evaluation inputs rank selection checks its choices on, with the model's outputs on
+     * them: the built-in LeNet's 31 odd-numbered digits (never calibrated on), --eval images, a
+     * quarter of --calibration's images, --sample images, else seeded random inputs.
+     */
+    private FidelityOracle fidelity(Model model) {
         Model shaped = Models.withInputShapes(model, inputShapes);
-        if (input == null) {
-            return new OrtFidelity(shaped, List.of(Map.of(model.graph().inputs().get(0).name(), MnistDigits.load().images())),
-                    "the 62 digits");
+        String budget = budgetText(model);
+        if (input == null && evalDir == null && calibrationFolder() == null && samples.isEmpty()) {
+            MnistDigits d = MnistDigits.load();
+            evalNote = "the 31 odd-numbered digits";
+            return new OrtFidelity(shaped, List.of(Map.of(model.graph().inputs().get(0).name(), d.heldOut())),
+                    evalNote, d.heldOutLabels()).withBudget(budget);
         }
-        List<Map<String, Tensor>> eval = new ArrayList<>();
         try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(shaped), 1)) {
             Map<String, long[]> declared = s.inputShapes();
-            if (!samples.isEmpty() && declared.size() == 1) {
+            List<Path> images = evalImages();
+            if (!images.isEmpty()) {
+                if (declared.size() != 1) {
+                    throw YardException.badInput("evaluation images feed models with one input; this one has "
+                            + declared.size());
+                }
                 String name = declared.keySet().iterator().next();
                 long[] shape = Fidelity.shape(name, declared.get(name), inputShapes);
-                for (Path img : samples) eval.add(Map.of(name, Samples.image(img, shape, Samples.PixelNorm.parse(pixelNorm))));
-                return new OrtFidelity(shaped, eval, samples.size() + " sample images");
+                List<Map<String, Tensor>> eval = new ArrayList<>();
+                for (Path img : images) eval.add(Map.of(name, Samples.image(img, shape, Samples.PixelNorm.parse(pixelNorm))));
+                return new OrtFidelity(shaped, eval, evalNote, null).withBudget(budget);
             }
-            eval.add(Fidelity.randomInputs(declared, inputShapes, 11));
+            evalNote = "seeded random inputs";
+            return new OrtFidelity(shaped, List.of(Fidelity.randomInputs(declared, inputShapes, 11)), evalNote, null)
+                    .withBudget(budget);
         }
-        return new OrtFidelity(shaped, eval, "seeded random inputs");
+    }
+
+    /** Evaluation images, by precedence; sets {@link #evalNote}. Empty: none given. */
+    private List<Path> evalImages() {
+        if (evalDir != null) {
+            List<Path> images = Samples.folder(evalDir, "--eval");
+            evalNote = images.size() + " images of " + evalDir;
+            return images;
+        }
+        Path cal = calibrationFolder();
+        if (cal != null) {
+            List<Path> all = Samples.folder(cal, "--calibration");
+            if (all.size() < 2) {
+                throw YardException.badInput("--calibration " + cal + ": one image cannot be split into calibration "
+                        + "and evaluation; add images or give --eval DIR");
+            }
+            List<Path> held = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) if (i % 4 == 3 || (all.size() < 4 && i == all.size() - 1)) held.add(all.get(i));
+            evalNote = held.size() + " images held out of " + cal;
+            return held;
+        }
+        if (!samples.isEmpty()) {
+            evalNote = samples.size() + " sample images";
+            return samples;
+        }
+        return List.of();
+    }
+
+    /** The --calibration folder, or null when it names a built-in source. */
+    private Path calibrationFolder() {
+        return switch (calibration) {
+            case "auto", "none", "random", "digits" -> null;
+            default -> Path.of(calibration);
+        };
     }
 
     /**
@@ -275,7 +347,44 @@ final class OptimizeCommand implements Callable<Integer> {
                             CALIBRATION_SAMPLES, 42);
                 }
             }
-            default -> throw YardException.badInput("--calibration: '" + calibration + "' is not auto, none or random");
+            default -> {
+                Path dir = Path.of(calibration);
+                if (!java.nio.file.Files.exists(dir)) {
+                    throw YardException.badInput("--calibration: '" + calibration + "' is not auto, none, random or "
+                            + "a folder of images");
+                }
+                List<Path> all = Samples.folder(dir, "--calibration");
+                List<Path> used = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    boolean held = evalDir == null && (i % 4 == 3 || (all.size() < 4 && i == all.size() - 1));
+                    if (!held || all.size() == 1) used.add(all.get(i));
+                }
+                calibrationNote = used.size() + " images of " + dir;
+                return new OrtCalibration(imageBatch(model, used), CALIBRATION_SAMPLES, 42);
+            }
+        }
+    }
+
+    /** Images as one batch [n, C, H, W] for the model's single input, by name. */
+    private Map<String, Tensor> imageBatch(Model model, List<Path> images) {
+        Model shaped = Models.withInputShapes(model, inputShapes);
+        try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(shaped), 1)) {
+            Map<String, long[]> declared = s.inputShapes();
+            if (declared.size() != 1) {
+                throw YardException.badInput("--calibration images feed models with one input; this one has "
+                        + declared.size());
+            }
+            String name = declared.keySet().iterator().next();
+            long[] shape = Fidelity.shape(name, declared.get(name), inputShapes);
+            long[] batch = shape.clone();
+            batch[0] = images.size();
+            int per = Math.toIntExact(shape[1] * shape[2] * shape[3]);
+            float[] all = new float[Math.multiplyExact(per, images.size())];
+            for (int i = 0; i < images.size(); i++) {
+                float[] one = Samples.image(images.get(i), shape, Samples.PixelNorm.parse(pixelNorm)).toFloatArray();
+                System.arraycopy(one, 0, all, i * per, per);
+            }
+            return Map.of(name, Tensor.ofFloats(batch, all));
         }
     }
 

@@ -84,6 +84,28 @@ final class Samples {
         return Tensor.ofFloats(shape, v);
     }
 
+    /**
+     * The images of a folder (PNG, JPEG, BMP, GIF by extension), sorted by name; bad input when
+     * the folder is missing or holds none. {@code flag} names the option, for the message.
+     */
+    static java.util.List<Path> folder(Path dir, String flag) {
+        if (!Files.isDirectory(dir)) {
+            throw YardException.badInput(flag + " " + dir + ": not a folder");
+        }
+        java.util.List<Path> out;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            out = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+                            .matches(".*\\.(png|jpe?g|bmp|gif)"))
+                    .filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw YardException.badInput(flag + " " + dir + ": cannot be listed: " + e.getMessage(), e);
+        }
+        if (out.isEmpty()) {
+            throw YardException.badInput(flag + " " + dir + ": holds no images (PNG, JPEG, BMP, GIF)");
+        }
+        return out;
+    }
+
     static String describe(PixelNorm norm) {
         return String.format(Locale.ROOT, "(pixel - %s) / %s", trim(norm.mean), trim(norm.std));
     }

@@ -52,7 +52,8 @@ class DeterminismTest {
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "optimize",
                 model.toString(), "-o", out.toString(), "--input-shape", "x=1,3,48,320", "--calibration", "random",
-                "--cost-model", "macs", "--no-measure"));
+                "--cost-model", "macs", "--no-measure", "--pipeline",
+                "fold-constants,fold-batchnorm,decompose{method=tucker2 rank=evbmf},fuse-1x1,dce"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("OPENBLAS_CORETYPE");
         builder.environment().remove("OPENBLAS_NUM_THREADS");

@@ -72,16 +72,18 @@ class OptimizeCommandTest {
 
     @Test
     void costModelsDecideWhatIsDecomposed() {
-        // MAC counts accept both LeNet chains; the AVX2 roofline (the default) prices them above
-        // the dense convs, as ONNX Runtime measures them, and keeps the model as it is.
+        // MAC counts see savings in every LeNet layer and select-ranks takes some; the AVX2
+        // roofline (the default) prices most chains above the dense layers, as ONNX Runtime
+        // measures them, and what is left breaks the built-in budget of no digit lost.
         BadInputTest.Outcome macs = BadInputTest.yard("optimize", "--no-measure", "--cost-model", "macs");
         assertEquals(0, macs.exit(), macs.err());
-        assertTrue(macs.out().contains("decompose        changed the graph"), macs.out());
+        assertTrue(macs.out().contains("select-ranks     changed the graph"), macs.out());
         BadInputTest.Outcome roofline = BadInputTest.yard("optimize", "--no-measure");
         assertEquals(0, roofline.exit(), roofline.err());
         assertTrue(roofline.out().contains("cost model analytic:x86-64-avx2"), roofline.out());
-        assertTrue(roofline.out().contains("decompose        no change"), roofline.out());
-        assertTrue(roofline.out().contains("on analytic:x86-64-avx2, not less than the layer's"), roofline.out());
+        assertTrue(roofline.out().contains("budget digits>=1 on the 31 odd-numbered digits"), roofline.out());
+        assertTrue(roofline.out().contains("select-ranks     no change"), roofline.out());
+        assertTrue(roofline.out().contains("kept dense: every candidate broke the budget (closest: "), roofline.out());
     }
 
     @Test
@@ -106,20 +108,73 @@ class OptimizeCommandTest {
     }
 
     @Test
-    void rankSelectionKeepsTheModelWithinItsBudget() {
-        // MAC counts see a saving in every layer; the budget decides which survive, on the 62 digits.
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency");
+    void rankSelectionKeepsTheModelWithinItsBudget() throws Exception {
+        // MAC counts see a saving in every layer; the budget decides which survive, judged on
+        // the 31 digits calibration never sees.
+        Path report = dir.resolve("report");
+        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency",
+                "--report", report.toString());
         assertEquals(0, o.exit(), o.err());
-        assertTrue(o.out().contains("pipeline fold-constants,fold-batchnorm,select-ranks{budget=0.1},fuse-1x1,dce"), o.out());
+        assertTrue(o.out().contains("pipeline fold-constants,fold-batchnorm,select-ranks,fuse-1x1,dce"), o.out());
+        assertTrue(o.out().contains("budget 0.1 on the 31 odd-numbered digits"), o.out());
         java.util.regex.Matcher chosen = java.util.regex.Pattern.compile("select-ranks: (\\d) of 4 layers decomposed").matcher(o.out());
         assertTrue(chosen.find() && Integer.parseInt(chosen.group(1)) >= 1, o.out());
-        assertTrue(o.out().contains("kept dense, every candidate broke the budget"), "some candidate must be refused: " + o.out());
-        java.util.regex.Matcher error = java.util.regex.Pattern.compile("rel\\. L2 error +([0-9.e+-]+)").matcher(o.out());
-        assertTrue(error.find(), o.out());
-        assertTrue(Double.parseDouble(error.group(1)) <= 0.1, "the result must honour the budget: " + o.out());
+        com.google.gson.JsonObject sel = com.google.gson.JsonParser.parseString(Files.readString(report.resolve("report.json")))
+                .getAsJsonObject().getAsJsonObject("passes").getAsJsonObject("select-ranks");
+        assertEquals("rel-l2<=0.1", sel.get("budget").getAsString());
+        assertTrue(sel.getAsJsonObject("chosen_model").get("rel-l2").getAsDouble() <= 0.1, sel.toString());
+        int refused = 0;
+        for (var layer : sel.getAsJsonArray("layers")) {
+            for (var c : layer.getAsJsonObject().getAsJsonArray("candidates")) {
+                var cand = c.getAsJsonObject();
+                double used = cand.getAsJsonObject("alone").get("budget_used").getAsDouble();
+                if (used > 1) refused++;
+                // Only a candidate that alone meets the budget can be on the front, and only one on it chosen.
+                assertTrue(!cand.get("on_front").getAsBoolean() || used <= 1, cand.toString());
+                assertTrue(!cand.get("chosen").getAsBoolean() || cand.get("on_front").getAsBoolean(), cand.toString());
+            }
+        }
+        assertTrue(refused > 0, "some candidate must break the budget alone: " + sel);
+        // Every accepted trial met the budget, every refused one broke it.
+        for (var t : sel.getAsJsonArray("trials")) {
+            var trial = t.getAsJsonObject();
+            assertEquals(trial.get("accepted").getAsBoolean(),
+                    trial.getAsJsonObject("model").get("budget_used").getAsDouble() <= 1, trial.toString());
+        }
+        // The same command writes the same report.
+        Path again = dir.resolve("again");
+        BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency", "--report", again.toString());
+        assertEquals(Files.readString(report.resolve("report.json")), Files.readString(again.resolve("report.json")));
         // A pipeline without select-ranks has nothing to spend a budget on.
         BadInputTest.Outcome bad = BadInputTest.yard("optimize", "--budget", "0.1", "--pipeline", "dce", "--no-measure");
         assertEquals(2, bad.exit(), bad.err());
+    }
+
+    @Test
+    void anImpossibleBudgetKeepsTheInputAndSaysWhy() {
+        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "rel-l2<=0", "--cost-model", "macs",
+                "--no-latency");
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.out().contains("select-ranks: kept the input: every candidate broke the budget rel-l2<=0"), o.out());
+        assertTrue(o.out().matches("(?s).*\nMACs +480,500 +480,500 .*"), o.out());
+    }
+
+    @Test
+    void badBudgetsAndEvaluationFoldersAreBadInput() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        for (String[] c : new String[][] {
+                {"--budget", "iou<=0.5", "iou is an agreement, bounded from below"},
+                {"--budget", "nosuch>=1", "unknown metric 'nosuch'"},
+                {"--budget", "rel-l2:nosuch<=0.1", "no output 'nosuch'"},
+                {"--eval", empty.toString(), "holds no images"},
+                {"--eval", dir.resolve("missing").toString(), "not a folder"},
+                {"--calibration", dir.resolve("missing").toString(), "is not auto, none, random or a folder of images"},
+                {"--calibration", empty.toString(), "holds no images"}}) {
+            BadInputTest.Outcome o = BadInputTest.yard("optimize", c[0], c[1], "--cost-model", "macs", "--no-measure");
+            assertEquals(2, o.exit(), String.join(" ", c) + ": " + o.out() + o.err());
+            assertTrue(o.err().contains(c[2]), String.join(" ", c) + ": " + o.err());
+            assertEquals(1, o.err().strip().lines().count(), o.err());
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.yard.passes;
 
 import dev.yard.ir.Model;
+import dev.yard.passes.fidelity.Budget;
+import dev.yard.passes.fidelity.Evaluation;
 
 /**
  * How far a rewritten model strays from the original on evaluation inputs: what rank selection
@@ -8,9 +10,27 @@ import dev.yard.ir.Model;
  * only ask), handed to passes through their {@link PassContext}.
  */
 public interface FidelityOracle {
-    /** The error of {@code candidate} against the original: the worst relative L2 over the outputs. */
-    double error(Model candidate);
+    /** {@code candidate}'s scores on every bound of {@code budget}, against the original's outputs. */
+    Evaluation evaluate(Model candidate, Budget budget);
 
-    /** What it measures on, for reports: "relative L2 on 62 digits". */
+    /**
+     * A quicker, rougher {@link #evaluate}: on a few of the evaluation inputs, for screening
+     * many candidates; choices are still verified with {@link #evaluate}. The default evaluates all.
+     */
+    default Evaluation screen(Model candidate, Budget budget) {
+        return evaluate(candidate, budget);
+    }
+
+    /** The labels of the evaluation inputs, one per row of the first output, where known; else null. */
+    default int[] labels() {
+        return null;
+    }
+
+    /** The budget {@code select-ranks} meets when its pipeline option gives none. */
+    default String budget() {
+        return "rel-l2<=0.02";
+    }
+
+    /** What it measures on, for reports: "the 62 digits", "8 evaluation images". */
     String describe();
 }

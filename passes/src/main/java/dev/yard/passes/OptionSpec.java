@@ -33,6 +33,17 @@ public record OptionSpec(String name, Kind kind, List<String> choices, String de
         return new OptionSpec(name, Kind.STRING, List.of(), dflt, description);
     }
 
+    /**
+     * The {@code cost-model} option of a pass that decides by costs: {@code NAME[:ARGS]} of the
+     * model this pass alone decides by (e.g. {@code analytic:ascend-310}); the pipeline's when not given.
+     */
+    public static OptionSpec costModel() {
+        return string(COST_MODEL, null, "the cost model this pass decides by, NAME[:ARGS] (default: the pipeline's)");
+    }
+
+    /** The name of the {@link #costModel()} option, read by the pass manager. */
+    public static final String COST_MODEL = "cost-model";
+
     public static OptionSpec choice(String name, List<String> choices, String dflt, String description) {
         return new OptionSpec(name, Kind.CHOICE, choices, dflt, description);
     }

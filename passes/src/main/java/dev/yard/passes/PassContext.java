@@ -26,7 +26,7 @@ public final class PassContext {
     private final List<Remark> remarks = new ArrayList<>();
     private String currentPass = "";
     private final Calibration calibration;
-    private final CostModel costModel;
+    private CostModel costModel;
     private final java.util.function.Consumer<String> progress;
 
     public PassContext() {
@@ -60,10 +60,27 @@ public final class PassContext {
      * hints and fidelity, remarks of its own (a trial's remarks are not the pipeline's), no progress.
      */
     public PassContext trial() {
+        return trial(calibration);
+    }
+
+    /** As {@link #trial()}, with {@code calibration} instead of this context's (a pass's cached measurements). */
+    public PassContext trial(Calibration calibration) {
         PassContext c = new PassContext(calibration, costModel, s -> { });
         c.shapeHints = shapeHints;
         c.fidelity = fidelity;
         return c;
+    }
+
+    private final java.util.Map<String, com.google.gson.JsonElement> reports = new java.util.TreeMap<>();
+
+    /** Records a pass's structured report (rank selection's candidates and choices), by pass name. */
+    public void report(com.google.gson.JsonElement report) {
+        reports.put(currentPass, report);
+    }
+
+    /** The structured reports passes recorded, by pass name. */
+    public java.util.Map<String, com.google.gson.JsonElement> reports() {
+        return java.util.Collections.unmodifiableMap(reports);
     }
 
     /**
@@ -93,6 +110,11 @@ public final class PassContext {
     /** What layers cost on the target: every "is this rewrite worth it" goes through it. */
     public CostModel costModel() {
         return costModel;
+    }
+
+    /** Switches the cost model, for the pass that names its own (see {@link OptionSpec#costModel()}). */
+    void costModel(CostModel model) {
+        this.costModel = model;
     }
 
     /** Reports what long work is doing now, e.g. "layer 12 of 119"; shown only on a terminal. */

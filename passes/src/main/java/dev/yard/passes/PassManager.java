@@ -22,7 +22,8 @@ public final class PassManager {
     }
 
     /** The outcome of a whole pipeline: the passes run and the remarks they made. */
-    public record Report(List<PassRun> runs, List<PassContext.Remark> remarks) {
+    public record Report(List<PassRun> runs, List<PassContext.Remark> remarks,
+                         java.util.Map<String, com.google.gson.JsonElement> reports) {
     }
 
     private final Pipeline pipeline;
@@ -96,13 +97,27 @@ public final class PassManager {
         return this;
     }
 
+    private ClassLoader costModelLoader = PassManager.class.getClassLoader();
+
+    /** Where the cost models that passes name in their {@code cost-model} option are looked up (plugins). */
+    public PassManager costModelsFrom(ClassLoader loader) {
+        this.costModelLoader = loader;
+        return this;
+    }
+
     public Report run(Model model) {
         PassContext context = new PassContext(calibration, costModel, progress);
+        dev.yard.passes.cost.CostModel pipelineCosts = context.costModel();
+        java.util.Map<String, dev.yard.passes.cost.CostModel> named = new java.util.HashMap<>();
         context.shapeHints(shapeHints);
         context.fidelity(fidelity);
         List<PassRun> runs = new ArrayList<>();
         for (Pipeline.Entry e : pipeline.entries()) {
             context.enter(e.name());
+            String spec = e.options().given().get(OptionSpec.COST_MODEL);
+            context.costModel(spec == null ? pipelineCosts
+                    : named.computeIfAbsent(spec, k -> dev.yard.passes.cost.CostModels.create(k, costModelLoader,
+                            e.name() + "{" + OptionSpec.COST_MODEL + "=" + k + "}")));
             // Types and shapes are an analysis kept fresh for every pass, so passes may rely on
             // them; the fingerprint is taken after, so inference is not counted as a change.
             ShapeInference.infer(model);
@@ -129,6 +144,6 @@ public final class PassManager {
                 dump.accept(e.toString(), model);
             }
         }
-        return new Report(runs, context.remarks());
+        return new Report(runs, context.remarks(), context.reports());
     }
 }

@@ -50,8 +50,25 @@ class PassManagerTest {
         }
     }
 
+    /** A pass that records the name of the cost model it decides by. */
+    static final class Witness extends PassDefinition {
+        static final List<String> seen = new ArrayList<>();
+
+        Witness() {
+            super("witness", "Records its cost model.", List.of(OptionSpec.costModel()));
+        }
+
+        @Override
+        public Pass create(PassOptions o) {
+            return (m, c) -> {
+                seen.add(c.costModel().name());
+                return false;
+            };
+        }
+    }
+
     static PassRegistry registry() {
-        return PassRegistry.of(List.of(new Liar(), PassRegistry.load().get("dce")));
+        return PassRegistry.of(List.of(new Liar(), new Witness(), PassRegistry.load().get("dce")));
     }
 
     static PassManager manager(String pipeline) {
@@ -68,6 +85,26 @@ class PassManagerTest {
         assertEquals("Relu", m.graph().nodes().get(0).opType());
         assertEquals(List.of(true, false), r.runs().stream().map(PassManager.PassRun::changed).toList(),
                 "the second dce finds nothing to do");
+    }
+
+    @Test
+    void aPassDecidesByTheCostModelItNamesAndTheOthersByThePipelines() {
+        Witness.seen.clear();
+        manager("witness,witness{cost-model=macs},witness").costModel(new dev.yard.passes.cost.CostModel() {
+            @Override
+            public String name() {
+                return "pipeline";
+            }
+
+            @Override
+            public dev.yard.passes.cost.Cost layer(dev.yard.passes.cost.Layer layer) {
+                return dev.yard.passes.cost.Cost.ZERO;
+            }
+        }).run(model());
+        assertEquals(List.of("pipeline", "macs", "pipeline"), Witness.seen);
+        YardException e = assertThrows(YardException.class, () -> manager("witness{cost-model=nosuch}").run(model()));
+        assertTrue(e.getMessage().startsWith("witness{cost-model=nosuch}: unknown cost model 'nosuch'"), e.getMessage());
+        assertTrue(e.isBadInput());
     }
 
     @Test

@@ -3,17 +3,18 @@ package dev.yard.backend.ort;
 import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.ir.Model;
 import dev.yard.ir.Tensor;
-import dev.yard.ir.analysis.RelativeL2;
 import dev.yard.passes.FidelityOracle;
+import dev.yard.passes.fidelity.Budget;
+import dev.yard.passes.fidelity.Evaluation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Fidelity by running models in ONNX Runtime on evaluation inputs: the original's outputs are
- * computed once, and a candidate's error is the worst relative L2 over its outputs and inputs.
- * Runs are unoptimized on a fixed number of threads, so that the same candidate gets the same
- * error, and the same choice, on every machine (see {@link OrtSession#unoptimized(byte[], int)}).
+ * computed once, and each candidate is scored against them on the budget's metrics. Runs are
+ * unoptimized on a fixed number of threads, so that the same candidate gets the same scores,
+ * and the same choice, on every machine (see {@link OrtSession#unoptimized(byte[], int)}).
  */
 public final class OrtFidelity implements FidelityOracle {
     private static final int THREADS = OrtCalibration.THREADS;
@@ -21,35 +22,75 @@ public final class OrtFidelity implements FidelityOracle {
     private final List<Map<String, Tensor>> inputs;
     private final List<Map<String, Tensor>> expected = new ArrayList<>();
     private final String what;
+    private final int[] labels;
+    private String budget = "rel-l2<=0.02";
 
     /** The original model and the evaluation inputs (each a map from input name to tensor); {@code what} names them. */
     public OrtFidelity(Model original, List<Map<String, Tensor>> inputs, String what) {
+        this(original, inputs, what, null);
+    }
+
+    /** As above, with the inputs' labels (one per row of the first output), for accuracy metrics. */
+    public OrtFidelity(Model original, List<Map<String, Tensor>> inputs, String what, int[] labels) {
         this.inputs = List.copyOf(inputs);
         this.what = what;
+        this.labels = labels == null ? null : labels.clone();
         try (OrtSession s = OrtSession.unoptimized(OnnxWriter.toBytes(original), THREADS)) {
             for (Map<String, Tensor> in : this.inputs) expected.add(s.run(in));
         }
     }
 
+    /** The original's outputs on each evaluation input. */
+    public List<Map<String, Tensor>> expected() {
+        return expected;
+    }
+
     @Override
-    public double error(Model candidate) {
-        double worst = 0;
+    public Evaluation evaluate(Model candidate, Budget budget) {
+        return on(inputs.size(), candidate, budget);
+    }
+
+    /** How many inputs screening looks at, spread evenly over the set (labelled sets are always judged whole). */
+    static final int SCREEN = 32;
+
+    @Override
+    public Evaluation screen(Model candidate, Budget budget) {
+        return on(Math.min(SCREEN, inputs.size()), candidate, budget);
+    }
+
+    /** Scores on {@code wanted} inputs taken evenly across the set (all of them when it is the size). */
+    private Evaluation on(int wanted, Model candidate, Budget budget) {
+        int count = labels != null ? inputs.size() : wanted;
+        List<Map<String, Tensor>> want = new ArrayList<>();
+        List<Map<String, Tensor>> got = new ArrayList<>();
         try (OrtSession s = OrtSession.unoptimized(OnnxWriter.toBytes(candidate), THREADS)) {
-            for (int i = 0; i < inputs.size(); i++) {
-                Map<String, Tensor> got = s.run(inputs.get(i));
-                for (Map.Entry<String, Tensor> e : expected.get(i).entrySet()) {
-                    Tensor g = got.get(e.getKey());
-                    double err = g == null ? Double.POSITIVE_INFINITY
-                            : RelativeL2.of(e.getValue().toFloatArray(), g.toFloatArray());
-                    worst = Math.max(worst, Double.isNaN(err) ? Double.POSITIVE_INFINITY : err);
-                }
+            for (int k = 0; k < count; k++) {
+                int i = (int) ((long) k * inputs.size() / count);
+                want.add(expected.get(i));
+                got.add(s.run(inputs.get(i)));
             }
         }
-        return worst;
+        return budget.evaluate(want, got);
+    }
+
+    /** Sets the budget rank selection meets when its pipeline gives none. */
+    public OrtFidelity withBudget(String budget) {
+        this.budget = budget;
+        return this;
+    }
+
+    @Override
+    public String budget() {
+        return budget;
+    }
+
+    @Override
+    public int[] labels() {
+        return labels == null ? null : labels.clone();
     }
 
     @Override
     public String describe() {
-        return "worst relative L2 of the outputs on " + what;
+        return what;
     }
 }

@@ -31,6 +31,11 @@ public final class CostModels {
 
     /** Creates the model {@code spec} names ({@code NAME} or {@code NAME:ARGS}). */
     public static CostModel create(String spec, ClassLoader loader) {
+        return create(spec, loader, "--cost-model");
+    }
+
+    /** As {@link #create(String, ClassLoader)}; an unknown name is reported as given in {@code where}. */
+    public static CostModel create(String spec, ClassLoader loader, String where) {
         String s = spec.trim();
         int colon = s.indexOf(':');
         String name = colon < 0 ? s : s.substring(0, colon);
@@ -38,7 +43,7 @@ public final class CostModels {
         TreeMap<String, CostModelProvider> all = providers(loader);
         CostModelProvider p = all.get(name);
         if (p == null) {
-            throw YardException.badInput("--cost-model: unknown cost model '" + name + "' (known: "
+            throw YardException.badInput(where + ": unknown cost model '" + name + "' (known: "
                     + String.join(", ", all.keySet()) + ")");
         }
         return p.create(args);

@@ -52,6 +52,7 @@ public final class Decompose implements Pass {
                     OptionSpec.integer("round", 1, "round ranks to a multiple of this (8, 16 for vector units)"),
                     OptionSpec.string("plan", null, "JSON rank plan: layer -> method and ranks (overrides the rest)"),
                     OptionSpec.string("layers", null, "comma-separated layer names to decompose (default: all)"),
+                    OptionSpec.costModel(),
                     OptionSpec.bool("force", false, "emit chains even when they cost more than the layer"),
                     OptionSpec.bool("calibrate", true, "with calibration data, minimise each layer's output error "
                             + "on real inputs rather than its weight error (svd, tucker2)"),

@@ -61,7 +61,7 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note
         if (r == null) {
             return null;
         }
-        int[] full = RankChooser.full(m, c.out(), c.in(), c.kh(), c.kw(), choice.groups());
+        int[] full = m.fullRanks(c.out(), c.in(), c.kh(), c.kw(), choice.groups());
         for (int i = 0; i < r.length; i++) {
             if (r[i] > full[i]) {
                 why[0] = "rank " + r[i] + " exceeds what mode " + i + " can hold (" + full[i] + ")";

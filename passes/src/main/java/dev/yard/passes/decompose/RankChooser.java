@@ -23,7 +23,7 @@ final class RankChooser {
         int cin = kernel.dim(1);
         int s = kernel.dim(2) * kernel.dim(3);
         int step = method == Method.BTD ? lcm(Math.max(1, multiple), groups) : Math.max(1, multiple);
-        int[] full = full(method, cout, cin, kernel.dim(2), kernel.dim(3), groups);
+        int[] full = method.fullRanks(cout, cin, kernel.dim(2), kernel.dim(3), groups);
         int[] r;
         if (spec instanceof RankSpec.Fixed f) {
             r = new int[full.length];
@@ -44,7 +44,7 @@ final class RankChooser {
                 }
             };
             // Weakened toward one Tucker-2 term's ranks (a btd chain's G blocks share them).
-            int[] toward = method == Method.BTD ? full(Method.TUCKER2, cout, cin, kernel.dim(2), kernel.dim(3)) : full;
+            int[] toward = method == Method.BTD ? Method.TUCKER2.fullRanks(cout, cin, kernel.dim(2), kernel.dim(3), 1) : full;
             for (int i = 0; i < r.length; i++) {
                 r[i] = e.weakened(r[i], toward[i]);
             }
@@ -86,29 +86,6 @@ final class RankChooser {
             }
         }
         return r;
-    }
-
-    /** The largest useful ranks of each mode: the ranks at which the chain can hold the kernel exactly. */
-    static int[] full(Method method, int cout, int cin, int kh, int kw) {
-        return full(method, cout, cin, kh, kw, 1);
-    }
-
-    /** As {@link #full(Method, int, int, int, int)}, for a btd chain of {@code groups} blocks. */
-    static int[] full(Method method, int cout, int cin, int kh, int kw, int groups) {
-        int s = kh * kw;
-        return switch (method) {
-            case SVD -> new int[] {Math.min(cout, cin * s)};
-            case TUCKER2 -> new int[] {Math.min(cout, cin * s), Math.min(cin, cout * s)};
-            // Every block may hold a whole Tucker-2 term; at these ranks the chain is exact.
-            case BTD -> new int[] {groups * Math.min(cout, cin * s), groups * Math.min(cin, cout * s)};
-            // One component per (channel, tap) always reproduces the kernel exactly.
-            case CP -> new int[] {Math.min(cin, cout) * s};
-            case TT -> {
-                int r1 = Math.min(cin, s * cout);
-                int r2 = Math.min(r1 * kh, kw * cout);
-                yield new int[] {r1, r2, Math.min(r2 * kw, cout)};
-            }
-        };
     }
 
     private static int lcm(int a, int b) {

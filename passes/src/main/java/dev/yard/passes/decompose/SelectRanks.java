@@ -1,11 +1,14 @@
 package dev.yard.passes.decompose;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.ir.YardException;
 import dev.yard.ir.infer.ShapeInference;
 import dev.yard.ir.text.OnnxTextPrinter;
 import dev.yard.ir.text.OnnxTextReader;
+import dev.yard.passes.Calibration;
 import dev.yard.passes.FidelityOracle;
 import dev.yard.passes.OptionSpec;
 import dev.yard.passes.Pass;
@@ -18,42 +21,56 @@ import dev.yard.passes.cost.Cost;
 import dev.yard.passes.cost.CostModel;
 import dev.yard.passes.cost.Layer;
 import dev.yard.passes.cost.ModelPricing;
+import dev.yard.passes.fidelity.Budget;
+import dev.yard.passes.fidelity.Evaluation;
+import dev.yard.passes.linalg.InputCovariance;
 import dev.yard.passes.linalg.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code select-ranks}: chooses per layer whether to decompose it, and at which rank, from the
- * cost model and the model's fidelity on evaluation inputs. Each layer's candidates (svd for
- * 1x1 convs and matrices, tucker2 for spatial convs, at the rank fractions given) are priced;
- * layers are visited from the largest saving down, and each takes its cheapest candidate whose
- * whole model, with the layers already chosen, stays within the error budget, or stays dense.
- * Training-free: fidelity comes from choosing, and from fitting on calibration activations
- * when there are any.
+ * {@code select-ranks}: chooses per layer whether to decompose it, with which method and at
+ * which ranks, from the cost model and the model's fidelity on evaluation inputs. Training-free:
+ * fidelity comes from choosing, and from fitting on calibration activations when there are any.
+ *
+ * <ol>
+ *   <li>Candidates: per layer, svd (matrices, 1x1 and spatial convs) and tucker2 (spatial
+ *       convs) at the rank fractions given, rounded to the alignment; those the cost model
+ *       does not price below the layer are dropped.</li>
+ *   <li>Sensitivity: each candidate alone, the rest of the model dense, scored end to end on
+ *       the budget's metrics (screened on a few of the evaluation inputs); a candidate that alone breaks the budget is dropped, and of the
+ *       rest each layer keeps its Pareto front of saving against relative error.</li>
+ *   <li>Choice: from nothing decomposed, the move with the most saving per unit of error
+ *       added (a layer stepping to a cheaper point of its front) is taken when the whole model,
+ *       scored again end to end, still meets the budget; a move that breaks it is dropped with
+ *       every more aggressive point of that layer. Ends when no move is left.</li>
+ * </ol>
  */
 public final class SelectRanks implements Pass {
 
     /** The pipeline declaration of {@code select-ranks}. */
     public static final class Definition extends PassDefinition {
         public Definition() {
-            super("select-ranks", "Choose per layer whether to decompose and at which rank: the cheapest on the cost "
-                    + "model whose whole model stays within an error budget on evaluation inputs.", List.of(
-                    OptionSpec.real("budget", 0.02, "largest relative L2 error of the outputs on evaluation inputs"),
-                    OptionSpec.string("fractions", "0.25,0.5,0.75", "candidate ranks, as fractions of each layer's full rank"),
-                    OptionSpec.integer("round", 1, "round ranks up to a multiple of this (the target's channel alignment)")));
+            super("select-ranks", "Choose per layer whether to decompose, with which method and ranks: the most "
+                    + "saving on the cost model whose whole model meets a fidelity budget on evaluation inputs.", List.of(
+                    OptionSpec.string("budget", null, "bounds the result must meet, e.g. iou>=0.97, ctc>=0.95, "
+                            + "argmax>=0.99, rel-l2<=0.02, joined with ';' (default: the caller's, else rel-l2<=0.02)"),
+                    OptionSpec.string("fractions", "0.125,0.25,0.375,0.5,0.75",
+                            "candidate ranks, as fractions of each layer's full rank"),
+                    OptionSpec.string("methods", "svd,tucker2", "methods to try (svd, tucker2)"),
+                    OptionSpec.integer("round", 1, "round ranks up to a multiple of this (the target's channel alignment)"),
+                    OptionSpec.costModel()));
         }
 
         @Override
         public Pass create(PassOptions o) {
-            double budget = o.real("budget");
-            if (!(budget > 0) || Double.isInfinite(budget)) {
-                throw YardException.badInput("select-ranks: budget must be a positive number, got " + budget);
-            }
             double[] fractions;
             try {
                 fractions = Arrays.stream(o.string("fractions").split(",")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
@@ -65,25 +82,54 @@ public final class SelectRanks implements Pass {
                     throw YardException.badInput("select-ranks: fractions must lie in (0, 1), got " + f);
                 }
             }
+            Set<Method> methods = new LinkedHashSet<>();
+            for (String m : o.string("methods").split(",")) {
+                String t = m.trim();
+                if (!t.equals("svd") && !t.equals("tucker2")) {
+                    throw YardException.badInput("select-ranks: methods: '" + t + "' is not svd or tucker2");
+                }
+                methods.add(Method.of(t));
+            }
             if (o.integer("round") < 1) {
                 throw YardException.badInput("select-ranks: round must be at least 1");
             }
-            return new SelectRanks(budget, fractions, (int) o.integer("round"));
+            return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"));
         }
     }
 
-    private final double budget;
+    private final String budgetText;
     private final double[] fractions;
+    private final Set<Method> methods;
     private final int multiple;
 
-    SelectRanks(double budget, double[] fractions, int multiple) {
-        this.budget = budget;
+    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple) {
+        this.budgetText = budget;
         this.fractions = fractions.clone();
+        this.methods = Set.copyOf(methods);
         this.multiple = multiple;
     }
 
-    /** One way to decompose a layer, and what it saves on the cost model. */
-    private record Candidate(String layer, Node node, RankPlan.Entry entry, double saving, String what) {}
+    /** One way to decompose a layer: what it saves on the cost model, and its fidelity alone. */
+    private static final class Candidate {
+        final String layer;
+        final RankPlan.Entry entry;
+        final String what;
+        final double cost;
+        final double saving;
+        Evaluation alone;
+        boolean onFront;
+
+        Candidate(String layer, RankPlan.Entry entry, String what, double cost, double saving) {
+            this.layer = layer;
+            this.entry = entry;
+            this.what = what;
+            this.cost = cost;
+            this.saving = saving;
+        }
+    }
+
+    /** A layer and its candidates. */
+    private record LayerCandidates(String name, Node node, double denseCost, List<Candidate> all) {}
 
     @Override
     public boolean run(Model model, PassContext context) {
@@ -91,80 +137,226 @@ public final class SelectRanks implements Pass {
         if (oracle == null) {
             throw YardException.badInput("select-ranks needs evaluation inputs to check fidelity: run it from yard optimize");
         }
-        Map<String, List<Candidate>> byLayer = new LinkedHashMap<>();
-        for (Node n : model.graph().nodes()) {
-            List<Candidate> cs = candidates(n, context);
-            if (!cs.isEmpty()) byLayer.put(Decompose.layerName(n), cs);
+        Budget budget = Budget.parse(budgetText != null ? budgetText : oracle.budget(), oracle.labels());
+        String original = OnnxTextPrinter.print(model);
+        JsonObject report = new JsonObject();
+        report.addProperty("budget", budget.text());
+        report.addProperty("evaluated_on", oracle.describe());
+        report.addProperty("cost_model", context.costModel().name());
+        context.report(report);
+
+        Evaluation base = oracle.evaluate(OnnxTextReader.parse(original, "select-ranks"), budget);
+        report.add("input", json(base));
+        if (!base.meets()) {
+            String why = "the input itself scores " + base.describe() + " on " + oracle.describe()
+                    + ", outside the budget " + budget.text() + ": nothing to spend, kept every layer";
+            report.addProperty("outcome", why);
+            context.note(why);
+            return false;
         }
-        if (byLayer.isEmpty()) {
+
+        List<LayerCandidates> layers = new ArrayList<>();
+        for (Node n : model.graph().nodes()) {
+            LayerCandidates lc = candidates(n, context);
+            if (lc != null && !lc.all().isEmpty()) layers.add(lc);
+        }
+        if (layers.isEmpty()) {
+            report.addProperty("outcome", "no candidate priced below its layer");
             context.note("no layer has a candidate the cost model prices below the layer");
             return false;
         }
-        String original = OnnxTextPrinter.print(model);
-        // The layer with the most to save first: a budget spent early should buy the most.
-        List<List<Candidate>> order = new ArrayList<>(byLayer.values());
-        order.sort(Comparator.comparingDouble((List<Candidate> cs) -> -cs.get(0).saving()));
-        Map<String, RankPlan.Entry> chosen = new LinkedHashMap<>();
-        Map<String, String> notes = new LinkedHashMap<>();
-        int visited = 0;
-        for (List<Candidate> cs : order) {
-            visited++;
-            String rejected = "";
-            for (Candidate c : cs) {
-                context.progress("layer " + visited + " of " + order.size() + ": " + c.layer() + ", trying " + c.what());
-                Map<String, RankPlan.Entry> trial = new LinkedHashMap<>(chosen);
-                trial.put(c.layer(), c.entry());
-                double error = oracle.error(apply(OnnxTextReader.parse(original, "select-ranks trial"), trial, context.trial()));
-                if (error <= budget) {
-                    chosen.put(c.layer(), c.entry());
-                    notes.put(c.layer(), String.format(Locale.ROOT, "chose %s: saves %s, model error %.3g%s", c.what(),
-                            context.costModel().describe(new Cost(c.saving(), 0, false)), error, rejected));
-                    break;
-                }
-                rejected += String.format(Locale.ROOT, "; %s gave %.3g", c.what(), error);
+        // Activations are measured once, on the input; every trial fits from them.
+        Calibration measured = memoized(context, model, layers);
+
+        int total = layers.stream().mapToInt(l -> l.all().size()).sum();
+        int done = 0;
+        Map<String, List<Candidate>> fronts = new LinkedHashMap<>();
+        for (LayerCandidates lc : layers) {
+            for (Candidate c : lc.all()) {
+                context.progress("sensitivity " + (++done) + " of " + total + ": " + c.layer + " " + c.what);
+                c.alone = oracle.screen(trial(original, Map.of(c.layer, c.entry), context.trial(measured)), budget);
             }
-            if (!chosen.containsKey(cs.get(0).layer())) {
-                context.skipped(cs.get(0).node(), String.format(Locale.ROOT, "kept dense, every candidate "
-                        + "broke the budget of %.3g (%s)", budget, rejected.substring(2)));
+            fronts.put(lc.name(), front(lc.all()));
+        }
+
+        // Greedy on the fronts, each step verified end to end.
+        Map<String, Candidate> chosen = new LinkedHashMap<>();
+        Map<String, Double> ceiling = new HashMap<>(); // per layer: savings at or above this broke the budget
+        Evaluation current = base;
+        List<String> steps = new ArrayList<>();
+        JsonArray trials = new JsonArray();
+        int tried = 0;
+        while (true) {
+            Candidate best = null;
+            double bestRatio = -1;
+            for (Map.Entry<String, List<Candidate>> e : fronts.entrySet()) {
+                Candidate now = chosen.get(e.getKey());
+                double s0 = now == null ? 0 : now.saving;
+                double err0 = now == null ? 0 : now.alone.relL2();
+                double limit = ceiling.getOrDefault(e.getKey(), Double.POSITIVE_INFINITY);
+                for (Candidate c : e.getValue()) {
+                    if (c.saving <= s0 || c.saving >= limit) continue;
+                    double ratio = (c.saving - s0) / Math.max(c.alone.relL2() - err0, 1e-9);
+                    if (ratio > bestRatio) {
+                        bestRatio = ratio;
+                        best = c;
+                    }
+                }
+            }
+            if (best == null) break;
+            Map<String, Candidate> next = new LinkedHashMap<>(chosen);
+            next.put(best.layer, best);
+            context.progress("trial " + (++tried) + ": " + best.layer + " " + best.what + " (" + next.size() + " layers)");
+            Evaluation e = oracle.evaluate(trial(original, plan(next), context.trial(measured)), budget);
+            JsonObject t = new JsonObject();
+            t.addProperty("layer", best.layer);
+            t.addProperty("candidate", best.what);
+            t.add("model", json(e));
+            t.addProperty("accepted", e.meets());
+            trials.add(t);
+            if (e.meets()) {
+                chosen = next;
+                current = e;
+            } else {
+                ceiling.put(best.layer, best.saving);
+                steps.add(best.layer + " " + best.what + " gave " + e.describe());
             }
         }
+        report.add("trials", trials);
+        JsonArray perLayer = new JsonArray();
+        for (LayerCandidates lc : layers) perLayer.add(json(lc, chosen.get(lc.name()), context.costModel()));
+        report.add("layers", perLayer);
+
         if (chosen.isEmpty()) {
+            String why = "every candidate broke the budget " + budget.text() + " on " + oracle.describe()
+                    + (steps.isEmpty() ? "" : " (" + String.join("; ", steps) + ")");
+            report.addProperty("outcome", "kept the input: " + why);
+            for (LayerCandidates lc : layers) {
+                context.skipped(lc.node(), "kept dense: every candidate broke the budget (" + closest(lc.all()) + ")");
+            }
+            context.note("kept the input: " + why);
             return false;
         }
-        PassContext trial = context.trial();
-        boolean changed = new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(chosen), null, false, true, false)
-                .run(model, trial);
-        for (PassContext.Remark r : trial.remarks()) {
+        PassContext apply = context.trial(measured);
+        boolean changed = new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan(chosen)), null, false,
+                true, false).run(model, apply);
+        for (PassContext.Remark r : apply.remarks()) {
             if (r.kind() == PassContext.Kind.APPLIED) context.note(r.node() + ": " + r.message());
         }
-        notes.forEach((layer, note) -> context.note(layer + ": " + note));
-        context.note(String.format(Locale.ROOT, "%d of %d layers decomposed within a budget of %.3g (%s)", chosen.size(),
-                byLayer.size(), budget, oracle.describe()));
+        CostModel costs = context.costModel();
+        double saving = 0;
+        double dense = 0;
+        for (LayerCandidates lc : layers) {
+            dense += lc.denseCost();
+            Candidate c = chosen.get(lc.name());
+            if (c == null) {
+                context.skipped(lc.node(), fronts.get(lc.name()).isEmpty()
+                        ? "kept dense: every candidate alone broke the budget (" + closest(lc.all()) + ")"
+                        : "kept dense: each of its candidates broke the budget together with the layers chosen");
+            } else {
+                saving += c.saving;
+                context.note(lc.name() + String.format(Locale.ROOT, ": chose %s, saves %s (alone: %s)", c.what,
+                        costs.describe(new Cost(c.saving, 0, false)), c.alone.describe()));
+            }
+        }
+        String summary = String.format(Locale.ROOT, "%d of %d layers decomposed, %s saved of the candidate layers' %s; "
+                        + "the model scores %s on %s (budget %s); %d trials", chosen.size(), layers.size(),
+                costs.describe(new Cost(saving, 0, false)), costs.describe(new Cost(dense, 0, false)),
+                current.describe(), oracle.describe(), budget.text(), tried);
+        report.add("chosen_model", json(current));
+        report.addProperty("outcome", summary);
+        context.note(summary);
         return changed;
     }
 
-    private static Model apply(Model copy, Map<String, RankPlan.Entry> plan, PassContext context) {
+    /** The candidate that came closest to the budget alone, described. */
+    private static String closest(List<Candidate> all) {
+        Candidate best = null;
+        for (Candidate c : all) {
+            if (best == null || c.alone.usage() < best.alone.usage()
+                    || (c.alone.usage() == best.alone.usage() && c.alone.relL2() < best.alone.relL2())) {
+                best = c;
+            }
+        }
+        return best == null ? "none" : "closest: " + best.what + " scored " + best.alone.describe();
+    }
+
+    /** The Pareto front of a layer's candidates that alone meet the budget: no other saves more at less error. */
+    private static List<Candidate> front(List<Candidate> all) {
+        List<Candidate> ok = all.stream().filter(c -> c.alone.meets()).toList();
+        List<Candidate> out = new ArrayList<>();
+        for (Candidate c : ok) {
+            boolean dominated = false;
+            for (Candidate d : ok) {
+                if (d != c && d.saving >= c.saving && d.alone.relL2() <= c.alone.relL2()
+                        && (d.saving > c.saving || d.alone.relL2() < c.alone.relL2())) {
+                    dominated = true;
+                    break;
+                }
+            }
+            if (!dominated) {
+                c.onFront = true;
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, RankPlan.Entry> plan(Map<String, Candidate> chosen) {
+        Map<String, RankPlan.Entry> p = new LinkedHashMap<>();
+        chosen.forEach((k, c) -> p.put(k, c.entry));
+        return p;
+    }
+
+    private static Model trial(String original, Map<String, RankPlan.Entry> plan, PassContext context) {
+        Model copy = OnnxTextReader.parse(original, "select-ranks trial");
         ShapeInference.infer(copy);
         new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan), null, false, true, false).run(copy, context);
         return copy;
     }
 
-    /** The layer's candidates that the cost model prices below it, most saving first. */
-    private List<Candidate> candidates(Node n, PassContext context) {
+    /**
+     * The context's calibration, measured once for every candidate layer of {@code model} and
+     * answered by layer name thereafter (trials are copies of the same model); null without one.
+     */
+    private static Calibration memoized(PassContext context, Model model, List<LayerCandidates> layers) {
+        Calibration c = context.calibration();
+        if (c == null) return null;
+        context.progress("measuring activations for calibration");
+        Map<String, InputCovariance> byName = new HashMap<>();
+        c.inputCovariances(model, layers.stream().map(LayerCandidates::node).toList())
+                .forEach((n, cov) -> byName.put(Decompose.layerName(n), cov));
+        return (m, nodes) -> {
+            Map<Node, InputCovariance> out = new LinkedHashMap<>();
+            for (Node n : nodes) {
+                InputCovariance cov = byName.get(Decompose.layerName(n));
+                if (cov != null) out.put(n, cov);
+            }
+            return out;
+        };
+    }
+
+    /** The layer's priced candidates that save something, or null when it cannot be priced. */
+    private LayerCandidates candidates(Node n, PassContext context) {
         Layer dense = pricedLayer(n, context);
-        if (dense == null) return List.of();
+        if (dense == null) return null;
         CostModel costs = context.costModel();
         double denseCost = costs.layer(dense).seconds();
-        List<Candidate> out = new ArrayList<>();
         String name = Decompose.layerName(n);
-        for (double f : fractions) {
-            Candidate c = candidate(n, name, dense, f);
-            if (c == null) continue;
-            double saving = denseCost - costs.chain(chain(dense, c.entry())).seconds();
-            if (saving > 0) out.add(new Candidate(name, n, c.entry(), saving, c.what()));
+        List<Candidate> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Method m : List.of(Method.SVD, Method.TUCKER2)) {
+            if (!methods.contains(m)) continue;
+            for (double f : fractions) {
+                RankPlan.Entry e = entry(dense, m, f);
+                if (e == null) continue;
+                String what = m.text() + " " + Arrays.toString(e.ranks());
+                if (!seen.add(what)) continue;
+                double cost = costs.chain(chain(dense, e)).seconds();
+                if (cost < denseCost) out.add(new Candidate(name, e, what, cost, denseCost - cost));
+            }
         }
-        out.sort(Comparator.comparingDouble(c -> -c.saving()));
-        return out;
+        return new LayerCandidates(name, n, denseCost, out);
     }
 
     /** The layer's configuration at the dims it is priced at (the graph's, else the caller's hints), or null. */
@@ -179,21 +371,22 @@ public final class SelectRanks implements Pass {
         return n.is("Gemm") || n.is("MatMul") ? ModelPricing.layerOf(n, why) : null;
     }
 
-    /** The candidate at fraction {@code f} of the full rank, without its saving; null when it does not apply. */
-    private Candidate candidate(Node n, String name, Layer dense, double f) {
+    /** The plan entry for method {@code m} at fraction {@code f} of the full rank; null when it does not apply. */
+    private RankPlan.Entry entry(Layer dense, Method m, double f) {
+        int[] full;
         if (dense instanceof Layer.Conv c) {
             if (c.group() != 1) return null;
             boolean pointwise = c.kh() == 1 && c.kw() == 1;
-            int[] full = RankChooser.full(pointwise ? Method.SVD : Method.TUCKER2, c.out(), c.in(), c.kh(), c.kw());
-            int[] r = new int[full.length];
-            for (int i = 0; i < r.length; i++) r[i] = rounded(f * full[i], full[i]);
-            Method m = pointwise ? Method.SVD : Method.TUCKER2;
-            return new Candidate(name, n, new RankPlan.Entry(m, r, null, 1), 0, m.text() + " " + Arrays.toString(r));
+            if (pointwise && m != Method.SVD) return null;
+            full = m.fullRanks(c.out(), c.in(), c.kh(), c.kw(), 1);
+        } else {
+            if (m != Method.SVD) return null;
+            Layer.Matrix mx = (Layer.Matrix) dense;
+            full = new int[] {Math.min(mx.k(), mx.n())};
         }
-        Layer.Matrix mx = (Layer.Matrix) dense;
-        int full = Math.min(mx.k(), mx.n());
-        int[] r = {rounded(f * full, full)};
-        return new Candidate(name, n, new RankPlan.Entry(Method.SVD, r, null, 1), 0, "svd " + Arrays.toString(r));
+        int[] r = new int[full.length];
+        for (int i = 0; i < r.length; i++) r[i] = rounded(f * full[i], full[i]);
+        return new RankPlan.Entry(m, r, null, 1);
     }
 
     private int rounded(double rank, int max) {
@@ -206,5 +399,42 @@ public final class SelectRanks implements Pass {
         if (dense instanceof Layer.Matrix m) return Chains.svd(m, e.ranks()[0]);
         Layer.Conv c = (Layer.Conv) dense;
         return e.method() == Method.SVD ? Chains.svd(c, e.ranks()[0]) : Chains.tucker2(c, e.ranks()[0], e.ranks()[1], 1);
+    }
+
+    private static JsonObject json(Evaluation e) {
+        JsonObject o = new JsonObject();
+        for (Evaluation.Score s : e.scores()) o.addProperty(s.bound().metric().text(), finite(s.value()));
+        o.addProperty("rel_l2", finite(e.relL2()));
+        o.addProperty("budget_used", finite(e.usage()));
+        return o;
+    }
+
+    private static JsonObject json(LayerCandidates lc, Candidate chosen, CostModel costs) {
+        JsonObject o = new JsonObject();
+        o.addProperty("layer", lc.name());
+        o.addProperty("op", lc.node().opType());
+        o.addProperty("dense_seconds", lc.denseCost());
+        JsonArray cs = new JsonArray();
+        for (Candidate c : lc.all()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("method", c.entry.method().text());
+            JsonArray r = new JsonArray();
+            for (int x : c.entry.ranks()) r.add(x);
+            j.add("ranks", r);
+            j.addProperty("seconds", c.cost);
+            j.addProperty("saving_seconds", c.saving);
+            j.add("alone", json(c.alone));
+            j.addProperty("on_front", c.onFront);
+            j.addProperty("chosen", c == chosen);
+            cs.add(j);
+        }
+        o.add("candidates", cs);
+        o.addProperty("chosen", chosen == null ? "dense" : chosen.what);
+        return o;
+    }
+
+    /** JSON has no infinity: a broken score is written as a huge number. */
+    private static double finite(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? Double.MAX_VALUE : v;
     }
 }

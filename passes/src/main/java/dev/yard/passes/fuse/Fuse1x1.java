@@ -27,6 +27,7 @@ public final class Fuse1x1 implements Pass {
                     + "and fuse sibling 1x1 convs.", List.of(
                     OptionSpec.bool("bias", true, "fold constant per-channel Adds into conv biases"),
                     OptionSpec.bool("vertical", true, "merge chains of linear convs where cheaper"),
+                    OptionSpec.costModel(),
                     OptionSpec.bool("gemm", true, "fold 1x1 convs on 1x1 maps into the following Gemm"),
                     OptionSpec.bool("horizontal", true, "fuse sibling 1x1 convs reading one tensor")));
         }

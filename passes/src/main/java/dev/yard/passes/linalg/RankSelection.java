@@ -73,7 +73,7 @@ public final class RankSelection {
     public static int[] ranksForBudget(Method method, Layer l, int groups, double fraction, Budget budget, int multiple) {
         long dense = budget == Budget.PARAMETERS ? l.denseParameters() : l.denseParameters() * l.outputPixels();
         double limit = fraction * dense;
-        int[] full = fullRanks(method, l);
+        int[] full = method.fullRanks(l.cout(), l.cin(), l.kh(), l.kw(), groups);
         int step = Math.max(1, multiple) * (method == Method.BTD ? groups : 1);
         int[] best = new int[0];
         // Costs grow monotonically with the scale, so bisection on it finds the largest fit.
@@ -87,20 +87,6 @@ public final class RankSelection {
         int[] r = scaled(full, lo, step);
         if (cost(method, l, groups, r, budget == Budget.MACS) <= limit) best = r;
         return best;
-    }
-
-    private static int[] fullRanks(Method method, Layer l) {
-        int s = l.kh() * l.kw();
-        return switch (method) {
-            case SVD -> new int[] {Math.min(l.cout(), l.cin() * s)};
-            case TUCKER2, BTD -> new int[] {Math.min(l.cout(), l.cin() * s), Math.min(l.cin(), l.cout() * s)};
-            case CP -> new int[] {(int) Math.min(Integer.MAX_VALUE, l.denseParameters() / (l.cin() + l.kh() + l.kw() + l.cout()) + 1)};
-            case TT -> {
-                int r1 = Math.min(l.cin(), s * l.cout());
-                int r2 = Math.min(r1 * l.kh(), l.kw() * l.cout());
-                yield new int[] {r1, r2, Math.min(r2 * l.kw(), l.cout())};
-            }
-        };
     }
 
     private static int[] scaled(int[] full, double scale, int step) {

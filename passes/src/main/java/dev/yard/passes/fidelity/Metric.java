@@ -1,0 +1,291 @@
+package dev.yard.passes.fidelity;
+
+import dev.yard.ir.Tensor;
+import dev.yard.ir.YardException;
+import dev.yard.ir.analysis.RelativeL2;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How a candidate's outputs are judged against the original's on evaluation inputs. Each
+ * metric scores one output, or every output (the worst one counts, so that one large output
+ * cannot hide another's damage). Outputs are read batch first; class scores lie on the last
+ * axis for rank 2 and 3 ({@code [N, C]}, {@code [N, T, C]}) and on axis 1 for rank 4
+ * ({@code [N, C, H, W]}).
+ */
+public sealed interface Metric {
+    /** The metric as written in a budget: {@code iou:mask:0.5}. */
+    String text();
+
+    /** Whether larger scores are better (agreement) or worse (error). */
+    boolean higherIsBetter();
+
+    /**
+     * The score of {@code got} against {@code expected}, one map of outputs per evaluation input;
+     * {@code outputs} names the outputs this metric reads.
+     */
+    double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got);
+
+    /** Parses {@code rel-l2[:OUT]}, {@code iou[:OUT[:T]]}, {@code argmax[:OUT]}, {@code ctc[:OUT[:BLANK]]}, {@code labels}. */
+    static Metric parse(String text, int[] labels) {
+        String[] p = text.trim().split(":", -1);
+        String output = p.length > 1 && !p[1].isEmpty() ? p[1] : null;
+        switch (p[0]) {
+            case "rel-l2" -> {
+                arity(text, p, 2);
+                return new RelL2(output);
+            }
+            case "iou" -> {
+                arity(text, p, 3);
+                return new Iou(output, p.length > 2 ? number(text, p[2]) : 0.5);
+            }
+            case "argmax" -> {
+                arity(text, p, 2);
+                return new Argmax(output);
+            }
+            case "ctc" -> {
+                arity(text, p, 3);
+                double blank = p.length > 2 ? number(text, p[2]) : 0;
+                if (blank != Math.rint(blank) || blank < 0) {
+                    throw YardException.badInput("metric '" + text + "': the blank class must be a whole number >= 0");
+                }
+                return new Ctc(output, (int) blank);
+            }
+            case "digits", "labels" -> {
+                arity(text, p, 1);
+                if (labels == null) {
+                    throw YardException.badInput("metric '" + text + "' needs labelled evaluation inputs: only the "
+                            + "built-in LeNet has them (its 62 digits)");
+                }
+                return new Labels(p[0], labels);
+            }
+            default -> throw YardException.badInput("unknown metric '" + p[0] + "' (known: rel-l2, iou, argmax, ctc, "
+                    + "digits)");
+        }
+    }
+
+    private static void arity(String text, String[] p, int max) {
+        if (p.length > max) {
+            throw YardException.badInput("metric '" + text + "' has " + (p.length - 1) + " arguments, at most "
+                    + (max - 1) + " expected");
+        }
+    }
+
+    private static double number(String text, String s) {
+        try {
+            double v = Double.parseDouble(s);
+            if (Double.isFinite(v)) return v;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw YardException.badInput("metric '" + text + "': '" + s + "' is not a number");
+    }
+
+    /** The outputs a metric reads: the one named, else all, in the order the model gives them. */
+    private static List<String> outputs(String output, Map<String, Tensor> sample) {
+        if (output == null) return new ArrayList<>(sample.keySet());
+        if (!sample.containsKey(output)) {
+            throw YardException.badInput("metric: the model has no output '" + output + "' (outputs: "
+                    + String.join(", ", sample.keySet()) + ")");
+        }
+        return List.of(output);
+    }
+
+    /** Relative L2 error, the worst over the outputs read. */
+    record RelL2(String output) implements Metric {
+        @Override
+        public String text() {
+            return output == null ? "rel-l2" : "rel-l2:" + output;
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return false;
+        }
+
+        @Override
+        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
+            double worst = 0;
+            for (String o : outputs(output, expected.get(0))) {
+                RelativeL2 e = new RelativeL2();
+                for (int i = 0; i < expected.size(); i++) {
+                    Tensor g = got.get(i).get(o);
+                    if (g == null) return Double.POSITIVE_INFINITY;
+                    e.add(expected.get(i).get(o).toFloatArray(), g.toFloatArray());
+                }
+                worst = Math.max(worst, Double.isNaN(e.value()) ? Double.POSITIVE_INFINITY : e.value());
+            }
+            return worst;
+        }
+    }
+
+    /**
+     * Mask agreement: both outputs thresholded, intersection over union per image (1 when both
+     * masks are empty), averaged over the images; the worst over the outputs read.
+     */
+    record Iou(String output, double threshold) implements Metric {
+        @Override
+        public String text() {
+            return "iou" + (output == null ? "" : ":" + output) + (threshold == 0.5 ? "" : (output == null ? "::" : ":")
+                    + String.format(Locale.ROOT, "%s", threshold));
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return true;
+        }
+
+        @Override
+        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
+            double worst = 1;
+            for (String o : outputs(output, expected.get(0))) {
+                double sum = 0;
+                int images = 0;
+                for (int i = 0; i < expected.size(); i++) {
+                    Tensor e = expected.get(i).get(o);
+                    Tensor g = got.get(i).get(o);
+                    if (g == null) return 0;
+                    float[] a = e.toFloatArray();
+                    float[] b = g.toFloatArray();
+                    int batch = e.rank() == 0 ? 1 : (int) Math.max(1, e.dims()[0]);
+                    int per = a.length / batch;
+                    for (int n = 0; n < batch; n++) {
+                        long inter = 0;
+                        long union = 0;
+                        for (int k = n * per; k < (n + 1) * per; k++) {
+                            boolean x = a[k] > threshold;
+                            boolean y = b[k] > threshold;
+                            if (x && y) inter++;
+                            if (x || y) union++;
+                        }
+                        sum += union == 0 ? 1 : (double) inter / union;
+                        images++;
+                    }
+                }
+                worst = Math.min(worst, images == 0 ? 1 : sum / images);
+            }
+            return worst;
+        }
+    }
+
+    /** Agreement of the predicted class (the largest score) per row, the worst over the outputs read. */
+    record Argmax(String output) implements Metric {
+        @Override
+        public String text() {
+            return output == null ? "argmax" : "argmax:" + output;
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return true;
+        }
+
+        @Override
+        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
+            double worst = 1;
+            for (String o : outputs(output, expected.get(0))) {
+                long same = 0;
+                long rows = 0;
+                for (int i = 0; i < expected.size(); i++) {
+                    Tensor g = got.get(i).get(o);
+                    if (g == null) return 0;
+                    int[] a = Classes.argmax(expected.get(i).get(o));
+                    int[] b = Classes.argmax(g);
+                    for (int k = 0; k < a.length; k++) if (a[k] == b[k]) same++;
+                    rows += a.length;
+                }
+                worst = Math.min(worst, rows == 0 ? 1 : (double) same / rows);
+            }
+            return worst;
+        }
+    }
+
+    /**
+     * Greedy CTC agreement for text recognisers ({@code [N, T, C]} scores): the share of
+     * sequences whose decoded labels (best class per step, repeats merged, blanks dropped) are
+     * the same; the worst over the outputs read.
+     */
+    record Ctc(String output, int blank) implements Metric {
+        @Override
+        public String text() {
+            return "ctc" + (output == null ? "" : ":" + output) + (blank == 0 ? "" : (output == null ? "::" : ":") + blank);
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return true;
+        }
+
+        @Override
+        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
+            double worst = 1;
+            for (String o : outputs(output, expected.get(0))) {
+                long same = 0;
+                long lines = 0;
+                for (int i = 0; i < expected.size(); i++) {
+                    Tensor g = got.get(i).get(o);
+                    if (g == null) return 0;
+                    List<int[]> a = decode(expected.get(i).get(o), blank);
+                    List<int[]> b = decode(g, blank);
+                    for (int k = 0; k < a.size(); k++) if (Arrays.equals(a.get(k), b.get(k))) same++;
+                    lines += a.size();
+                }
+                worst = Math.min(worst, lines == 0 ? 1 : (double) same / lines);
+            }
+            return worst;
+        }
+
+        /** The greedy decoding of each sequence of an {@code [N, T, C]} tensor. */
+        public static List<int[]> decode(Tensor scores, int blank) {
+            if (scores.rank() != 3) {
+                throw YardException.badInput("metric ctc: output of shape " + Arrays.toString(scores.dims())
+                        + " is not [N, T, C]");
+            }
+            int n = (int) scores.dims()[0];
+            int t = (int) scores.dims()[1];
+            int[] best = Classes.argmax(scores);
+            List<int[]> out = new ArrayList<>();
+            for (int s = 0; s < n; s++) {
+                int[] seq = new int[t];
+                int len = 0;
+                int prev = -1;
+                for (int k = 0; k < t; k++) {
+                    int c = best[s * t + k];
+                    if (c != prev && c != blank) seq[len++] = c;
+                    prev = c;
+                }
+                out.add(Arrays.copyOf(seq, len));
+            }
+            return out;
+        }
+    }
+
+    /** Accuracy against known labels (the built-in LeNet's digits): the share of rows whose class is the label. */
+    record Labels(String name, int[] labels) implements Metric {
+        @Override
+        public String text() {
+            return name;
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return true;
+        }
+
+        @Override
+        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
+            long right = 0;
+            long rows = 0;
+            for (Map<String, Tensor> g : got) {
+                int[] c = Classes.argmax(g.values().iterator().next());
+                for (int k = 0; k < c.length; k++, rows++) {
+                    if (rows < labels.length && c[k] == labels[(int) rows]) right++;
+                }
+            }
+            return rows == 0 ? 0 : (double) right / Math.max(rows, labels.length);
+        }
+    }
+}
