@@ -89,6 +89,11 @@ final class OptimizeCommand implements Callable<Integer> {
             + "(default: digits>=1 for the built-in LeNet, else rel-l2<=0.02 on every output).")
     List<String> budgets = new ArrayList<>();
 
+    @Option(names = "--speedup", paramLabel = "X", description = "Instead of spending the whole budget, stop at the "
+            + "first model the cost model prices X times faster than the input: the most faithful at that speed. "
+            + "Without --budget, any model whose outputs keep rel-l2<=1 may be chosen.")
+    Double speedup;
+
     @Option(names = "--eval", paramLabel = "DIR", description = "Images (PNG, JPEG) rank selection judges fidelity "
             + "on, never used for calibration (default: a quarter of --calibration DIR's images, else --sample "
             + "images, else seeded random inputs).")
@@ -131,6 +136,16 @@ final class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (speedup != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--pipeline")) {
+                throw YardException.badInput("--speedup sets select-ranks of the default pipeline; with --pipeline, "
+                        + "write select-ranks{speedup=X}");
+            }
+            if (!(speedup > 1) || speedup.isInfinite()) {
+                throw YardException.badInput("--speedup: " + speedup + " is not a number above 1");
+            }
+            pipeline = pipeline.replace("select-ranks", "select-ranks{speedup=" + speedup + "}");
+        }
         Pipeline p = Pipeline.parse(pipeline, PassRegistry.load());
         boolean selects = p.entries().stream().anyMatch(e -> e.name().equals("select-ranks"));
         if (!budgets.isEmpty() && !selects) {
@@ -239,6 +254,7 @@ final class OptimizeCommand implements Callable<Integer> {
     /** The budget rank selection meets: the --budget bounds, else the default for this model. */
     private String budgetText(Model model) {
         if (!budgets.isEmpty()) return String.join(";", budgets);
+        if (speedup != null) return "rel-l2<=1";
         return input == null ? "digits>=1" : "rel-l2<=0.02";
     }
 

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code optimize --report DIR}: rank selection's report as {@code DIR/report.json}, written
- * atomically: the budget, each layer's candidates (cost, saving, fidelity alone, on the front,
+ * {@code optimize --report DIR}: rank selection's report as {@code DIR/report.json} and a page
+ * of plots, {@code DIR/report.html} (see {@link ReportPage}), each written atomically: the budget, each layer's candidates (cost, saving, fidelity alone, on the front,
  * chosen), the trials of the search, and the whole model's predicted cost before and after.
  * Same input and options give the same bytes: no times or paths of the machine go in.
  */
@@ -40,7 +40,9 @@ final class SelectionReport {
         Path file = dir.resolve("report.json");
         byte[] bytes = (new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
+        byte[] page = ReportPage.render(root).getBytes(StandardCharsets.UTF_8);
         AtomicFile.write(file, out -> out.write(bytes));
+        AtomicFile.write(dir.resolve("report.html"), out -> out.write(page));
         return file;
     }
 }

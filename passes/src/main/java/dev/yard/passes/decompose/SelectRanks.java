@@ -66,6 +66,8 @@ public final class SelectRanks implements Pass {
                             "candidate ranks, as fractions of each layer's full rank"),
                     OptionSpec.string("methods", "svd,tucker2", "methods to try (svd, tucker2)"),
                     OptionSpec.integer("round", 1, "round ranks up to a multiple of this (the target's channel alignment)"),
+                    OptionSpec.real("speedup", 0, "stop at the first model the cost model prices this many times "
+                            + "faster than the input: the most faithful at that speed (0: spend the whole budget)"),
                     OptionSpec.costModel()));
         }
 
@@ -93,7 +95,11 @@ public final class SelectRanks implements Pass {
             if (o.integer("round") < 1) {
                 throw YardException.badInput("select-ranks: round must be at least 1");
             }
-            return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"));
+            double speedup = o.real("speedup");
+            if (!(speedup == 0 || speedup > 1) || Double.isInfinite(speedup)) {
+                throw YardException.badInput("select-ranks: speedup must be a number above 1 (or 0 for none), got " + speedup);
+            }
+            return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"), speedup);
         }
     }
 
@@ -101,8 +107,10 @@ public final class SelectRanks implements Pass {
     private final double[] fractions;
     private final Set<Method> methods;
     private final int multiple;
+    private final double speedup;
 
-    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple) {
+    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup) {
+        this.speedup = speedup;
         this.budgetText = budget;
         this.fractions = fractions.clone();
         this.methods = Set.copyOf(methods);
@@ -156,10 +164,14 @@ public final class SelectRanks implements Pass {
         }
 
         List<LayerCandidates> layers = new ArrayList<>();
+        double priced = 0; // every layer the cost model prices: the model's predicted cost
         for (Node n : model.graph().nodes()) {
             LayerCandidates lc = candidates(n, context);
-            if (lc != null && !lc.all().isEmpty()) layers.add(lc);
+            if (lc == null) continue;
+            priced += lc.denseCost();
+            if (!lc.all().isEmpty()) layers.add(lc);
         }
+        report.addProperty("predicted_seconds", priced);
         if (layers.isEmpty()) {
             report.addProperty("outcome", "no candidate priced below its layer");
             context.note("no layer has a candidate the cost model prices below the layer");
@@ -186,7 +198,7 @@ public final class SelectRanks implements Pass {
         List<String> steps = new ArrayList<>();
         JsonArray trials = new JsonArray();
         int tried = 0;
-        while (true) {
+        while (speedup == 0 || priced / (priced - saved(chosen)) < speedup) {
             Candidate best = null;
             double bestRatio = -1;
             for (Map.Entry<String, List<Candidate>> e : fronts.entrySet()) {
@@ -213,6 +225,7 @@ public final class SelectRanks implements Pass {
             t.addProperty("candidate", best.what);
             t.add("model", json(e));
             t.addProperty("accepted", e.meets());
+            t.addProperty("predicted_seconds", priced - saved(next));
             trials.add(t);
             if (e.meets()) {
                 chosen = next;
@@ -250,8 +263,10 @@ public final class SelectRanks implements Pass {
             dense += lc.denseCost();
             Candidate c = chosen.get(lc.name());
             if (c == null) {
+                boolean reached = speedup > 0 && priced / (priced - saved(chosen)) >= speedup;
                 context.skipped(lc.node(), fronts.get(lc.name()).isEmpty()
                         ? "kept dense: every candidate alone broke the budget (" + closest(lc.all()) + ")"
+                        : reached ? String.format(Locale.ROOT, "kept dense: the %.2fx speed-up asked was reached without it", speedup)
                         : "kept dense: each of its candidates broke the budget together with the layers chosen");
             } else {
                 saving += c.saving;
@@ -264,9 +279,20 @@ public final class SelectRanks implements Pass {
                 costs.describe(new Cost(saving, 0, false)), costs.describe(new Cost(dense, 0, false)),
                 current.describe(), oracle.describe(), budget.text(), tried);
         report.add("chosen_model", json(current));
+        report.addProperty("chosen_predicted_seconds", priced - saving);
+        if (speedup > 0 && priced / (priced - saving) < speedup) {
+            context.note(String.format(Locale.ROOT, "the budget stops at %.2fx predicted, short of the %.2fx asked",
+                    priced / (priced - saving), speedup));
+        }
         report.addProperty("outcome", summary);
         context.note(summary);
         return changed;
+    }
+
+    private static double saved(Map<String, Candidate> chosen) {
+        double s = 0;
+        for (Candidate c : chosen.values()) s += c.saving;
+        return s;
     }
 
     /** The candidate that came closest to the budget alone, described. */
