@@ -54,8 +54,9 @@ final class ReportPage {
                 JsonObject t = e.getAsJsonObject();
                 double after = t.get("predicted_seconds").getAsDouble();
                 JsonObject m = t.getAsJsonObject("model");
-                Point p = new Point(after > 0 ? total / after : 1, m.get("budget_used").getAsDouble(),
-                        t.get("layer").getAsString() + " " + t.get("candidate").getAsString() + ": " + m,
+                String what = t.has("layer") ? t.get("layer").getAsString() + " " + t.get("candidate").getAsString()
+                        : "the choice, on every evaluation input";
+                Point p = new Point(after > 0 ? total / after : 1, m.get("budget_used").getAsDouble(), what + ": " + m,
                         t.get("accepted").getAsBoolean() ? Kind.KEPT : Kind.BROKE);
                 pts.add(p);
                 if (p.kind == Kind.KEPT) chosen = p;
@@ -63,9 +64,10 @@ final class ReportPage {
             if (chosen != null) chosen.kind = Kind.CHOSEN;
             b.append(plot(pts, "predicted speed-up (x)", "budget used", 1.0));
         }
-        b.append("<h2>Layers</h2>\n<p>Each candidate alone (the rest of the model dense): the time it saves on the "
-                + "cost model and the relative L2 error of the outputs. Blue: on the layer's Pareto front; grey: "
-                + "dominated or over the budget alone; red: chosen.</p>\n<div class=\"grid\">\n");
+        b.append("<h2>Layers</h2>\n<p>Each candidate: the time it saves on the cost model, and its error as "
+                + "screened (the layer's own relative output error on calibration data, else its weight error; or, "
+                + "screened end to end, the outputs' relative L2 error with it alone). Blue: on the layer's Pareto "
+                + "front; grey: dominated or not fitted; red: chosen.</p>\n<div class=\"grid\">\n");
         JsonArray layers = sel.has("layers") ? sel.getAsJsonArray("layers") : new JsonArray();
         for (JsonElement e : layers) {
             JsonObject l = e.getAsJsonObject();
@@ -73,13 +75,14 @@ final class ReportPage {
             for (JsonElement ce : l.getAsJsonArray("candidates")) {
                 JsonObject c = ce.getAsJsonObject();
                 Kind k = c.get("chosen").getAsBoolean() ? Kind.CHOSEN : c.get("on_front").getAsBoolean() ? Kind.FRONT : Kind.OTHER;
-                pts.add(new Point(c.get("saving_seconds").getAsDouble() * 1e3, c.getAsJsonObject("alone").get("rel_l2").getAsDouble(),
-                        c.get("method").getAsString() + " " + c.get("ranks") + ": " + c.getAsJsonObject("alone"), k));
+                pts.add(new Point(c.get("saving_seconds").getAsDouble() * 1e3, c.get("error").getAsDouble(),
+                        c.get("method").getAsString() + " " + c.get("ranks") + ": error " + c.get("error")
+                                + (c.has("alone") ? ", alone " + c.getAsJsonObject("alone") : ""), k));
             }
             b.append("<div><h3>").append(esc(l.get("op").getAsString() + " " + l.get("layer").getAsString()))
                     .append(": ").append(esc(l.get("chosen").getAsString())).append("</h3>\n")
                     .append(plot(pts, str(sel, "cost_model").startsWith("macs") ? "saving (millions of MACs)" : "saving (ms)",
-                            "rel. L2 error alone", Double.NaN)).append("</div>\n");
+                            "error as screened", Double.NaN)).append("</div>\n");
         }
         b.append("</div>\n</body></html>\n");
         return b.toString();

@@ -83,7 +83,7 @@ class OptimizeCommandTest {
         assertTrue(roofline.out().contains("cost model analytic:x86-64-avx2"), roofline.out());
         assertTrue(roofline.out().contains("budget digits>=1 on the 31 odd-numbered digits"), roofline.out());
         assertTrue(roofline.out().contains("select-ranks     no change"), roofline.out());
-        assertTrue(roofline.out().contains("kept dense: every candidate broke the budget (closest: "), roofline.out());
+        assertTrue(roofline.out().contains("kept dense: each candidate tried broke the budget"), roofline.out());
     }
 
     @Test
@@ -123,24 +123,39 @@ class OptimizeCommandTest {
                 .getAsJsonObject().getAsJsonObject("passes").getAsJsonObject("select-ranks");
         assertEquals("rel-l2<=0.1", sel.get("budget").getAsString());
         assertTrue(sel.getAsJsonObject("chosen_model").get("rel-l2").getAsDouble() <= 0.1, sel.toString());
-        int refused = 0;
         for (var layer : sel.getAsJsonArray("layers")) {
-            for (var c : layer.getAsJsonObject().getAsJsonArray("candidates")) {
+            var candidates = layer.getAsJsonObject().getAsJsonArray("candidates");
+            for (var c : candidates) {
                 var cand = c.getAsJsonObject();
-                double used = cand.getAsJsonObject("alone").get("budget_used").getAsDouble();
-                if (used > 1) refused++;
-                // Only a candidate that alone meets the budget can be on the front, and only one on it chosen.
-                assertTrue(!cand.get("on_front").getAsBoolean() || used <= 1, cand.toString());
+                double error = cand.get("error").getAsDouble();
+                double saving = cand.get("saving_seconds").getAsDouble();
+                assertTrue(error >= 0 && saving > 0, cand.toString());
+                // The front: no other candidate of the layer saves more at less error; only a point on it is chosen.
+                boolean dominated = false;
+                for (var d : candidates) {
+                    var o2 = d.getAsJsonObject();
+                    double e2 = o2.get("error").getAsDouble();
+                    double s2 = o2.get("saving_seconds").getAsDouble();
+                    dominated |= s2 >= saving && e2 <= error && (s2 > saving || e2 < error);
+                }
+                assertEquals(!dominated, cand.get("on_front").getAsBoolean(), cand.toString());
                 assertTrue(!cand.get("chosen").getAsBoolean() || cand.get("on_front").getAsBoolean(), cand.toString());
             }
         }
-        assertTrue(refused > 0, "some candidate must break the budget alone: " + sel);
-        // Every accepted trial met the budget, every refused one broke it.
-        for (var t : sel.getAsJsonArray("trials")) {
+        // Every accepted trial met the budget, every refused one broke it; the last verified the
+        // choice on every evaluation input.
+        int refused = 0;
+        var trials = sel.getAsJsonArray("trials");
+        for (var t : trials) {
             var trial = t.getAsJsonObject();
-            assertEquals(trial.get("accepted").getAsBoolean(),
-                    trial.getAsJsonObject("model").get("budget_used").getAsDouble() <= 1, trial.toString());
+            boolean met = trial.getAsJsonObject("model").get("budget_used").getAsDouble() <= 1;
+            assertEquals(trial.get("accepted").getAsBoolean(), met, trial.toString());
+            if (!met) refused++;
         }
+        assertTrue(refused > 0, "the most aggressive candidates must break a budget of 0.1: " + sel);
+        var last = trials.get(trials.size() - 1).getAsJsonObject();
+        assertEquals("verified", last.get("kind").getAsString());
+        assertTrue(last.get("accepted").getAsBoolean(), last.toString());
         // The same command writes the same report.
         Path again = dir.resolve("again");
         BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency", "--report", again.toString());
@@ -156,6 +171,7 @@ class OptimizeCommandTest {
                 "--no-latency");
         assertEquals(0, o.exit(), o.err());
         assertTrue(o.out().contains("select-ranks: kept the input: every candidate broke the budget rel-l2<=0"), o.out());
+        assertTrue(o.out().contains("gave rel-l2 "), "it says what each candidate scored: " + o.out());
         assertTrue(o.out().matches("(?s).*\nMACs +480,500 +480,500 .*"), o.out());
     }
 

@@ -97,6 +97,14 @@ public final class Decompose implements Pass {
         this.widen = widen;
     }
 
+    private java.util.Map<String, Double> layerErrors;
+
+    /** Records each decomposed layer's own error (see {@link Fit#layerError()}) into {@code errors}, by layer name. */
+    Decompose recordingErrors(java.util.Map<String, Double> errors) {
+        this.layerErrors = errors;
+        return this;
+    }
+
     /** What one layer will be decomposed with: explicit ranks, or a spec to choose them by. */
     record LayerChoice(Method method, int[] ranks, RankSpec spec, int groups) {
     }
@@ -230,6 +238,7 @@ public final class Decompose implements Pass {
             nodes.add(back);
         }
         index.replace(List.of(n), nodes);
+        if (layerErrors != null) layerErrors.put(name, fit.layerError());
         context.applied(lastConv, String.format(Locale.ROOT,
                 "%s ranks %s: %,d -> %,d parameters, relative weight error %.3g%s", m.text(),
                 Arrays.toString(fit.ranks()), c.parameters(), convs.stream().mapToLong(ConvLayer::parameters).sum(),
@@ -287,6 +296,9 @@ public final class Decompose implements Pass {
         List<Node> nodes = n.is("Gemm") ? MatrixChain.gemm(n, f, type, name, g, index, opset)
                 : MatrixChain.matmul(n, f, type, name, g, index);
         index.replace(List.of(n), nodes);
+        if (layerErrors != null) {
+            layerErrors.put(name, Double.isNaN(f.relativeOutputError()) ? f.relativeError() : f.relativeOutputError());
+        }
         context.applied(nodes.get(1), String.format(Locale.ROOT, "svd rank %d: %,d -> %,d parameters, relative "
                 + "weight error %.3g%s", f.rank(), dense, chain, f.relativeError(), Fit.outputError(f.relativeOutputError())));
         return true;

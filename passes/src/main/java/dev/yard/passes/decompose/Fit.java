@@ -23,7 +23,16 @@ import java.util.Locale;
  * One conv's factorization: the chain of convs, the ranks used, and the error the numerical
  * core achieved (reported as it is, degenerate CP fits included).
  */
-record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note) {
+record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outputError, String note) {
+
+    Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note) {
+        this(convs, ranks, relativeError, Double.NaN, note);
+    }
+
+    /** The layer's own error: on its calibration outputs when fitted on them, else on its weights. */
+    double layerError() {
+        return Double.isNaN(outputError) ? relativeError : outputError;
+    }
 
     /** ", output error e on the calibration data" for a calibrated fit, nothing otherwise. */
     static String outputError(double relativeOutputError) {
@@ -39,7 +48,7 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note
             return fit;
         }
         RoundingRefit.Result r = RoundingRefit.refit(m, c, fit.convs());
-        return new Fit(r.convs(), fit.ranks(), r.relativeError(),
+        return new Fit(r.convs(), fit.ranks(), r.relativeError(), fit.outputError(),
                 fit.note() + ", as stored in " + c.elementType().textName());
     }
 
@@ -72,12 +81,14 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, String note
             case SVD -> {
                 LowRankFactors f = patches != null ? TruncatedSvd.fitWhitened(kernel, r[0], patches)
                         : TruncatedSvd.fit(kernel, r[0]);
-                yield new Fit(ConvChain.svd(c, f), r, f.relativeError(), outputError(f.relativeOutputError()));
+                yield new Fit(ConvChain.svd(c, f), r, f.relativeError(), f.relativeOutputError(),
+                        outputError(f.relativeOutputError()));
             }
             case TUCKER2 -> {
                 TuckerTwoFactors f = patches != null ? WhitenedTuckerTwo.fit(kernel, r[0], r[1], patches)
                         : TuckerTwo.fit(kernel, r[0], r[1]);
-                yield new Fit(ConvChain.tucker2(c, f), r, f.relativeError(), outputError(f.relativeOutputError()));
+                yield new Fit(ConvChain.tucker2(c, f), r, f.relativeError(), f.relativeOutputError(),
+                        outputError(f.relativeOutputError()));
             }
             case BTD -> {
                 if (r[0] % choice.groups() != 0 || r[1] % choice.groups() != 0) {

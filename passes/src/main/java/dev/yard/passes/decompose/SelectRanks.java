@@ -68,6 +68,9 @@ public final class SelectRanks implements Pass {
                     OptionSpec.integer("round", 1, "round ranks up to a multiple of this (the target's channel alignment)"),
                     OptionSpec.real("speedup", 0, "stop at the first model the cost model prices this many times "
                             + "faster than the input: the most faithful at that speed (0: spend the whole budget)"),
+                    OptionSpec.choice("sensitivity", List.of("layer", "model"), "layer", "how candidates are "
+                            + "screened: layer (each layer's own output error on calibration data, else its weight "
+                            + "error; cheap) or model (each candidate alone, end to end on evaluation inputs)"),
                     OptionSpec.costModel()));
         }
 
@@ -99,7 +102,8 @@ public final class SelectRanks implements Pass {
             if (!(speedup == 0 || speedup > 1) || Double.isInfinite(speedup)) {
                 throw YardException.badInput("select-ranks: speedup must be a number above 1 (or 0 for none), got " + speedup);
             }
-            return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"), speedup);
+            return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"), speedup,
+                    o.string("sensitivity").equals("model"));
         }
     }
 
@@ -109,8 +113,11 @@ public final class SelectRanks implements Pass {
     private final int multiple;
     private final double speedup;
 
-    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup) {
+    private final boolean endToEnd;
+
+    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup, boolean endToEnd) {
         this.speedup = speedup;
+        this.endToEnd = endToEnd;
         this.budgetText = budget;
         this.fractions = fractions.clone();
         this.methods = Set.copyOf(methods);
@@ -124,6 +131,9 @@ public final class SelectRanks implements Pass {
         final String what;
         final double cost;
         final double saving;
+        /** Its error as screened: the layer's own, or the whole model's relative L2 with it alone. */
+        double error = Double.NaN;
+        /** The whole model with it alone, when screened end to end. */
         Evaluation alone;
         boolean onFront;
 
@@ -180,21 +190,40 @@ public final class SelectRanks implements Pass {
         // Activations are measured once, on the input; every trial fits from them.
         Calibration measured = memoized(context, model, layers);
 
-        int total = layers.stream().mapToInt(l -> l.all().size()).sum();
-        int done = 0;
         Map<String, List<Candidate>> fronts = new LinkedHashMap<>();
-        for (LayerCandidates lc : layers) {
-            for (Candidate c : lc.all()) {
-                context.progress("sensitivity " + (++done) + " of " + total + ": " + c.layer + " " + c.what);
-                c.alone = oracle.screen(trial(original, Map.of(c.layer, c.entry), context.trial(measured)), budget);
+        if (endToEnd) {
+            int total = layers.stream().mapToInt(l -> l.all().size()).sum();
+            int done = 0;
+            for (LayerCandidates lc : layers) {
+                for (Candidate c : lc.all()) {
+                    context.progress("sensitivity " + (++done) + " of " + total + ": " + c.layer + " " + c.what);
+                    c.alone = oracle.screen(trial(original, Map.of(c.layer, c.entry), context.trial(measured), null), budget);
+                    c.error = c.alone.meets() ? c.alone.relL2() : Double.NaN;
+                }
             }
-            fronts.put(lc.name(), front(lc.all()));
+        } else {
+            // The k-th candidate of every layer is fitted in one round: each layer's error is its
+            // own, since every fit reads the input's activations.
+            int rounds = layers.stream().mapToInt(l -> l.all().size()).max().orElse(0);
+            for (int k = 0; k < rounds; k++) {
+                context.progress("fitting candidates, round " + (k + 1) + " of " + rounds);
+                Map<String, RankPlan.Entry> round = new LinkedHashMap<>();
+                for (LayerCandidates lc : layers) if (k < lc.all().size()) round.put(lc.name(), lc.all().get(k).entry);
+                Map<String, Double> errors = new HashMap<>();
+                trial(original, round, context.trial(measured), errors);
+                for (LayerCandidates lc : layers) {
+                    if (k < lc.all().size()) lc.all().get(k).error = errors.getOrDefault(lc.name(), Double.NaN);
+                }
+            }
         }
+        for (LayerCandidates lc : layers) fronts.put(lc.name(), front(lc.all()));
 
-        // Greedy on the fronts, each step verified end to end.
+        // Greedy on the fronts, each step screened end to end, the result verified on every input.
         Map<String, Candidate> chosen = new LinkedHashMap<>();
         Map<String, Double> ceiling = new HashMap<>(); // per layer: savings at or above this broke the budget
-        Evaluation current = base;
+        List<String[]> accepted = new ArrayList<>(); // {layer, what it replaced}, for backing off
+        Map<String, Candidate> byWhat = new HashMap<>();
+        for (LayerCandidates lc : layers) for (Candidate c : lc.all()) byWhat.put(c.layer + " " + c.what, c);
         List<String> steps = new ArrayList<>();
         JsonArray trials = new JsonArray();
         int tried = 0;
@@ -204,11 +233,11 @@ public final class SelectRanks implements Pass {
             for (Map.Entry<String, List<Candidate>> e : fronts.entrySet()) {
                 Candidate now = chosen.get(e.getKey());
                 double s0 = now == null ? 0 : now.saving;
-                double err0 = now == null ? 0 : now.alone.relL2();
+                double err0 = now == null ? 0 : now.error;
                 double limit = ceiling.getOrDefault(e.getKey(), Double.POSITIVE_INFINITY);
                 for (Candidate c : e.getValue()) {
                     if (c.saving <= s0 || c.saving >= limit) continue;
-                    double ratio = (c.saving - s0) / Math.max(c.alone.relL2() - err0, 1e-9);
+                    double ratio = (c.saving - s0) / Math.max(c.error - err0, 1e-9);
                     if (ratio > bestRatio) {
                         bestRatio = ratio;
                         best = c;
@@ -217,23 +246,32 @@ public final class SelectRanks implements Pass {
             }
             if (best == null) break;
             Map<String, Candidate> next = new LinkedHashMap<>(chosen);
-            next.put(best.layer, best);
+            Candidate replaced = next.put(best.layer, best);
             context.progress("trial " + (++tried) + ": " + best.layer + " " + best.what + " (" + next.size() + " layers)");
-            Evaluation e = oracle.evaluate(trial(original, plan(next), context.trial(measured)), budget);
-            JsonObject t = new JsonObject();
-            t.addProperty("layer", best.layer);
-            t.addProperty("candidate", best.what);
-            t.add("model", json(e));
-            t.addProperty("accepted", e.meets());
-            t.addProperty("predicted_seconds", priced - saved(next));
-            trials.add(t);
+            Evaluation e = oracle.screen(trial(original, plan(next), context.trial(measured), null), budget);
+            trials.add(trialJson(best, e, priced - saved(next), "screened"));
             if (e.meets()) {
                 chosen = next;
-                current = e;
+                accepted.add(new String[] {best.layer, replaced == null ? null : replaced.layer + " " + replaced.what});
             } else {
                 ceiling.put(best.layer, best.saving);
                 steps.add(best.layer + " " + best.what + " gave " + e.describe());
             }
+        }
+        // Screening looked at some inputs; the choice must hold on all of them, else the last
+        // steps are undone until it does.
+        Evaluation current = base;
+        while (!chosen.isEmpty()) {
+            context.progress("verifying " + chosen.size() + " layers on every evaluation input");
+            current = oracle.evaluate(trial(original, plan(chosen), context.trial(measured), null), budget);
+            trials.add(trialJson(null, current, priced - saved(chosen), "verified"));
+            if (current.meets()) break;
+            String[] last = accepted.remove(accepted.size() - 1);
+            steps.add("undid " + last[0] + " " + chosen.get(last[0]).what + ": the model gave " + current.describe()
+                    + " on every input");
+            if (last[1] == null) chosen.remove(last[0]);
+            else chosen.put(last[0], byWhat.get(last[1]));
+            current = base;
         }
         report.add("trials", trials);
         JsonArray perLayer = new JsonArray();
@@ -244,9 +282,7 @@ public final class SelectRanks implements Pass {
             String why = "every candidate broke the budget " + budget.text() + " on " + oracle.describe()
                     + (steps.isEmpty() ? "" : " (" + String.join("; ", steps) + ")");
             report.addProperty("outcome", "kept the input: " + why);
-            for (LayerCandidates lc : layers) {
-                context.skipped(lc.node(), "kept dense: every candidate broke the budget (" + closest(lc.all()) + ")");
-            }
+            for (LayerCandidates lc : layers) context.skipped(lc.node(), keptDense(lc, fronts, false));
             context.note("kept the input: " + why);
             return false;
         }
@@ -263,15 +299,12 @@ public final class SelectRanks implements Pass {
             dense += lc.denseCost();
             Candidate c = chosen.get(lc.name());
             if (c == null) {
-                boolean reached = speedup > 0 && priced / (priced - saved(chosen)) >= speedup;
-                context.skipped(lc.node(), fronts.get(lc.name()).isEmpty()
-                        ? "kept dense: every candidate alone broke the budget (" + closest(lc.all()) + ")"
-                        : reached ? String.format(Locale.ROOT, "kept dense: the %.2fx speed-up asked was reached without it", speedup)
-                        : "kept dense: each of its candidates broke the budget together with the layers chosen");
+                context.skipped(lc.node(), keptDense(lc, fronts, speedup > 0 && priced / (priced - saved(chosen)) >= speedup));
             } else {
                 saving += c.saving;
-                context.note(lc.name() + String.format(Locale.ROOT, ": chose %s, saves %s (alone: %s)", c.what,
-                        costs.describe(new Cost(c.saving, 0, false)), c.alone.describe()));
+                context.note(lc.name() + String.format(Locale.ROOT, ": chose %s, saves %s (%s)", c.what,
+                        costs.describe(new Cost(c.saving, 0, false)), c.alone != null ? "alone: " + c.alone.describe()
+                                : String.format(Locale.ROOT, "layer error %.3g", c.error)));
             }
         }
         String summary = String.format(Locale.ROOT, "%d of %d layers decomposed, %s saved of the candidate layers' %s; "
@@ -295,27 +328,38 @@ public final class SelectRanks implements Pass {
         return s;
     }
 
+    /** Why a layer stays dense. */
+    private String keptDense(LayerCandidates lc, Map<String, List<Candidate>> fronts, boolean reached) {
+        if (fronts.get(lc.name()).isEmpty()) {
+            return endToEnd ? "kept dense: every candidate alone broke the budget (" + closest(lc.all()) + ")"
+                    : "kept dense: none of its candidates could be fitted";
+        }
+        if (reached) {
+            return String.format(Locale.ROOT, "kept dense: the %.2fx speed-up asked was reached without it", speedup);
+        }
+        return "kept dense: each candidate tried broke the budget, with the layers chosen before it";
+    }
+
     /** The candidate that came closest to the budget alone, described. */
     private static String closest(List<Candidate> all) {
         Candidate best = null;
         for (Candidate c : all) {
-            if (best == null || c.alone.usage() < best.alone.usage()
-                    || (c.alone.usage() == best.alone.usage() && c.alone.relL2() < best.alone.relL2())) {
+            if (c.alone != null && (best == null || c.alone.usage() < best.alone.usage()
+                    || (c.alone.usage() == best.alone.usage() && c.alone.relL2() < best.alone.relL2()))) {
                 best = c;
             }
         }
-        return best == null ? "none" : "closest: " + best.what + " scored " + best.alone.describe();
+        return best == null ? "none could be fitted" : "closest: " + best.what + " scored " + best.alone.describe();
     }
 
-    /** The Pareto front of a layer's candidates that alone meet the budget: no other saves more at less error. */
+    /** The Pareto front of a layer's screened candidates: none other saves more at less error. */
     private static List<Candidate> front(List<Candidate> all) {
-        List<Candidate> ok = all.stream().filter(c -> c.alone.meets()).toList();
+        List<Candidate> ok = all.stream().filter(c -> !Double.isNaN(c.error)).toList();
         List<Candidate> out = new ArrayList<>();
         for (Candidate c : ok) {
             boolean dominated = false;
             for (Candidate d : ok) {
-                if (d != c && d.saving >= c.saving && d.alone.relL2() <= c.alone.relL2()
-                        && (d.saving > c.saving || d.alone.relL2() < c.alone.relL2())) {
+                if (d != c && d.saving >= c.saving && d.error <= c.error && (d.saving > c.saving || d.error < c.error)) {
                     dominated = true;
                     break;
                 }
@@ -334,11 +378,27 @@ public final class SelectRanks implements Pass {
         return p;
     }
 
-    private static Model trial(String original, Map<String, RankPlan.Entry> plan, PassContext context) {
+    /** A copy of the original with {@code plan} applied; each layer's own error goes to {@code errors} when given. */
+    private static Model trial(String original, Map<String, RankPlan.Entry> plan, PassContext context,
+                               Map<String, Double> errors) {
         Model copy = OnnxTextReader.parse(original, "select-ranks trial");
         ShapeInference.infer(copy);
-        new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan), null, false, true, false).run(copy, context);
+        new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan), null, false, true, false)
+                .recordingErrors(errors).run(copy, context);
         return copy;
+    }
+
+    private static JsonObject trialJson(Candidate c, Evaluation e, double predicted, String kind) {
+        JsonObject t = new JsonObject();
+        t.addProperty("kind", kind);
+        if (c != null) {
+            t.addProperty("layer", c.layer);
+            t.addProperty("candidate", c.what);
+        }
+        t.add("model", json(e));
+        t.addProperty("accepted", e.meets());
+        t.addProperty("predicted_seconds", predicted);
+        return t;
     }
 
     /**
@@ -449,7 +509,8 @@ public final class SelectRanks implements Pass {
             j.add("ranks", r);
             j.addProperty("seconds", c.cost);
             j.addProperty("saving_seconds", c.saving);
-            j.add("alone", json(c.alone));
+            j.addProperty("error", finite(c.error));
+            if (c.alone != null) j.add("alone", json(c.alone));
             j.addProperty("on_front", c.onFront);
             j.addProperty("chosen", c == chosen);
             cs.add(j);
