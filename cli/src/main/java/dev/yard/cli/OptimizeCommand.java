@@ -499,12 +499,20 @@ final class OptimizeCommand implements Callable<Integer> {
                 }
                 StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
                 status.show("measuring ONNX Runtime latency");
-                // Two rounds in alternating order, the better median of each kept: the model timed
-                // first in a process otherwise pays for warming up (LeNet: 34 us first, 16 us after).
-                double la = a.medianMillis(inputs, 3, 10, 250, 750);
-                double lb = b.medianMillis(inputs, 3, 10, 250, 750);
-                lb = Math.min(lb, b.medianMillis(inputs, 3, 10, 250, 750));
-                la = Math.min(la, a.medianMillis(inputs, 3, 10, 250, 750));
+                // Rounds in alternating order (ab, ba, ab, ba), the best median of each model kept:
+                // the model timed first in a process pays for warming up (LeNet: 34 us first, 16
+                // us after), and a shared machine's load drifts from second to second.
+                double la = Double.MAX_VALUE;
+                double lb = Double.MAX_VALUE;
+                for (int round = 0; round < 4; round++) {
+                    if (round % 2 == 0) {
+                        la = Math.min(la, a.medianMillis(inputs, 3, 5, 250, 400));
+                        lb = Math.min(lb, b.medianMillis(inputs, 3, 5, 250, 400));
+                    } else {
+                        lb = Math.min(lb, b.medianMillis(inputs, 3, 5, 250, 400));
+                        la = Math.min(la, a.medianMillis(inputs, 3, 5, 250, 400));
+                    }
+                }
                 status.clear();
                 t.row("ORT latency (median, " + threads + " threads)", ms(la), ms(lb), ratio(lb, la));
             }

@@ -15,16 +15,15 @@ import java.util.Map;
 
 /**
  * Vertical fusion in {@code fuse-1x1}: a chain of linear convs (each feeding only the next)
- * is split into segments, each segment becoming one conv, choosing the split with the fewest
- * multiply-accumulates. Two adjacent 1x1 convs merge when one conv is cheaper; a whole
+ * is split into segments, each segment becoming one conv, choosing the cheapest split. Two adjacent 1x1 convs merge when one conv is cheaper; a whole
  * factor chain drops back to a dense conv when the dense conv is cheaper.
  *
- * <p>Segments are priced by the context's cost model at the chain's input size when that is
- * known (from the graph or the caller's shape hints); otherwise cost is weights times output
- * area, the area relative to the chain's input (each stride divides it).
+ * <p>Splits are priced by the context's cost model, each as a whole chain, at the chain's input
+ * size when that is known (from the graph or the caller's shape hints); otherwise cost is
+ * weights times output area, the area relative to the chain's input (each stride divides it).
  */
 final class ConvChains {
-    /** Longer chains are cut: the search is cubic in the length, and real chains have at most four convs. */
+    /** Longer chains are cut: every split of a chain is priced (2^(n-1)), and real chains have at most four convs. */
     static final int MAX_CHAIN = 8;
 
     private ConvChains() {
@@ -65,6 +64,70 @@ final class ConvChains {
         }
     }
 
+    /**
+     * The split of the chain, priced as a whole by the cost model ({@link
+     * dev.yard.passes.cost.CostModel#chain}, as rank selection prices the chains it emits, so the
+     * two passes agree): every split of the chain whose segments compose is tried, and the
+     * chain as it is wins ties.
+     */
+    private static List<int[]> byCostModel(ConvLayer[][] merged, int[][] inputs, int k, PassContext context) {
+        List<int[]> bestSplit = null;
+        double best = Double.MAX_VALUE;
+        // Bit i of a mask set: a cut after conv i. All bits set: the chain as it is, tried first.
+        int all = (1 << (k - 1)) - 1;
+        for (int mask = all; mask >= 0; mask--) {
+            List<int[]> split = new ArrayList<>();
+            List<Layer> priced = new ArrayList<>();
+            int start = 0;
+            boolean ok = true;
+            for (int j = 0; j < k && ok; j++) {
+                if (j == k - 1 || (mask & (1 << j)) != 0) {
+                    ConvLayer m = merged[start][j];
+                    if (m == null) {
+                        ok = false;
+                        break;
+                    }
+                    split.add(new int[] {start, j});
+                    priced.add(Layer.Conv.of(m, inputs[start][0], inputs[start][1], inputs[start][2]));
+                    start = j + 1;
+                }
+            }
+            if (!ok) continue;
+            double cost = context.costModel().chain(priced).seconds();
+            if (cost < best - 1e-9 * best) {
+                best = cost;
+                bestSplit = split;
+            }
+        }
+        return bestSplit;
+    }
+
+    /** The split with the fewest weights x output area (the input size being unknown), by dynamic programming. */
+    private static List<int[]> byWeights(ConvLayer[][] merged, double[] area, int k) {
+        double[] best = new double[k + 1];
+        int[] cut = new int[k + 1];
+        for (int j = 1; j <= k; j++) {
+            best[j] = Double.MAX_VALUE;
+            for (int i = 0; i < j; i++) {
+                ConvLayer m = merged[i][j - 1];
+                if (m == null) {
+                    continue;
+                }
+                double cost = best[i] + m.weights().length * area[j - 1];
+                // Strictly cheaper only: ties keep the chain as it is.
+                if (cost < best[j] - 1e-9 * best[j] || (i == j - 1 && cost <= best[j])) {
+                    best[j] = cost;
+                    cut[j] = i;
+                }
+            }
+        }
+        List<int[]> segments = new ArrayList<>();
+        for (int j = k; j > 0; j = cut[j]) {
+            segments.add(0, new int[] {cut[j], j - 1});
+        }
+        return segments;
+    }
+
     private static boolean fuse(List<Node> chain, List<ConvLayer> layers, Graph g, GraphIndex index,
                                 PassContext context) {
         int k = layers.size();
@@ -97,28 +160,7 @@ final class ConvChains {
                 w = c.outW();
             }
         }
-        double[] best = new double[k + 1];
-        int[] cut = new int[k + 1];
-        for (int j = 1; j <= k; j++) {
-            best[j] = Double.MAX_VALUE;
-            for (int i = 0; i < j; i++) {
-                ConvLayer m = merged[i][j - 1];
-                if (m == null) {
-                    continue;
-                }
-                double cost = best[i] + (inputs == null ? m.weights().length * area[j - 1]
-                        : context.costModel().layer(Layer.Conv.of(m, inputs[i][0], inputs[i][1], inputs[i][2])).seconds());
-                // Strictly cheaper only: ties keep the chain as it is.
-                if (cost < best[j] - 1e-9 * best[j] || (i == j - 1 && cost <= best[j])) {
-                    best[j] = cost;
-                    cut[j] = i;
-                }
-            }
-        }
-        List<int[]> segments = new ArrayList<>();
-        for (int j = k; j > 0; j = cut[j]) {
-            segments.add(0, new int[] {cut[j], j - 1});
-        }
+        List<int[]> segments = inputs == null ? byWeights(merged, area, k) : byCostModel(merged, inputs, k, context);
         boolean changed = false;
         for (int[] s : segments) {
             if (s[0] == s[1]) {
