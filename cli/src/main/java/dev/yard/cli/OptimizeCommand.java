@@ -219,7 +219,14 @@ final class OptimizeCommand implements Callable<Integer> {
         t.row("parameters", group(before.params), group(after.params), ratio(after.params, before.params));
         t.row("MACs", group(before.macs), group(after.macs), ratio(after.macs, before.macs));
         if (!noMeasure) {
-            new Measurement(threads, inputShapes, spec, !noLatency, samples, Samples.PixelNorm.parse(pixelNorm))
+            // Judged on the evaluation images rank selection used, when there are any.
+            List<Path> judged = samples;
+            dev.yard.passes.fidelity.Budget bounds = null;
+            if (selects && !builtInDigits()) {
+                judged = evalImages();
+                bounds = dev.yard.passes.fidelity.Budget.parse(budgetText(model), null);
+            }
+            new Measurement(threads, inputShapes, spec, !noLatency, judged, Samples.PixelNorm.parse(pixelNorm), bounds)
                     .compare(original, model, input == null, t);
         }
         t.print(out);
@@ -255,7 +262,7 @@ final class OptimizeCommand implements Callable<Integer> {
     private String budgetText(Model model) {
         if (!budgets.isEmpty()) return String.join(";", budgets);
         if (speedup != null) return "rel-l2<=1";
-        return input == null ? "digits>=1" : "rel-l2<=0.02";
+        return builtInDigits() ? "digits>=1" : "rel-l2<=0.02";
     }
 
     /**
@@ -266,7 +273,7 @@ final class OptimizeCommand implements Callable<Integer> {
     private FidelityOracle fidelity(Model model) {
         Model shaped = Models.withInputShapes(model, inputShapes);
         String budget = budgetText(model);
-        if (input == null && evalDir == null && calibrationFolder() == null && samples.isEmpty()) {
+        if (builtInDigits()) {
             MnistDigits d = MnistDigits.load();
             evalNote = "the 31 odd-numbered digits";
             return new OrtFidelity(shaped, List.of(Map.of(model.graph().inputs().get(0).name(), d.heldOut())),
@@ -316,6 +323,11 @@ final class OptimizeCommand implements Callable<Integer> {
             return samples;
         }
         return List.of();
+    }
+
+    /** Whether rank selection judges on the built-in LeNet's labelled digits (no images given). */
+    private boolean builtInDigits() {
+        return input == null && evalDir == null && calibrationFolder() == null && samples.isEmpty();
     }
 
     /** The --calibration folder, or null when it names a built-in source. */
@@ -474,7 +486,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** Runs the original and the optimized model in ONNX Runtime side by side. */
     record Measurement(int threads, Map<String, String> shapes, CommandSpec spec, boolean latency, List<Path> samples,
-                       Samples.PixelNorm norm) {
+                       Samples.PixelNorm norm, dev.yard.passes.fidelity.Budget budget) {
         void compare(byte[] original, Model optimized, boolean builtIn, Table t) {
             try (OrtSession a = OrtSession.of(original, threads); OrtSession b = OrtSession.of(optimized, threads)) {
                 Map<String, Tensor> inputs;
@@ -536,7 +548,14 @@ final class OptimizeCommand implements Callable<Integer> {
                 ya.add(a.run(in));
                 yb.add(b.run(in));
             }
-            Fidelity.compare(ya, yb, " (" + samples.size() + (samples.size() == 1 ? " image" : " images") + ")", t);
+            String on = " (" + samples.size() + (samples.size() == 1 ? " image" : " images") + ")";
+            Fidelity.compare(ya, yb, on, t);
+            if (budget != null) {
+                for (dev.yard.passes.fidelity.Evaluation.Score sc : budget.evaluate(ya, yb).scores()) {
+                    t.row(sc.bound().metric().text() + " against the input" + on, "", String.format(Locale.ROOT, "%.4g",
+                            sc.value()), sc.usage() <= 1 ? "within " + sc.bound().text() : "breaks " + sc.bound().text());
+                }
+            }
             return first;
         }
 

@@ -142,7 +142,16 @@ public final class Pipeline {
                 }
                 pos++;
             }
-            return new Entry(def, new PassOptions(def.options(), given));
+            PassOptions options = new PassOptions(def.options(), given);
+            // Values are checked now, by making the pass once, so that a bad one (rank=-1,
+            // groups=0) is reported at its pass's column like a syntax error, before anything runs.
+            try {
+                def.create(options);
+            } catch (YardException e) {
+                if (e.isBadInput()) throw error(start, e.getMessage());
+                throw e;
+            }
+            return new Entry(def, options);
         }
 
         private String name(String what) {

@@ -74,4 +74,20 @@ class PipelineTest {
         assertTrue(errorOf("dce{x=1}").contains("it takes none"));
         assertTrue(errorOf("probe{path=\"open}").contains("unterminated string"));
     }
+
+    @Test
+    void badValuesPointAtTheirPassLikeSyntaxErrors() {
+        // Values the option's type admits but the pass refuses are found when parsing, at the pass.
+        PassRegistry real = PassRegistry.load();
+        for (String[] c : new String[][] {
+                {"dce,decompose{rank=-1}", "column 5: rank '-1' must be positive"},
+                {"decompose{rank=nan}", "column 1: rank 'nan'"},
+                {"decompose{groups=0}", "column 1: decompose: groups and round must be at least 1"},
+                {"decompose{rank=energy:2}", "column 1: "},
+                {"fold-batchnorm,select-ranks{fractions=\"0.5,2\"}", "column 16: select-ranks: fractions must lie in (0, 1)"}}) {
+            YardException e = assertThrows(YardException.class, () -> Pipeline.parse(c[0], real), c[0]);
+            assertTrue(e.isBadInput(), c[0]);
+            assertTrue(e.getMessage().startsWith("pipeline, " + c[1]), c[0] + ": " + e.getMessage());
+        }
+    }
 }

@@ -70,6 +70,9 @@ public sealed interface RankSpec {
             if (t.startsWith("params:")) {
                 return new ParameterRatio(fraction(t.substring(7), text));
             }
+            if (t.matches("-[0-9.]+")) {
+                throw YardException.badInput("rank '" + text + "' must be positive: a rank (16) or a fraction (0.5)");
+            }
             if (t.matches("[0-9]+")) {
                 int r = Integer.parseInt(t);
                 if (r < 1) {
