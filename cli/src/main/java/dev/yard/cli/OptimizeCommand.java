@@ -388,13 +388,14 @@ final class OptimizeCommand implements Callable<Integer> {
                     if (!held || all.size() == 1) used.add(all.get(i));
                 }
                 calibrationNote = used.size() + " images of " + dir;
-                return new OrtCalibration(imageBatch(model, used), CALIBRATION_SAMPLES, 42);
+                return new OrtCalibration(imageInputs(model, used), CALIBRATION_SAMPLES, 42)
+                        .progressTo(StatusLine.forTerminal(spec.commandLine().getErr())::show);
             }
         }
     }
 
-    /** Images as one batch [n, C, H, W] for the model's single input, by name. */
-    private Map<String, Tensor> imageBatch(Model model, List<Path> images) {
+    /** Each image as the model's single input, by name, one map per image (calibration runs them one at a time). */
+    private List<Map<String, Tensor>> imageInputs(Model model, List<Path> images) {
         Model shaped = Models.withInputShapes(model, inputShapes);
         try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(shaped), 1)) {
             Map<String, long[]> declared = s.inputShapes();
@@ -404,15 +405,9 @@ final class OptimizeCommand implements Callable<Integer> {
             }
             String name = declared.keySet().iterator().next();
             long[] shape = Fidelity.shape(name, declared.get(name), inputShapes);
-            long[] batch = shape.clone();
-            batch[0] = images.size();
-            int per = Math.toIntExact(shape[1] * shape[2] * shape[3]);
-            float[] all = new float[Math.multiplyExact(per, images.size())];
-            for (int i = 0; i < images.size(); i++) {
-                float[] one = Samples.image(images.get(i), shape, Samples.PixelNorm.parse(pixelNorm)).toFloatArray();
-                System.arraycopy(one, 0, all, i * per, per);
-            }
-            return Map.of(name, Tensor.ofFloats(batch, all));
+            List<Map<String, Tensor>> out = new ArrayList<>();
+            for (Path p : images) out.add(Map.of(name, Samples.image(p, shape, Samples.PixelNorm.parse(pixelNorm))));
+            return out;
         }
     }
 

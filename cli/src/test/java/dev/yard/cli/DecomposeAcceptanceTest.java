@@ -85,6 +85,35 @@ class DecomposeAcceptanceTest {
         assertTrue(right >= 61, right + "/62 right");
     }
 
+    @Test
+    void calibrationStreamsInputsOneAtATimeAndLayersInGroups() {
+        // The 31 digits as one batch, as 31 inputs run one at a time, and with every layer in a
+        // group of its own: with every position sampled, the same covariances (up to the order
+        // of summation), and grouping does not change a bit.
+        MnistDigits digits = MnistDigits.load();
+        Model m = Models.loadDefault();
+        Models.inferShapes(m);
+        String input = m.graph().inputs().get(0).name();
+        java.util.List<dev.yard.ir.Node> layers = m.graph().nodes().stream()
+                .filter(n -> n.is("Conv") || n.is("Gemm")).toList();
+        float[] all = digits.everyOther().toFloatArray();
+        java.util.List<Map<String, Tensor>> one = new java.util.ArrayList<>();
+        for (int i = 0; i < all.length / 784; i++) {
+            one.add(Map.of(input, Tensor.ofFloats(new long[] {1, 1, 28, 28}, java.util.Arrays.copyOfRange(all, i * 784, (i + 1) * 784))));
+        }
+        var batch = new OrtCalibration(Map.of(input, digits.everyOther()), 1 << 30, 7).inputCovariances(m, layers);
+        var streamed = new OrtCalibration(one, 1 << 30, 7).inputCovariances(m, layers);
+        var grouped = new OrtCalibration(one, 1 << 30, 7).activationBudget(1).inputCovariances(m, layers);
+        assertEquals(layers.size(), batch.size());
+        for (dev.yard.ir.Node n : layers) {
+            double[] a = batch.get(n).values();
+            double[] b = streamed.get(n).values();
+            assertEquals(batch.get(n).samples(), streamed.get(n).samples(), n.name());
+            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-9 * (1 + Math.abs(a[i])), n.name());
+            assertTrue(java.util.Arrays.equals(b, grouped.get(n).values()), n.name());
+        }
+    }
+
     /** Turns the graph input W into an initializer holding {@code w}. */
     static Model withWeights(Model m, float[] w) {
         var v = m.graph().inputs().remove(1);

@@ -16,9 +16,12 @@ import java.util.SplittableRandom;
 /**
  * Calibration by running the model in ONNX Runtime on given inputs: the values the layers
  * read become extra outputs, and their covariances (im2col patches for convs) are
- * accumulated from a seeded sample of positions, at most {@code maxSamples} per layer. The run
- * is ONNX Runtime's unoptimized graph on a fixed number of threads, which computes the same bits
- * on AVX2 and AVX-512 CPUs.
+ * accumulated from a seeded sample of positions, at most {@code maxSamples} per layer, spread
+ * over the inputs. Streaming: the inputs are run one at a time, and the layers in groups whose
+ * activations fit in {@link #ACTIVATION_BYTES}, so that a large model at a large size calibrates
+ * in a bounded heap (one run of the model per group and input). The runs are ONNX Runtime's
+ * unoptimized graph on a fixed number of threads, which computes the same bits on AVX2 and
+ * AVX-512 CPUs.
  */
 public final class OrtCalibration implements Calibration {
     /**
@@ -27,14 +30,39 @@ public final class OrtCalibration implements Calibration {
      */
     static final int THREADS = 2;
 
-    private final Map<String, Tensor> inputs;
+    /** Activation bytes one run may return by default: layers are measured in groups that fit. */
+    static final long ACTIVATION_BYTES = 1L << 30;
+
+    private long activationBytes = ACTIVATION_BYTES;
+
+    /** Sets the activation bytes one run may return (groups of layers are formed to fit). */
+    public OrtCalibration activationBudget(long bytes) {
+        this.activationBytes = Math.max(1, bytes);
+        return this;
+    }
+
+    private final List<Map<String, Tensor>> inputs;
     private final int maxSamples;
     private final long seed;
+    private java.util.function.Consumer<String> progress = s -> { };
 
+    /** One batch of inputs, by name. */
     public OrtCalibration(Map<String, Tensor> inputs, int maxSamples, long seed) {
-        this.inputs = Map.copyOf(inputs);
+        this(List.of(inputs), maxSamples, seed);
+    }
+
+    /** Several inputs (each a map from input name to tensor), run one at a time. */
+    public OrtCalibration(List<Map<String, Tensor>> inputs, int maxSamples, long seed) {
+        if (inputs.isEmpty()) throw new IllegalArgumentException("no calibration inputs");
+        this.inputs = inputs.stream().map(Map::copyOf).toList();
         this.maxSamples = maxSamples;
         this.seed = seed;
+    }
+
+    /** Where to report which group of layers is being measured (a terminal's status line). */
+    public OrtCalibration progressTo(java.util.function.Consumer<String> sink) {
+        this.progress = sink;
+        return this;
     }
 
     @Override
@@ -46,26 +74,73 @@ public final class OrtCalibration implements Calibration {
                 wanted.put(x.name(), x);
             }
         }
-        Map<String, Tensor> activations = run(model, wanted);
-        Map<Node, InputCovariance> out = new IdentityHashMap<>();
+        // Each layer's sampling stream, split in layer order: the same samples however the
+        // layers are grouped.
         SplittableRandom random = new SplittableRandom(seed);
-        for (Node n : layers) {
-            Value x = n.input(0);
-            Tensor a = x == null ? null : activations.get(x.name());
-            if (a == null) {
-                continue;
-            }
-            InputCovariance c = n.is("Conv") ? PatchCovariance.of(n, a, maxSamples, random.split())
-                    : rows(n, a, random.split());
-            if (c != null) {
-                out.put(n, c);
+        Map<Node, SplittableRandom> streams = new IdentityHashMap<>();
+        for (Node n : layers) streams.put(n, random.split());
+        int perInput = Math.max(1, maxSamples / inputs.size());
+        Map<Node, InputCovariance> out = new IdentityHashMap<>();
+        List<List<Value>> groups = groups(wanted.values(), activationBytes);
+        for (int g = 0; g < groups.size(); g++) {
+            Map<String, Value> group = new LinkedHashMap<>();
+            for (Value v : groups.get(g)) group.put(v.name(), v);
+            byte[] bytes = withOutputs(model, group);
+            try (OrtSession s = OrtSession.unoptimized(bytes, THREADS)) {
+                for (int i = 0; i < inputs.size(); i++) {
+                    progress.accept("calibration: layer group " + (g + 1) + " of " + groups.size() + ", input "
+                            + (i + 1) + " of " + inputs.size());
+                    Map<String, Tensor> activations = s.run(inputs.get(i));
+                    for (Node n : layers) {
+                        Value x = n.input(0);
+                        Tensor a = x == null || !group.containsKey(x.name()) ? null : activations.get(x.name());
+                        if (a == null) continue;
+                        InputCovariance c = n.is("Conv") ? PatchCovariance.of(n, a, perInput, streams.get(n))
+                                : rows(n, a, perInput, streams.get(n));
+                        if (c != null) out.merge(n, c, InputCovariance::plus);
+                    }
+                }
             }
         }
         return out;
     }
 
-    /** Runs the model with the wanted values added as outputs; the model is left as it was. */
-    private Map<String, Tensor> run(Model model, Map<String, Value> wanted) {
+    /**
+     * The wanted values in groups whose activations (at their static sizes; unknown sizes
+     * count as a whole default budget) fit in {@code budget} per run; at least one value a group.
+     */
+    private static List<List<Value>> groups(java.util.Collection<Value> values, long budget) {
+        List<List<Value>> out = new ArrayList<>();
+        List<Value> current = new ArrayList<>();
+        long bytes = 0;
+        for (Value v : values) {
+            long b = activationBytes(v);
+            if (!current.isEmpty() && bytes + b > budget) {
+                out.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(v);
+            bytes += b;
+        }
+        if (!current.isEmpty()) out.add(current);
+        return out;
+    }
+
+    private static long activationBytes(Value v) {
+        long[] d = dev.yard.passes.cost.ModelPricing.staticDims(v);
+        if (d == null) return ACTIVATION_BYTES;
+        long n = 4;
+        try {
+            for (long x : d) n = Math.multiplyExact(n, Math.max(1, x));
+        } catch (ArithmeticException e) {
+            return ACTIVATION_BYTES;
+        }
+        return Math.min(n, ACTIVATION_BYTES);
+    }
+
+    /** The model's bytes with the wanted values added as outputs; the model is left as it was. */
+    private static byte[] withOutputs(Model model, Map<String, Value> wanted) {
         List<Value> outputs = model.graph().outputs();
         List<Value> added = new ArrayList<>();
         for (Value v : wanted.values()) {
@@ -74,22 +149,15 @@ public final class OrtCalibration implements Calibration {
             }
         }
         outputs.addAll(added);
-        byte[] bytes;
         try {
-            bytes = dev.yard.backend.onnx.OnnxWriter.toBytes(model);
+            return dev.yard.backend.onnx.OnnxWriter.toBytes(model);
         } finally {
             outputs.removeAll(added);
-        }
-        // Unoptimized: what the fits see, and so the output file, must not depend on the CPU.
-        try (OrtSession s = OrtSession.unoptimized(bytes, THREADS)) {
-            Map<String, Tensor> all = s.run(inputs);
-            all.keySet().retainAll(wanted.keySet());
-            return all;
         }
     }
 
     /** Input rows of a Gemm (transA=0) or MatMul: the last axis is the reduced one. */
-    private InputCovariance rows(Node n, Tensor a, SplittableRandom random) {
+    private static InputCovariance rows(Node n, Tensor a, int maxSamples, SplittableRandom random) {
         if (n.is("Gemm") && n.intAttr("transA", 0) != 0) {
             return null;
         }

@@ -33,6 +33,19 @@ public final class InputCovariance {
         return new InputCovariance(Dense.wrap(dim, dim, matrix.clone()), samples);
     }
 
+    /** The sum of this and {@code other} (both of one dimension): the covariance of both sample sets together. */
+    public InputCovariance plus(InputCovariance other) {
+        checkDimension(other.dimension());
+        DMatrixRMaj sum = matrix.copy();
+        for (int i = 0; i < sum.data.length; i++) sum.data[i] += other.matrix.data[i];
+        return new InputCovariance(sum, samples + other.samples);
+    }
+
+    /** The matrix, row-major (a copy). */
+    public double[] values() {
+        return matrix.data.clone();
+    }
+
     public int dimension() {
         return matrix.numRows;
     }
