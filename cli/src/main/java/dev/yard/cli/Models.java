@@ -37,6 +37,9 @@ final class Models {
         if (!Files.exists(file)) {
             throw YardException.badInput(file + ": no such file");
         }
+        if (!Files.isDirectory(file) && !Files.isRegularFile(file)) {
+            throw YardException.badInput(file + ": not a regular file (a device or pipe), not a model");
+        }
         Model m = switch (ext) {
             case "onnx" -> OnnxReader.read(file);
             case "onnxtxt" -> OnnxTextReader.parse(readText(file), file.toString());

@@ -150,6 +150,24 @@ class BadInputTest {
     }
 
     @Test
+    void initializersTooLargeForTheirDataAreBadInput() throws IOException {
+        // Once an integer overflow (exit 1), a long overflow, and "needs 0 bytes, got 16".
+        Object[][] cases = {
+            {new long[] {1L << 31}, null, "no raw or external data"},
+            {new long[] {1L << 40, 1L << 40, 1L << 40}, null, "more than 2^63 elements"},
+            {new long[] {1L << 31, 1L << 31}, new byte[16], "larger than any file can hold"}};
+        int i = 0;
+        for (Object[] c : cases) {
+            OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1);
+            for (long d : (long[]) c[0]) w.addDims(d);
+            if (c[1] != null) w.setRawData(ByteString.copyFrom((byte[]) c[1]));
+            OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
+                    .addNode(relu("x", "y")).addOutput(floatInput("y"));
+            assertRefused(write("huge" + (i++) + ".onnx", model(g).toByteArray()), "tensor 'w'", (String) c[2]);
+        }
+    }
+
+    @Test
     void unknownElementType() throws IOException {
         OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(99).addDims(1)
                 .setRawData(ByteString.copyFrom(new byte[4])).build();
@@ -163,6 +181,16 @@ class BadInputTest {
     void missingInputFileAndUnknownExtension() throws IOException {
         assertRefused(dir.resolve("absent.onnx"), "no such file");
         assertRefused(write("model.pb", lenet()), "unknown model format");
+    }
+
+    @Test
+    void aDeviceIsNotAModel() throws IOException {
+        // /dev/zero under a model's name: it has no size (once reported as an empty file) and
+        // reading it as text would never end.
+        for (String name : new String[] {"zero.onnx", "zero.onnxtxt"}) {
+            Path link = Files.createSymbolicLink(dir.resolve(name), Path.of("/dev/zero"));
+            assertRefused(link, "not a regular file");
+        }
     }
 
     @Test

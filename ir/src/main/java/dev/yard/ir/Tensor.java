@@ -62,6 +62,10 @@ public final class Tensor {
             throw new IllegalArgumentException("string tensors are made with ofStrings");
         }
         long count = count(dims);
+        if (count > Long.MAX_VALUE / Math.max(1, type.bits())) {
+            throw new IllegalArgumentException("a " + type.textName() + Arrays.toString(dims) + " tensor of " + count
+                    + " elements is larger than any file can hold");
+        }
         long need = type.byteSize(count);
         if (raw.remaining() != need) {
             throw new IllegalArgumentException("a " + type.textName() + Arrays.toString(dims) + " tensor needs "
@@ -112,7 +116,11 @@ public final class Tensor {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in " + Arrays.toString(dims));
             }
-            n = Math.multiplyExact(n, d);
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("the dimensions " + Arrays.toString(dims) + " hold more than 2^63 elements");
+            }
         }
         return n;
     }

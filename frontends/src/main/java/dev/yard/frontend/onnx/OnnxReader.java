@@ -42,6 +42,11 @@ public final class OnnxReader {
     }
 
     private static ByteBuffer map(Path file, String source) {
+        // A device or pipe (/dev/zero, /dev/stdin) has no size to map: reading it would never end
+        // or report "empty"; a model is a regular file.
+        if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
+            throw YardException.badInput(source + ": not a regular file (a device or pipe), not an ONNX model");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) {

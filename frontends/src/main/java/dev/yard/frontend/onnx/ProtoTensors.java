@@ -38,7 +38,12 @@ final class ProtoTensors {
             if (dims[i] < 0) {
                 throw YardException.badInput(source + ": tensor '" + what + "' has negative dimension " + dims[i]);
             }
-            count = Math.multiplyExact(count, dims[i]);
+            try {
+                count = Math.multiplyExact(count, dims[i]);
+            } catch (ArithmeticException e) {
+                throw YardException.badInput(source + ": tensor '" + what + "' has dimensions "
+                        + java.util.Arrays.toString(t.getDimsList().toArray()) + ", more than 2^63 elements");
+            }
         }
         try {
             if (type == ElementType.STRING) {
@@ -91,6 +96,13 @@ final class ProtoTensors {
 
     /** Packs the typed repeated fields into little-endian bytes of the element type. */
     private ByteBuffer typedFields(OnnxMl.TensorProto t, ElementType type, long count, String what) {
+        if (count > Integer.MAX_VALUE / 8) {
+            // Typed fields hold what a protobuf message can (under 2 GiB); a shape this large
+            // without raw or external data cannot be filled.
+            throw YardException.badInput(source + ": tensor '" + what + "' has dimensions "
+                    + java.util.Arrays.toString(t.getDimsList().toArray()) + " (" + count + " elements) but no raw or "
+                    + "external data, and typed fields cannot hold that many");
+        }
         int n = Math.toIntExact(count);
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(type.byteSize(count))).order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {
