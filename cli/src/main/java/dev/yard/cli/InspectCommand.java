@@ -33,6 +33,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--all", description = "List every node, not only those with parameters or MACs.")
     boolean all;
 
+    @Option(names = "--input-shape", paramLabel = "NAME=D,D,...", description = "Shape of an input with dynamic "
+            + "dimensions, so that the layers behind it get shapes and MACs (e.g. x=1,3,320,320).")
+    java.util.Map<String, String> inputShapes = new java.util.LinkedHashMap<>();
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -47,6 +51,10 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         Model m = input == null ? Models.loadDefault() : Models.load(input);
         String source = input == null ? Models.DEFAULT_MODEL_NAME : input.toString();
+        Models.checkInputShapes(m, inputShapes, source);
+        if (!inputShapes.isEmpty()) {
+            m = Models.withInputShapes(m, inputShapes);
+        }
         List<Problem> shapeProblems = Models.inferShapes(m);
         List<Row> rows = new ArrayList<>();
         long params = 0;
@@ -64,7 +72,13 @@ final class InspectCommand implements Callable<Integer> {
                 rows.add(new Row(n.name().isEmpty() && n.output(0) != null ? n.output(0).name() : n.name(), opName(n), firstData(n), typeOf(n.output(0)), c.parameters(), c.macs()));
             }
         }
+        // Weights are initializers, or Constant nodes (as some exporters keep them).
         long weightBytes = m.graph().initializers().stream().mapToLong(v -> v.initializer().byteSize()).sum();
+        for (Node n : m.graph().nodes()) {
+            if (n.is("Constant") && n.attribute("value") != null && !n.attribute("value").isReference()) {
+                weightBytes += n.attribute("value").asTensor().byteSize();
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(m, source, rows, params, macs, macsUnknown, weightBytes));

@@ -34,10 +34,10 @@ public record LayerCost(long parameters, long macs) {
             return 0;
         }
         return switch (n.opType()) {
-            case "Conv" -> conv(n);
+            case "Conv", "ConvInteger" -> conv(n);
             case "ConvTranspose" -> convTranspose(n);
             case "Gemm" -> gemm(n);
-            case "MatMul" -> matmul(n);
+            case "MatMul", "MatMulInteger" -> matmul(n);
             default -> 0;
         };
     }

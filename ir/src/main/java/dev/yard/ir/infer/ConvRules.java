@@ -17,6 +17,13 @@ final class ConvRules implements RuleFamily {
     public void register(Map<String, ShapeRule> rules) {
         rules.put("Conv", ConvRules::conv);
         rules.put("ConvTranspose", ConvRules::convTranspose);
+        // ConvInteger reads X and W like Conv (zero points third and fourth) and accumulates in int32.
+        rules.put("ConvInteger", c -> int32(conv(c)));
+    }
+
+    private static List<ValueType> int32(List<ValueType> types) {
+        ValueType.TensorType t = (ValueType.TensorType) types.get(0);
+        return NodeContext.one(dev.yard.ir.ElementType.INT32, t.shape());
     }
 
     /** The rank of the conv's data, from X or else from W. */

@@ -14,6 +14,10 @@ final class MatrixRules implements RuleFamily {
     public void register(Map<String, ShapeRule> rules) {
         rules.put("Gemm", MatrixRules::gemm);
         rules.put("MatMul", MatrixRules::matmul);
+        rules.put("MatMulInteger", c -> {
+            ValueType.TensorType t = (ValueType.TensorType) matmul(c).get(0);
+            return NodeContext.one(dev.yard.ir.ElementType.INT32, t.shape());
+        });
         rules.put("BatchNormalization", MatrixRules::batchNorm);
         rules.put("LayerNormalization", MatrixRules::layerNorm);
     }
