@@ -98,6 +98,16 @@ public final class Decompose implements Pass {
     }
 
     private java.util.Map<String, Double> layerErrors;
+    private boolean roundingRefit = true;
+
+    /**
+     * Skips refitting factors to the stored precision (f16 layers without calibration): for
+     * trials, where the rougher fit only makes a choice more careful.
+     */
+    Decompose withoutRoundingRefit() {
+        this.roundingRefit = false;
+        return this;
+    }
 
     /** Records each decomposed layer's own error (see {@link Fit#layerError()}) into {@code errors}, by layer name. */
     Decompose recordingErrors(java.util.Map<String, Double> errors) {
@@ -202,7 +212,7 @@ public final class Decompose implements Pass {
         DenseTensor kernel = ConvChain.kernel(c);
         RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
                 pixels(n.input(0)), pixels(n.output(0)));
-        Fit fit = Fit.conv(m, c, kernel, choice, layer, multiple, cov, why);
+        Fit fit = Fit.conv(m, c, kernel, choice, layer, multiple, cov, roundingRefit, why);
         if (fit == null) {
             context.skipped(n, m.text() + ": " + why[0]);
             return false;

@@ -43,8 +43,14 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
     /** Fits {@code m}; null with the reason in {@code why[0]} when the ranks cannot be chosen. */
     static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
                     int multiple, InputCovariance cov, String[] why) {
+        return conv(m, c, kernel, choice, layer, multiple, cov, true, why);
+    }
+
+    /** As above; {@code refit} false skips refitting the factors to the stored precision (a quicker, rougher fit). */
+    static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
+                    int multiple, InputCovariance cov, boolean refit, String[] why) {
         Fit fit = exact(m, c, kernel, choice, layer, multiple, cov, why);
-        if (fit == null || patches(c, cov) != null || !RoundingRefit.applies(m, c.elementType())) {
+        if (fit == null || !refit || patches(c, cov) != null || !RoundingRefit.applies(m, c.elementType())) {
             return fit;
         }
         RoundingRefit.Result r = RoundingRefit.refit(m, c, fit.convs());

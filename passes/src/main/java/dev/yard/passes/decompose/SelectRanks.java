@@ -287,8 +287,9 @@ public final class SelectRanks implements Pass {
             return false;
         }
         PassContext apply = context.trial(measured);
+        // Fitted as in the trials, so that the model emitted is the model verified.
         boolean changed = new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan(chosen)), null, false,
-                true, false).run(model, apply);
+                true, false).withoutRoundingRefit().run(model, apply);
         for (PassContext.Remark r : apply.remarks()) {
             if (r.kind() == PassContext.Kind.APPLIED) context.note(r.node() + ": " + r.message());
         }
@@ -378,13 +379,17 @@ public final class SelectRanks implements Pass {
         return p;
     }
 
-    /** A copy of the original with {@code plan} applied; each layer's own error goes to {@code errors} when given. */
+    /**
+     * A copy of the original with {@code plan} applied, without refitting f16 factors to their
+     * rounding (slow on large layers; the trials and the emitted model alike); each layer's own
+     * error goes to {@code errors} when given.
+     */
     private static Model trial(String original, Map<String, RankPlan.Entry> plan, PassContext context,
                                Map<String, Double> errors) {
         Model copy = OnnxTextReader.parse(original, "select-ranks trial");
         ShapeInference.infer(copy);
         new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan), null, false, true, false)
-                .recordingErrors(errors).run(copy, context);
+                .recordingErrors(errors).withoutRoundingRefit().run(copy, context);
         return copy;
     }
 
