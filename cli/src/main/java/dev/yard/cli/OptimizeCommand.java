@@ -580,7 +580,7 @@ final class OptimizeCommand implements Callable<Integer> {
                     s[i] = 1;
                 } else if (s[i] < 0) {
                     throw YardException.badInput("input '" + name + "' has dynamic dimensions: give "
-                            + "--input-shape " + name + "=D,D,... to measure, or --no-measure");
+                            + "--input-shape " + name + "=D,D,... (rank selection and measuring run the model)");
                 }
             }
             return s;

@@ -166,6 +166,28 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void aSpeedupStopsTheSearchOnceReached() {
+        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--speedup", "1.25", "--cost-model", "macs", "--no-latency");
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.out().contains("select-ranks{speedup=1.25}"), o.out());
+        java.util.regex.Matcher macs = java.util.regex.Pattern.compile("\nMACs +([0-9,]+) +([0-9,]+) ").matcher(o.out());
+        assertTrue(macs.find(), o.out());
+        double before = Double.parseDouble(macs.group(1).replace(",", ""));
+        double after = Double.parseDouble(macs.group(2).replace(",", ""));
+        // MAC counts are the cost model here, so the predicted speed-up is the MAC ratio.
+        assertTrue(before / after >= 1.25, "reaches the speed-up asked: " + o.out());
+        assertTrue(o.out().contains("kept dense: the 1.25x speed-up asked was reached without it"), o.out());
+        for (String[] bad : new String[][] {{"--speedup", "0.9"}, {"--speedup", "1.5", "--pipeline", "select-ranks"}}) {
+            String[] args = new String[bad.length + 2];
+            args[0] = "optimize";
+            System.arraycopy(bad, 0, args, 1, bad.length);
+            args[args.length - 1] = "--no-measure";
+            BadInputTest.Outcome b = BadInputTest.yard(args);
+            assertEquals(2, b.exit(), String.join(" ", bad) + ": " + b.err());
+        }
+    }
+
+    @Test
     void anImpossibleBudgetKeepsTheInputAndSaysWhy() {
         BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "rel-l2<=0", "--cost-model", "macs",
                 "--no-latency");
