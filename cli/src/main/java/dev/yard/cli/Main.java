@@ -27,17 +27,23 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        // picocli already answers bad usage with exit code 2 (ExitCode.USAGE), as Yard wants.
+        // Bad usage: one line and exit code 2, not picocli's whole usage text.
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("yard: " + oneLine(e.getMessage()) + " (see yard "
+                    + (e.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^yard ?", "") + " --help").trim() + ")");
+            err.flush();
+            return BAD_INPUT;
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof YardException y) {
-                err.println("yard: " + y.getMessage());
+                err.println("yard: " + oneLine(y.getMessage()));
                 if (verbose) {
                     y.printStackTrace(err);
                 }
                 err.flush();
                 return y.isBadInput() ? BAD_INPUT : INTERNAL;
             }
-            err.println("yard: internal error: " + e);
+            err.println("yard: internal error: " + oneLine(String.valueOf(e)));
             if (verbose) {
                 e.printStackTrace(err);
             } else {
@@ -56,6 +62,29 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Longest message printed: names and tokens from a hostile file are cut, not echoed whole. */
+    static final int MAX_MESSAGE = 2000;
+
+    /**
+     * A message as one line: line breaks and other control characters (from names in a file,
+     * or a library's message) escaped, so nothing can split the line or drive the terminal;
+     * cut at {@link #MAX_MESSAGE} characters.
+     */
+    static String oneLine(String message) {
+        String m = String.valueOf(message).strip();
+        StringBuilder b = new StringBuilder(Math.min(m.length(), MAX_MESSAGE) + 16);
+        for (int i = 0; i < m.length() && b.length() < MAX_MESSAGE; i++) {
+            char c = m.charAt(i);
+            if (c == '\n') b.append("\\n");
+            else if (c == '\r') b.append("\\r");
+            else if (c == '\t') b.append(' ');
+            else if (Character.isISOControl(c)) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        if (b.length() >= MAX_MESSAGE) b.append(" ... (cut)");
+        return b.toString();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -146,6 +146,9 @@ final class OptimizeCommand implements Callable<Integer> {
             }
             pipeline = pipeline.replace("select-ranks", "select-ranks{speedup=" + speedup + "}");
         }
+        if (threads < 1 || threads > 256) {
+            throw YardException.badInput("--threads " + threads + ": expected 1 to 256");
+        }
         Pipeline p = Pipeline.parse(pipeline, PassRegistry.load());
         boolean selects = p.entries().stream().anyMatch(e -> e.name().equals("select-ranks"));
         if (!budgets.isEmpty() && !selects) {

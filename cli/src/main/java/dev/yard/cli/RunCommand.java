@@ -66,12 +66,22 @@ final class RunCommand implements Callable<Integer> {
         List<long[]> shapes = new ArrayList<>();
         List<Tensor> outputs;
         double ms;
+        if (threads < 1 || threads > 256) {
+            throw YardException.badInput("--threads " + threads + ": expected 1 to 256");
+        }
         switch (backend) {
             case "ort" -> {
                 Model m = Models.load(model);
+                Models.checkInputShapes(m, inputShapes, model.toString());
+                Models.checkFitsInMemory(Models.withInputShapes(m, inputShapes), model.toString());
+                m = Models.withInputShapes(m, inputShapes);
                 TvmPreparation.prepare(m, inputShapes);
                 for (var v : m.graph().inputs()) {
                     if (!v.isInitializer()) {
+                        if (v.shape() == null || !v.shape().isStatic()) {
+                            throw YardException.badInput(model + ": input '" + v.name() + "' has no static shape: give "
+                                    + "--input-shape " + v.name() + "=D,D,...");
+                        }
                         names.add(v.name());
                         shapes.add(v.shape().sizes());
                     }
@@ -85,6 +95,10 @@ final class RunCommand implements Callable<Integer> {
                     outputs = new ArrayList<>(s.run(feeds).values());
                     ms = s.medianMillis(feeds, 2, 5, 50, 2000);
                     names = s.outputNames();
+                } catch (YardException e) {
+                    // A model ONNX Runtime refuses or cannot run is the user's to fix: one line naming it.
+                    String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                    throw new YardException(model + ": " + first, true, e);
                 }
             }
             case "tvm" -> {

@@ -284,6 +284,40 @@ class BadInputTest {
         assertEquals(1, o.err().strip().lines().count(), o.err());
         assertTrue(o.err().startsWith("yard: " + m + ": ONNX Runtime failed to run the model"), o.err());
         assertFalse(o.err().contains("\u001b["), "no colour codes from ONNX Runtime's log: " + o.err());
+        // run says it the same way (it once gave exit 1 and named no file).
+        Outcome r = yard("run", m.toString(), "--backend", "ort", "--input-shape", "x=2,3");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("yard: " + m + ": ONNX Runtime failed to run the model"), r.err());
+    }
+
+    @Test
+    void usageErrorsAndHostileNamesGiveOneLine() throws IOException {
+        for (String[] args : new String[][] {{"optimize", "--nosuch"}, {"convert", "x.onnx"}, {"nosuchcommand"},
+                {"optimize", "--threads", "0", "--no-measure"}, {"optimize", "--threads", "100000", "--no-measure"},
+                {"optimize", "--input-shape", "x"}}) {
+            Outcome o = yard(args);
+            assertEquals(2, o.exit(), String.join(" ", args) + ": " + o.err());
+            assertEquals(1, o.err().strip().lines().count(), String.join(" ", args) + ": " + o.err());
+        }
+        // A node name with a line break and an escape sequence cannot split the line or reach the terminal raw.
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("evil\nname\u001b[2J").addInput("nowhere")
+                        .addOutput("y"))
+                .addOutput(floatInput("y"));
+        Path m = write("evil.onnx", model(g).toByteArray());
+        Outcome o = yard("inspect", m.toString());
+        assertEquals(2, o.exit(), o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertFalse(o.err().contains("\u001b"), o.err());
+        assertTrue(o.err().contains("evil\\nname\\u001b[2J"), o.err());
+        // A rank plan or target that is a device.
+        Outcome plan = yard("optimize", "--no-measure", "--pipeline", "decompose{plan=/dev/zero}");
+        assertEquals(2, plan.exit(), plan.err());
+        assertTrue(plan.err().contains("/dev/zero: a rank plan must be a regular file"), plan.err());
+        Outcome target = yard("cost", "--cost-model", "analytic:/dev/zero");
+        assertEquals(2, target.exit(), target.err());
+        assertTrue(target.err().contains("must be a regular file"), target.err());
     }
 
     @Test

@@ -133,6 +133,9 @@ public final class TableCostModel implements CostModel {
         boolean json = lower.endsWith(".json");
         if (!json && !lower.endsWith(".csv")) throw YardException.badInput(name + ": a latency table must be a .csv or .json file");
         String text;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw YardException.badInput(name + ": a latency table must be a regular file (not a folder, device or pipe)");
+        }
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {

@@ -113,6 +113,9 @@ public record TargetDescription(String name, String description, Map<String, Map
     /** The target described in {@code file}. */
     public static TargetDescription read(Path file) {
         String text;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw YardException.badInput(file + ": a target description must be a regular file (not a folder, device or pipe)");
+        }
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {

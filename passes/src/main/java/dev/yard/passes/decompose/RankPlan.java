@@ -36,6 +36,9 @@ record RankPlan(Map<String, Entry> layers) {
     static RankPlan read(String file) {
         Path p = Path.of(file);
         String text;
+        if (Files.exists(p) && !Files.isRegularFile(p)) {
+            throw YardException.badInput(file + ": a rank plan must be a regular file (not a folder, device or pipe)");
+        }
         try {
             text = Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -52,8 +55,9 @@ record RankPlan(Map<String, Entry> layers) {
                 layers.put(e.getKey(), entry(file, e.getKey(), e.getValue()));
             }
             return new RankPlan(layers);
-        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
-            throw YardException.badInput(file + ": not a valid rank plan: " + e.getMessage());
+        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException | ClassCastException e) {
+            throw YardException.badInput(file + ": not a valid rank plan: " + String.valueOf(e.getMessage())
+                    .lines().findFirst().orElse(""));
         }
     }
 
