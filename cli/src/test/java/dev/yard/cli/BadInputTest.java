@@ -311,6 +311,18 @@ class BadInputTest {
         assertEquals(1, o.err().strip().lines().count(), o.err());
         assertFalse(o.err().contains("\u001b"), o.err());
         assertTrue(o.err().contains("evil\\nname\\u001b[2J"), o.err());
+        // A group that does not divide the output channels: not priced, said why (once an internal error).
+        OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4).addDims(1).addDims(3)
+                .addDims(3).setRawData(ByteString.copyFrom(new byte[4 * 9 * 4])).build();
+        OnnxMl.GraphProto.Builder grouped = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Conv").addInput("x").addInput("w").addOutput("y")
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("group")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1000)))
+                .addOutput(floatInput("y"));
+        Outcome cost = yard("cost", write("group.onnx", model(grouped).toByteArray()).toString(), "--input-shape",
+                "x=1,1,8,8", "--cost-model", "macs");
+        assertEquals(0, cost.exit(), cost.err());
+        assertTrue(cost.out().contains("not priced: group 1000 does not divide the 4 output channels"), cost.out());
         // A rank plan or target that is a device.
         Outcome plan = yard("optimize", "--no-measure", "--pipeline", "decompose{plan=/dev/zero}");
         assertEquals(2, plan.exit(), plan.err());

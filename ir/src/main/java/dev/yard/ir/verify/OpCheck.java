@@ -130,20 +130,23 @@ final class OpCheck {
      * instead of refusing the model, so they are refused here, where the file is named.
      */
     private static void window(Node n, Consumer<String> problem) {
-        atLeast(n, "strides", 1, problem);
-        atLeast(n, "dilations", 1, problem);
-        atLeast(n, "kernel_shape", 1, problem);
-        atLeast(n, "pads", 0, problem);
+        within(n, "strides", 1, problem);
+        within(n, "dilations", 1, problem);
+        within(n, "kernel_shape", 1, problem);
+        within(n, "pads", 0, problem);
     }
 
-    private static void atLeast(Node n, String name, long min, Consumer<String> problem) {
+    /** Window sizes past this are no image's: every kernel and cost computes them in 32 bits. */
+    static final long MAX_WINDOW = Integer.MAX_VALUE / 4;
+
+    private static void within(Node n, String name, long min, Consumer<String> problem) {
         long[] v = intsOrNull(n, name);
         if (v == null) {
             return;
         }
         for (long x : v) {
-            if (x < min) {
-                problem.accept(name + " " + Arrays.toString(v) + " must all be at least " + min);
+            if (x < min || x > MAX_WINDOW) {
+                problem.accept(name + " " + Arrays.toString(v) + " must all lie in " + min + ".." + MAX_WINDOW);
                 return;
             }
         }

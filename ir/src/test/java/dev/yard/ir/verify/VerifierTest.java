@@ -53,9 +53,13 @@ class VerifierTest {
     @Test
     void windowsThatWouldCrashAKernelAreRefused() {
         String[][] cases = {
-            {"strides", "0", "strides [0, 0] must all be at least 1"},
-            {"pads", "-2", "pads [-2, -2, -2, -2] must all be at least 0"},
-            {"dilations", "0", "dilations [0, 0] must all be at least 1"},
+            {"strides", "0", "strides [0, 0] must all lie in 1..536870911"},
+            {"pads", "-2", "pads [-2, -2, -2, -2] must all lie in 0..536870911"},
+            {"dilations", "0", "dilations [0, 0] must all lie in 1..536870911"},
+            // Sizes that overflowed 32-bit window arithmetic in costs and passes.
+            {"strides", "4611686018427387904", "strides [4611686018427387904, 4611686018427387904] must all lie in"},
+            {"pads", "1099511627776", "must all lie in 0..536870911"},
+            {"dilations", "2147483648", "must all lie in 1..536870911"},
         };
         for (String[] c : cases) {
             TestGraph t = new TestGraph();

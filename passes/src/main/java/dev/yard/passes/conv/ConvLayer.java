@@ -82,6 +82,11 @@ public record ConvLayer(int out, int inPerGroup, int kh, int kw, double[] weight
             why[0] = "kernel_shape does not match the weights";
             return null;
         }
+        long group = n.intAttr("group", 1);
+        if (group < 1 || group > d[0] || d[0] % group != 0) {
+            why[0] = "group " + group + " does not divide the " + d[0] + " output channels";
+            return null;
+        }
         int[] strides = ints(n.intsAttr("strides"), 2, 1);
         int[] dil = ints(n.intsAttr("dilations"), 2, 1);
         int[] pads = ints(n.intsAttr("pads"), 4, 0);
