@@ -144,7 +144,7 @@ class TableCostModelTest {
         String conv = "conv,float,1,64,16,56,56,1,1,1,1,1,0,0,0,0,1,1,";
         assertBadFile(dir, "missing.csv", null, "missing.csv: no such file");
         Files.createDirectory(dir.resolve("folder.csv"));
-        assertBadFile(dir, "folder.csv", null, "folder.csv: cannot be read");
+        assertBadFile(dir, "folder.csv", null, "folder.csv: a latency table must be a regular file");
         assertBadFile(dir, "t.txt", HEADER + "\n", "t.txt: a latency table must be a .csv or .json file");
         assertBadFile(dir, "empty.csv", "# nothing\n", "empty.csv: no header line");
         assertBadFile(dir, "header.csv", "# a comment\nop,type,batch\n", "header.csv:2: the header must be");
