@@ -68,23 +68,12 @@ public final class Main {
     static final int MAX_MESSAGE = 2000;
 
     /**
-     * A message as one line: line breaks and other control characters (from names in a file,
-     * or a library's message) escaped, so nothing can split the line or drive the terminal;
-     * cut at {@link #MAX_MESSAGE} characters.
+     * A message as one line (see {@link YardException#oneLine}: names from a file or a
+     * library's message cannot split the line or drive the terminal), cut at {@link #MAX_MESSAGE}.
      */
     static String oneLine(String message) {
-        String m = String.valueOf(message).strip();
-        StringBuilder b = new StringBuilder(Math.min(m.length(), MAX_MESSAGE) + 16);
-        for (int i = 0; i < m.length() && b.length() < MAX_MESSAGE; i++) {
-            char c = m.charAt(i);
-            if (c == '\n') b.append("\\n");
-            else if (c == '\r') b.append("\\r");
-            else if (c == '\t') b.append(' ');
-            else if (Character.isISOControl(c)) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        if (b.length() >= MAX_MESSAGE) b.append(" ... (cut)");
-        return b.toString();
+        String m = YardException.oneLine(String.valueOf(message).strip());
+        return m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE) + " ... (cut)";
     }
 
     static final class Version implements CommandLine.IVersionProvider {

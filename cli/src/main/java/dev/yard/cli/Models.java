@@ -81,8 +81,8 @@ final class Models {
     static void verify(Model m, String source) {
         List<Problem> problems = Verifier.check(m);
         if (!problems.isEmpty()) {
-            throw YardException.badInput(source + ": invalid model: " + problems.get(0)
-                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : ""));
+            throw YardException.badInput(YardException.oneLine(source + ": invalid model: " + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : "")));
         }
     }
 

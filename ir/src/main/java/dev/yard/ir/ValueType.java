@@ -33,11 +33,11 @@ public sealed interface ValueType
         }
     }
 
-    /** A map from a scalar key type to values of one type. */
+    /** A map from a scalar key type to values of one type; either may be null when unknown. */
     record MapType(ElementType keyType, ValueType valueType) implements ValueType {
         @Override
         public String toString() {
-            return "map(" + keyType.textName() + ", " + valueType + ")";
+            return "map(" + (keyType == null ? "?" : keyType.textName()) + ", " + valueType + ")";
         }
     }
 

@@ -211,10 +211,11 @@ public final class Pipeline {
             }
         }
 
+        /** One line, whatever the pipeline holds: it may span lines, and options name files. */
         private YardException error(int at, String message) {
-            return YardException.badInput("pipeline, column " + (at + 1) + ": " + message + ": \""
+            return YardException.badInput(YardException.oneLine("pipeline, column " + (at + 1) + ": " + message + ": \""
                     + text.substring(0, Math.min(at, text.length())) + "<here>" + text.substring(Math.min(at, text.length()))
-                    + "\"");
+                    + "\""));
         }
     }
 }

@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>The file is memory-mapped and parsed with aliasing, so large weights are not copied:
  * tensors view the mapped file directly. External data files are resolved next to the model.
- * Every failure is a {@link YardException} whose message starts with the file name.
+ * Every failure is a {@link YardException} whose message is one line starting with the file name.
  */
 public final class OnnxReader {
     private OnnxReader() {
@@ -37,8 +37,14 @@ public final class OnnxReader {
      * input in messages.
      */
     public static Model read(ByteBuffer bytes, Path baseDir, String source) {
-        OnnxMl.ModelProto proto = parse(bytes, source);
-        return new ProtoToIr(source, new ExternalData(baseDir, source)).model(proto);
+        try {
+            OnnxMl.ModelProto proto = parse(bytes, source);
+            return new ProtoToIr(source, new ExternalData(baseDir, source)).model(proto);
+        } catch (YardException e) {
+            // Messages quote the file's names as they are, and a name may hold a line break.
+            String line = YardException.oneLine(e.getMessage());
+            throw line.equals(e.getMessage()) ? e : new YardException(line, e.isBadInput(), e);
+        }
     }
 
     private static ByteBuffer map(Path file, String source) {

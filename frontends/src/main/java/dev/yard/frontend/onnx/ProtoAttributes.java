@@ -36,7 +36,7 @@ final class ProtoAttributes {
             case STRING -> a.getS().toStringUtf8();
             case TENSOR -> tensors.tensor(a.getT(), what);
             case GRAPH -> graphs.apply(a.getG(), name);
-            case TYPE_PROTO -> ProtoTypes.type(a.getTp(), source, what);
+            case TYPE_PROTO -> heldType(a.getTp(), name, where);
             case FLOATS -> {
                 float[] f = new float[a.getFloatsCount()];
                 for (int i = 0; i < f.length; i++) {
@@ -75,7 +75,7 @@ final class ProtoAttributes {
             case TYPE_PROTOS -> {
                 List<ValueType> ts = new ArrayList<>();
                 for (OnnxMl.TypeProto t : a.getTypeProtosList()) {
-                    ts.add(ProtoTypes.type(t, source, what));
+                    ts.add(heldType(t, name, where));
                 }
                 yield List.copyOf(ts);
             }
@@ -83,6 +83,15 @@ final class ProtoAttributes {
                     + name + "' holds a sparse tensor, which is not supported");
         };
         return new Attribute(name, kind, value, null);
+    }
+
+    /** A type an attribute holds: unlike a value's type, which may be left unknown, it must say what it is. */
+    private ValueType heldType(OnnxMl.TypeProto t, String name, String where) {
+        ValueType type = ProtoTypes.type(t, source, name);
+        if (type == null) {
+            throw YardException.badInput(source + ": " + where + ": attribute '" + name + "' holds a type with nothing set");
+        }
+        return type;
     }
 
     /** The declared kind, or for old files that leave it out, the kind of the field that is set. */

@@ -103,85 +103,93 @@ final class ProtoTensors {
                     + java.util.Arrays.toString(t.getDimsList().toArray()) + " (" + count + " elements) but no raw or "
                     + "external data, and typed fields cannot hold that many");
         }
+        // The field must hold what the shape needs before anything is allocated: below the limit
+        // above, a shape alone still claims up to 4 GiB that nothing in the file backs.
         int n = Math.toIntExact(count);
+        need(fieldCount(t, type, what), switch (type) {
+            case COMPLEX64, COMPLEX128 -> 2L * n;
+            // Each int32_data entry holds one byte: two packed 4-bit elements.
+            case INT4, UINT4, FLOAT4E2M1 -> type.byteSize(n);
+            default -> n;
+        }, what);
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(type.byteSize(count))).order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {
             case FLOAT -> {
-                need(t.getFloatDataCount(), n, what);
                 for (int i = 0; i < n; i++) {
                     b.putFloat(t.getFloatData(i));
                 }
             }
             case COMPLEX64 -> {
-                need(t.getFloatDataCount(), 2 * n, what);
                 for (int i = 0; i < 2 * n; i++) {
                     b.putFloat(t.getFloatData(i));
                 }
             }
             case DOUBLE -> {
-                need(t.getDoubleDataCount(), n, what);
                 for (int i = 0; i < n; i++) {
                     b.putDouble(t.getDoubleData(i));
                 }
             }
             case COMPLEX128 -> {
-                need(t.getDoubleDataCount(), 2 * n, what);
                 for (int i = 0; i < 2 * n; i++) {
                     b.putDouble(t.getDoubleData(i));
                 }
             }
             case INT64 -> {
-                need(t.getInt64DataCount(), n, what);
                 for (int i = 0; i < n; i++) {
                     b.putLong(t.getInt64Data(i));
                 }
             }
             case UINT32 -> {
-                need(t.getUint64DataCount(), n, what);
                 for (int i = 0; i < n; i++) {
                     b.putInt((int) t.getUint64Data(i));
                 }
             }
             case UINT64 -> {
-                need(t.getUint64DataCount(), n, what);
                 for (int i = 0; i < n; i++) {
                     b.putLong(t.getUint64Data(i));
                 }
             }
             case INT32 -> {
-                need(t.getInt32DataCount(), n, what);
                 for (int i = 0; i < n; i++) {
                     b.putInt(t.getInt32Data(i));
                 }
             }
             case INT16, UINT16, FLOAT16, BFLOAT16 -> {
-                need(t.getInt32DataCount(), n, what);
                 for (int i = 0; i < n; i++) {
                     b.putShort((short) t.getInt32Data(i));
                 }
             }
             case INT8, UINT8, BOOL, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ -> {
-                need(t.getInt32DataCount(), n, what);
                 for (int i = 0; i < n; i++) {
                     b.put((byte) t.getInt32Data(i));
                 }
             }
             case INT4, UINT4, FLOAT4E2M1 -> {
-                // Each int32_data entry holds one byte: two packed 4-bit elements.
-                int bytes = b.capacity();
-                need(t.getInt32DataCount(), bytes, what);
-                for (int i = 0; i < bytes; i++) {
+                for (int i = 0; i < b.capacity(); i++) {
                     b.put((byte) t.getInt32Data(i));
                 }
             }
-            default -> throw YardException.badInput(source + ": tensor '" + what + "' of type " + type.textName()
-                    + " has no data Yard can read");
+            default -> throw new IllegalStateException("no typed field for " + type);
         }
         b.flip();
         return b;
     }
 
-    private void need(int have, int want, String what) {
+    /** How many values the typed field that holds {@code type} has. */
+    private int fieldCount(OnnxMl.TensorProto t, ElementType type, String what) {
+        return switch (type) {
+            case FLOAT, COMPLEX64 -> t.getFloatDataCount();
+            case DOUBLE, COMPLEX128 -> t.getDoubleDataCount();
+            case INT64 -> t.getInt64DataCount();
+            case UINT32, UINT64 -> t.getUint64DataCount();
+            case INT32, INT16, UINT16, FLOAT16, BFLOAT16, INT8, UINT8, BOOL, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2,
+                    FLOAT8E5M2FNUZ, INT4, UINT4, FLOAT4E2M1 -> t.getInt32DataCount();
+            default -> throw YardException.badInput(source + ": tensor '" + what + "' of type " + type.textName()
+                    + " has no data Yard can read");
+        };
+    }
+
+    private void need(int have, long want, String what) {
         if (have != want) {
             throw YardException.badInput(source + ": tensor '" + what + "' holds " + have + " values where its shape needs "
                     + want);

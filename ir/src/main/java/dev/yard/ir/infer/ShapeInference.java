@@ -1,5 +1,6 @@
 package dev.yard.ir.infer;
 
+import dev.yard.ir.Attribute;
 import dev.yard.ir.Dim;
 import dev.yard.ir.Graph;
 import dev.yard.ir.Model;
@@ -154,15 +155,25 @@ public final class ShapeInference {
         return null;
     }
 
+    /**
+     * The subgraph in attribute {@code name} of a control-flow node, or null when the attribute
+     * is missing, a function's reference or of another kind (the op set does not cover If and
+     * Loop, so nothing else has checked it).
+     */
+    private static Graph graphAttribute(Node n, String name) {
+        Attribute a = n.attribute(name);
+        return a == null || a.isReference() || a.kind() != Attribute.Kind.GRAPH ? null : a.asGraph();
+    }
+
     /** If's outputs are what both branches agree on. */
     private static List<ValueType> ifOutputs(Node n) {
-        var thenA = n.attribute("then_branch");
-        var elseA = n.attribute("else_branch");
-        if (thenA == null || elseA == null || thenA.isReference() || elseA.isReference()) {
+        Graph thenG = graphAttribute(n, "then_branch");
+        Graph elseG = graphAttribute(n, "else_branch");
+        if (thenG == null || elseG == null) {
             return null;
         }
-        List<Value> a = thenA.asGraph().outputs();
-        List<Value> b = elseA.asGraph().outputs();
+        List<Value> a = thenG.outputs();
+        List<Value> b = elseG.outputs();
         List<ValueType> out = new ArrayList<>();
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             out.add(join(a.get(i).type(), b.get(i).type()));
@@ -193,11 +204,11 @@ public final class ShapeInference {
 
     /** Gives Loop's body inputs (iteration number, condition, carried values) types where missing. */
     private static void typeLoopBody(Node n) {
-        var bodyA = n.attribute("body");
-        if (bodyA == null || bodyA.isReference()) {
+        Graph body = graphAttribute(n, "body");
+        if (body == null) {
             return;
         }
-        List<Value> in = bodyA.asGraph().inputs();
+        List<Value> in = body.inputs();
         for (int i = 0; i < in.size(); i++) {
             ValueType t = i == 0 ? ValueType.tensor(dev.yard.ir.ElementType.INT64, Dims.SCALAR)
                     : i == 1 ? ValueType.tensor(dev.yard.ir.ElementType.BOOL, Dims.SCALAR)
@@ -210,11 +221,11 @@ public final class ShapeInference {
 
     /** Loop's outputs: the final carried values, then scan outputs stacked along a new first axis. */
     private static List<ValueType> loopOutputs(Node n) {
-        var bodyA = n.attribute("body");
-        if (bodyA == null || bodyA.isReference()) {
+        Graph body = graphAttribute(n, "body");
+        if (body == null) {
             return null;
         }
-        List<Value> bodyOut = bodyA.asGraph().outputs();
+        List<Value> bodyOut = body.outputs();
         int carried = Math.max(0, n.inputs().size() - 2);
         List<ValueType> out = new ArrayList<>();
         for (int i = 0; i < n.outputs().size() && i + 1 < bodyOut.size(); i++) {

@@ -189,7 +189,7 @@ public final class OnnxTextPrinter {
         }
         ValueType.MapType m = (ValueType.MapType) t;
         String value = typeText(m.valueType());
-        return value == null ? null : "map(" + m.keyType().textName() + ", " + value + ")";
+        return value == null || m.keyType() == null ? null : "map(" + m.keyType().textName() + ", " + value + ")";
     }
 
     private static String wrapped(String constructor, ValueType inner) {

@@ -82,7 +82,7 @@ public final class OnnxTextReader {
                     }
                 }
             }
-            throw YardException.badInput(source + ":" + line + ":" + (col + 1) + ": " + what);
+            throw YardException.badInput(YardException.oneLine(source + ":" + line + ":" + (col + 1) + ": " + what));
         }
 
         private static String describe(Token t) {

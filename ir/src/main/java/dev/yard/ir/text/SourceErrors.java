@@ -6,7 +6,8 @@ import org.antlr.v4.runtime.Token;
 
 /**
  * The reader's errors: a {@link YardException#badInput bad-input} exception whose message is
- * one line, {@code source:line:column: what is wrong}, with the column counted from 1.
+ * one line, {@code source:line:column: what is wrong}, with the column counted from 1 (names
+ * that hold line breaks are escaped).
  */
 final class SourceErrors {
     private final String source;
@@ -33,10 +34,11 @@ final class SourceErrors {
                 col++;
             }
         }
-        return YardException.badInput(source + ":" + line + ":" + col + ": " + message);
+        return YardException.badInput(YardException.oneLine(source + ":" + line + ":" + col + ": " + message));
     }
 
     YardException at(Token at, String message) {
-        return YardException.badInput(source + ":" + at.getLine() + ":" + (at.getCharPositionInLine() + 1) + ": " + message);
+        return YardException.badInput(YardException.oneLine(
+                source + ":" + at.getLine() + ":" + (at.getCharPositionInLine() + 1) + ": " + message));
     }
 }

@@ -69,7 +69,9 @@ public final class Decompose implements Pass {
             return new Decompose(m.equals("auto") ? null : Method.of(m), RankSpec.parse(o.string("rank")),
                     (int) o.integer("groups"), (int) o.integer("round"),
                     o.string("plan") == null ? null : RankPlan.read(o.string("plan")),
-                    o.string("layers") == null ? null : Set.of(o.string("layers").split(",")), o.bool("force"),
+                    // Set.copyOf, not Set.of: a layer named twice is simply named.
+                    o.string("layers") == null ? null : Set.copyOf(Arrays.asList(o.string("layers").split(","))),
+                    o.bool("force"),
                     o.bool("calibrate"), o.string("precision").equals("f32"));
         }
     }

@@ -10,6 +10,7 @@ import dev.yard.passes.linalg.Method;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,13 +35,14 @@ record RankPlan(Map<String, Entry> layers) {
     }
 
     static RankPlan read(String file) {
-        Path p = Path.of(file);
         String text;
         if (Files.exists(p) && !Files.isRegularFile(p)) {
             throw YardException.badInput(file + ": a rank plan must be a regular file (not a folder, device or pipe)");
         }
         try {
-            text = Files.readString(p, StandardCharsets.UTF_8);
+            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (InvalidPathException e) {
+            throw YardException.badInput(file + ": not a file name: " + e.getReason());
         } catch (IOException e) {
             throw YardException.badInput(file + ": cannot read the rank plan: " + e.getMessage());
         }
