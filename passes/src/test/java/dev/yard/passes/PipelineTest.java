@@ -89,5 +89,12 @@ class PipelineTest {
             assertTrue(e.isBadInput(), c[0]);
             assertTrue(e.getMessage().startsWith("pipeline, " + c[1]), c[0] + ": " + e.getMessage());
         }
+        // Once an IllegalArgumentException (a set built with a duplicate) and an InvalidPathException.
+        assertEquals("decompose{layers=\"a,a\"}", Pipeline.parse("decompose{layers=\"a,a\"}", real).toString());
+        YardException nul = assertThrows(YardException.class, () -> Pipeline.parse("decompose{plan=\"a\u0000b\"}", real));
+        assertTrue(nul.isBadInput() && !nul.getMessage().contains("\u0000"), nul.getMessage());
+        // A pipeline written over two lines is reported on one.
+        YardException lines = assertThrows(YardException.class, () -> Pipeline.parse("dce,\nnope", real));
+        assertEquals(1, lines.getMessage().lines().count(), lines.getMessage());
     }
 }
