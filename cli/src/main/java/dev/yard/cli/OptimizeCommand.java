@@ -317,7 +317,7 @@ final class OptimizeCommand implements Callable<Integer> {
                         + "and evaluation; add images or give --eval DIR");
             }
             List<Path> held = new ArrayList<>();
-            for (int i = 0; i < all.size(); i++) if (i % 4 == 3 || (all.size() < 4 && i == all.size() - 1)) held.add(all.get(i));
+            for (int i = 0; i < all.size(); i++) if (heldOut(i, all.size())) held.add(all.get(i));
             evalNote = held.size() + " images held out of " + cal;
             return held;
         }
@@ -326,6 +326,14 @@ final class OptimizeCommand implements Callable<Integer> {
             return samples;
         }
         return List.of();
+    }
+
+    /**
+     * Whether image {@code i} of {@code n} (sorted by name) of a --calibration folder is held out
+     * for evaluation when no --eval folder is given: every fourth, and the last of fewer than four.
+     */
+    private static boolean heldOut(int i, int n) {
+        return i % 4 == 3 || (n < 4 && i == n - 1);
     }
 
     /** Whether rank selection judges on the built-in LeNet's labelled digits (no images given). */
@@ -387,7 +395,7 @@ final class OptimizeCommand implements Callable<Integer> {
                 List<Path> all = Samples.folder(dir, "--calibration");
                 List<Path> used = new ArrayList<>();
                 for (int i = 0; i < all.size(); i++) {
-                    boolean held = evalDir == null && (i % 4 == 3 || (all.size() < 4 && i == all.size() - 1));
+                    boolean held = evalDir == null && heldOut(i, all.size());
                     if (!held || all.size() == 1) used.add(all.get(i));
                 }
                 calibrationNote = used.size() + " images of " + dir;
