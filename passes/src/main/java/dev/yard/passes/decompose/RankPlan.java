@@ -36,11 +36,12 @@ record RankPlan(Map<String, Entry> layers) {
 
     static RankPlan read(String file) {
         String text;
-        if (Files.exists(p) && !Files.isRegularFile(p)) {
-            throw YardException.badInput(file + ": a rank plan must be a regular file (not a folder, device or pipe)");
-        }
         try {
-            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            Path p = Path.of(file);
+            if (Files.exists(p) && !Files.isRegularFile(p)) {
+                throw YardException.badInput(file + ": a rank plan must be a regular file (not a folder, device or pipe)");
+            }
+            text = Files.readString(p, StandardCharsets.UTF_8);
         } catch (InvalidPathException e) {
             throw YardException.badInput(file + ": not a file name: " + e.getReason());
         } catch (IOException e) {
