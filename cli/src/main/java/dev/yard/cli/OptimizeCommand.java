@@ -286,15 +286,7 @@ final class OptimizeCommand implements Callable<Integer> {
             Map<String, long[]> declared = s.inputShapes();
             List<Path> images = evalImages();
             if (!images.isEmpty()) {
-                if (declared.size() != 1) {
-                    throw YardException.badInput("evaluation images feed models with one input; this one has "
-                            + declared.size());
-                }
-                String name = declared.keySet().iterator().next();
-                long[] shape = Fidelity.shape(name, declared.get(name), inputShapes);
-                List<Map<String, Tensor>> eval = new ArrayList<>();
-                for (Path img : images) eval.add(Map.of(name, Samples.image(img, shape, Samples.PixelNorm.parse(pixelNorm))));
-                return new OrtFidelity(shaped, eval, evalNote, null).withBudget(budget);
+                return new OrtFidelity(shaped, imageInputs(model, images, "evaluation"), evalNote, null).withBudget(budget);
             }
             evalNote = "seeded random inputs";
             return new OrtFidelity(shaped, List.of(Fidelity.randomInputs(declared, inputShapes, 11)), evalNote, null)
@@ -399,19 +391,22 @@ final class OptimizeCommand implements Callable<Integer> {
                     if (!held || all.size() == 1) used.add(all.get(i));
                 }
                 calibrationNote = used.size() + " images of " + dir;
-                return new OrtCalibration(imageInputs(model, used), CALIBRATION_SAMPLES, 42)
+                return new OrtCalibration(imageInputs(model, used, "--calibration"), CALIBRATION_SAMPLES, 42)
                         .progressTo(StatusLine.forTerminal(spec.commandLine().getErr())::show);
             }
         }
     }
 
-    /** Each image as the model's single input, by name, one map per image (calibration runs them one at a time). */
-    private List<Map<String, Tensor>> imageInputs(Model model, List<Path> images) {
+    /**
+     * Each image as the model's single input, by name, one map per image (calibration and
+     * evaluation run them one at a time); {@code what} names the images in the message.
+     */
+    private List<Map<String, Tensor>> imageInputs(Model model, List<Path> images, String what) {
         Model shaped = Models.withInputShapes(model, inputShapes);
         try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(shaped), 1)) {
             Map<String, long[]> declared = s.inputShapes();
             if (declared.size() != 1) {
-                throw YardException.badInput("--calibration images feed models with one input; this one has "
+                throw YardException.badInput(what + " images feed models with one input; this one has "
                         + declared.size());
             }
             String name = declared.keySet().iterator().next();

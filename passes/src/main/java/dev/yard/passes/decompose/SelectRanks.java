@@ -227,7 +227,7 @@ public final class SelectRanks implements Pass {
         List<String> steps = new ArrayList<>();
         JsonArray trials = new JsonArray();
         int tried = 0;
-        while (speedup == 0 || priced / (priced - saved(chosen)) < speedup) {
+        while (!reached(priced, chosen)) {
             Candidate best = null;
             double bestRatio = -1;
             for (Map.Entry<String, List<Candidate>> e : fronts.entrySet()) {
@@ -300,7 +300,7 @@ public final class SelectRanks implements Pass {
             dense += lc.denseCost();
             Candidate c = chosen.get(lc.name());
             if (c == null) {
-                context.skipped(lc.node(), keptDense(lc, fronts, speedup > 0 && priced / (priced - saved(chosen)) >= speedup));
+                context.skipped(lc.node(), keptDense(lc, fronts, reached(priced, chosen)));
             } else {
                 saving += c.saving;
                 context.note(lc.name() + String.format(Locale.ROOT, ": chose %s, saves %s (%s)", c.what,
@@ -314,13 +314,18 @@ public final class SelectRanks implements Pass {
                 current.describe(), oracle.describe(), budget.text(), tried);
         report.add("chosen_model", json(current));
         report.addProperty("chosen_predicted_seconds", priced - saving);
-        if (speedup > 0 && priced / (priced - saving) < speedup) {
+        if (speedup > 0 && !reached(priced, chosen)) {
             context.note(String.format(Locale.ROOT, "the budget stops at %.2fx predicted, short of the %.2fx asked",
                     priced / (priced - saving), speedup));
         }
         report.addProperty("outcome", summary);
         context.note(summary);
         return changed;
+    }
+
+    /** Whether a speed-up was asked and {@code chosen} reaches it on the cost model ({@code priced}: the input's cost). */
+    private boolean reached(double priced, Map<String, Candidate> chosen) {
+        return speedup > 0 && priced / (priced - saved(chosen)) >= speedup;
     }
 
     private static double saved(Map<String, Candidate> chosen) {

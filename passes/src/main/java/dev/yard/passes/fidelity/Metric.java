@@ -94,6 +94,20 @@ public sealed interface Metric {
         return List.of(output);
     }
 
+    /**
+     * The worst of {@code perOutput} over the outputs {@code output} names (all when null): the
+     * largest for an error, the smallest for an agreement ({@code higherIsBetter}).
+     */
+    private static double worst(String output, List<Map<String, Tensor>> expected, boolean higherIsBetter,
+                                java.util.function.ToDoubleFunction<String> perOutput) {
+        double worst = higherIsBetter ? 1 : 0;
+        for (String o : outputs(output, expected.get(0))) {
+            double v = perOutput.applyAsDouble(o);
+            worst = higherIsBetter ? Math.min(worst, v) : Math.max(worst, v);
+        }
+        return worst;
+    }
+
     /** Relative L2 error, the worst over the outputs read. */
     record RelL2(String output) implements Metric {
         @Override
@@ -108,17 +122,15 @@ public sealed interface Metric {
 
         @Override
         public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-            double worst = 0;
-            for (String o : outputs(output, expected.get(0))) {
+            return worst(output, expected, false, o -> {
                 RelativeL2 e = new RelativeL2();
                 for (int i = 0; i < expected.size(); i++) {
                     Tensor g = got.get(i).get(o);
                     if (g == null) return Double.POSITIVE_INFINITY;
                     e.add(expected.get(i).get(o).toFloatArray(), g.toFloatArray());
                 }
-                worst = Math.max(worst, Double.isNaN(e.value()) ? Double.POSITIVE_INFINITY : e.value());
-            }
-            return worst;
+                return Double.isNaN(e.value()) ? Double.POSITIVE_INFINITY : e.value();
+            });
         }
     }
 
@@ -140,8 +152,7 @@ public sealed interface Metric {
 
         @Override
         public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-            double worst = 1;
-            for (String o : outputs(output, expected.get(0))) {
+            return worst(output, expected, true, o -> {
                 double sum = 0;
                 int images = 0;
                 for (int i = 0; i < expected.size(); i++) {
@@ -165,9 +176,8 @@ public sealed interface Metric {
                         images++;
                     }
                 }
-                worst = Math.min(worst, images == 0 ? 1 : sum / images);
-            }
-            return worst;
+                return images == 0 ? 1 : sum / images;
+            });
         }
     }
 
@@ -185,8 +195,7 @@ public sealed interface Metric {
 
         @Override
         public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-            double worst = 1;
-            for (String o : outputs(output, expected.get(0))) {
+            return worst(output, expected, true, o -> {
                 long same = 0;
                 long rows = 0;
                 for (int i = 0; i < expected.size(); i++) {
@@ -197,9 +206,8 @@ public sealed interface Metric {
                     for (int k = 0; k < a.length; k++) if (a[k] == b[k]) same++;
                     rows += a.length;
                 }
-                worst = Math.min(worst, rows == 0 ? 1 : (double) same / rows);
-            }
-            return worst;
+                return rows == 0 ? 1 : (double) same / rows;
+            });
         }
     }
 
@@ -221,8 +229,7 @@ public sealed interface Metric {
 
         @Override
         public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-            double worst = 1;
-            for (String o : outputs(output, expected.get(0))) {
+            return worst(output, expected, true, o -> {
                 long same = 0;
                 long lines = 0;
                 for (int i = 0; i < expected.size(); i++) {
@@ -233,9 +240,8 @@ public sealed interface Metric {
                     for (int k = 0; k < a.size(); k++) if (Arrays.equals(a.get(k), b.get(k))) same++;
                     lines += a.size();
                 }
-                worst = Math.min(worst, lines == 0 ? 1 : (double) same / lines);
-            }
-            return worst;
+                return lines == 0 ? 1 : (double) same / lines;
+            });
         }
 
         /** The greedy decoding of each sequence of an {@code [N, T, C]} tensor. */
