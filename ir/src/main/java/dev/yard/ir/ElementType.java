@@ -75,6 +75,19 @@ public enum ElementType {
         };
     }
 
+    /**
+     * Whether single elements can be read as numbers ({@code Tensor.getDouble}, {@code getLong}):
+     * the real types of at least 16 bits, the integers of at least 8, and bool; not strings,
+     * complex numbers, or the 8- and 4-bit float and 4-bit integer formats.
+     */
+    public boolean hasElementAccess() {
+        return switch (this) {
+            case FLOAT, DOUBLE, FLOAT16, BFLOAT16, UINT8, INT8, UINT16, INT16, INT32, INT64,
+                    UINT32, UINT64, BOOL -> true;
+            default -> false;
+        };
+    }
+
     /** Bytes needed to store {@code count} elements packed (4-bit types share a byte). */
     public long byteSize(long count) {
         if (this == STRING) {

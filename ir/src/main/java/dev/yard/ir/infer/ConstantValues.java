@@ -66,7 +66,7 @@ final class ConstantValues {
     /** The elements of a constant integer tensor, or null when not constant or not integral. */
     long[] ints(Value v) {
         Tensor t = tensor(v);
-        if (t == null || t.elementType() == ElementType.STRING || t.elementType().isFloatingPoint()
+        if (t == null || !t.elementType().hasElementAccess() || t.elementType().isFloatingPoint()
                 || t.elementType() == ElementType.BOOL) {
             return null;
         }
@@ -76,7 +76,7 @@ final class ConstantValues {
     /** The elements of a constant real tensor as doubles, or null. */
     double[] doubles(Value v) {
         Tensor t = tensor(v);
-        if (t == null || t.elementType() == ElementType.STRING) {
+        if (t == null || !t.elementType().hasElementAccess()) {
             return null;
         }
         double[] out = new double[Math.toIntExact(t.elementCount())];

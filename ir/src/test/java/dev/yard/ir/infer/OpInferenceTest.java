@@ -198,6 +198,24 @@ class OpInferenceTest {
     }
 
     @Test
+    void constantsWithoutNumericElementsAreNotRead() {
+        // A Slice whose starts are complex numbers or 8-bit floats: not integers the rule can
+        // use, so the output's extents stay unknown (the verifier reports the type) instead of
+        // inference failing on reading them.
+        g.input("X", "10,20");
+        g.init("cs", Tensor.ofRaw(ElementType.COMPLEX64, new long[] {1},
+                java.nio.ByteBuffer.allocate(8)));
+        g.init("f8", Tensor.ofRaw(ElementType.FLOAT8E4M3FN, new long[] {1},
+                java.nio.ByteBuffer.allocate(1)));
+        g.constInts("ends", 5);
+        g.constInts("axes", 0);
+        g.node("Slice", "X,cs,ends,axes", "a");
+        g.node("Mul", "f8,f8", "m");
+        ShapeInference.infer(g.model(13));
+        assertEquals("float[?,?]", g.value("a").type().toString());
+    }
+
+    @Test
     void shapeStartEndAndCastAndConstant() {
         g.input("X", "N,3,4");
         g.node("Shape", "X", "all");
