@@ -112,6 +112,16 @@ class DecomposeAcceptanceTest {
             for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-9 * (1 + Math.abs(a[i])), n.name());
             assertTrue(java.util.Arrays.equals(b, grouped.get(n).values()), n.name());
         }
+        // Handed over as each group completes: with a budget of LeNet's largest covariance and
+        // activation (the first Gemm's, 320 x 320 doubles and 320 floats), more than one group
+        // and fewer than one a layer, each layer in exactly one.
+        java.util.List<java.util.Set<dev.yard.ir.Node>> groups = new java.util.ArrayList<>();
+        new OrtCalibration(one, 1 << 30, 7).activationBudget(320 * 320 * 8 + 320 * 4)
+                .inputCovariances(m, layers, g -> groups.add(java.util.Set.copyOf(g.keySet())));
+        assertTrue(groups.size() > 1 && groups.size() < layers.size(), groups.size() + " groups");
+        java.util.Set<dev.yard.ir.Node> seen = new java.util.HashSet<>();
+        for (var g : groups) for (dev.yard.ir.Node n : g) assertTrue(seen.add(n), n + " in two groups");
+        assertEquals(java.util.Set.copyOf(layers), seen);
     }
 
     /** Turns the graph input W into an initializer holding {@code w}. */

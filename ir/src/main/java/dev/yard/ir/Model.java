@@ -1,6 +1,7 @@
 package dev.yard.ir;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,5 +103,64 @@ public final class Model {
 
     public List<Function> functions() {
         return functions;
+    }
+
+    /**
+     * A copy whose graphs, nodes and values are new, so that rewriting it leaves this model as
+     * it was; tensors, types and functions, which passes replace rather than change, are shared.
+     * Much cheaper than printing and reading back a model with large weights.
+     */
+    public Model copy() {
+        Model m = new Model(copy(graph, new IdentityHashMap<>()));
+        m.irVersion = irVersion;
+        m.opsetImports.putAll(opsetImports);
+        m.producerName = producerName;
+        m.producerVersion = producerVersion;
+        m.domain = domain;
+        m.modelVersion = modelVersion;
+        m.docString = docString;
+        m.metadata.putAll(metadata);
+        m.functions.addAll(functions);
+        return m;
+    }
+
+    /** A copy of {@code g}; {@code copies} maps the values already copied, the enclosing graphs' included. */
+    private static Graph copy(Graph g, Map<Value, Value> copies) {
+        Graph c = new Graph(g.name());
+        c.setDocString(g.docString());
+        for (Value v : g.initializers()) c.initializers().add(copy(v, copies));
+        for (Value v : g.inputs()) c.inputs().add(copy(v, copies));
+        for (Node n : g.nodes()) {
+            List<Value> ins = new ArrayList<>();
+            for (Value v : n.inputs()) ins.add(v == null ? null : copy(v, copies));
+            List<Value> outs = new ArrayList<>();
+            for (Value v : n.outputs()) outs.add(v == null ? null : copy(v, copies));
+            Node k = new Node(n.name(), n.domain(), n.opType(), ins, outs);
+            k.setDocString(n.docString());
+            for (Attribute a : n.attributes().values()) {
+                if (!a.isReference() && a.kind() == Attribute.Kind.GRAPH) {
+                    a = new Attribute(a.name(), a.kind(), copy(a.asGraph(), copies), null);
+                } else if (!a.isReference() && a.kind() == Attribute.Kind.GRAPHS) {
+                    List<Graph> gs = new ArrayList<>();
+                    for (Graph sub : a.asGraphs()) gs.add(copy(sub, copies));
+                    a = new Attribute(a.name(), a.kind(), List.copyOf(gs), null);
+                }
+                k.setAttribute(a);
+            }
+            c.nodes().add(k);
+        }
+        for (Value v : g.outputs()) c.outputs().add(copy(v, copies));
+        return c;
+    }
+
+    private static Value copy(Value v, Map<Value, Value> copies) {
+        return copies.computeIfAbsent(v, x -> {
+            Value c = new Value(x.name(), x.type());
+            if (x.isInitializer()) {
+                c.setInitializer(x.initializer());
+                c.setType(x.type());
+            }
+            return c;
+        });
     }
 }

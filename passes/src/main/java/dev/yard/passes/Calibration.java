@@ -5,6 +5,7 @@ import dev.yard.ir.Node;
 import dev.yard.passes.linalg.InputCovariance;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Statistics of a model's real activations, measured by running it on calibration inputs:
@@ -18,4 +19,13 @@ public interface Calibration {
      * for a conv, input rows for a matrix product. Layers it cannot measure are left out.
      */
     Map<Node, InputCovariance> inputCovariances(Model model, List<Node> layers);
+
+    /**
+     * As {@link #inputCovariances(Model, List)}, handed over in groups of layers as each group
+     * is complete, so that a caller which fits a group and lets it go holds one group's
+     * statistics at a time rather than every layer's. By default, one group of all.
+     */
+    default void inputCovariances(Model model, List<Node> layers, Consumer<Map<Node, InputCovariance>> group) {
+        group.accept(inputCovariances(model, layers));
+    }
 }

@@ -12,14 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Calibration by running the model in ONNX Runtime on given inputs: the values the layers
  * read become extra outputs, and their covariances (im2col patches for convs) are
  * accumulated from a seeded sample of positions, at most {@code maxSamples} per layer, spread
  * over the inputs. Streaming: the inputs are run one at a time, and the layers in groups whose
- * activations fit in {@link #ACTIVATION_BYTES}, so that a large model at a large size calibrates
- * in a bounded heap (one run of the model per group and input). The runs are ONNX Runtime's
+ * activations and covariances together fit in {@link #ACTIVATION_BYTES}, each group handed over
+ * when complete, so that a large model at a large size calibrates in a bounded heap (one run of
+ * the model per group and input). The runs are ONNX Runtime's
  * unoptimized graph on a fixed number of threads, which computes the same bits on AVX2 and
  * AVX-512 CPUs.
  */
@@ -67,26 +69,40 @@ public final class OrtCalibration implements Calibration {
 
     @Override
     public Map<Node, InputCovariance> inputCovariances(Model model, List<Node> layers) {
+        Map<Node, InputCovariance> out = new IdentityHashMap<>();
+        inputCovariances(model, layers, out::putAll);
+        return out;
+    }
+
+    /**
+     * Groups are formed so that one run's activations and the group's covariances together fit
+     * in the activation budget (at least one value a group), and handed over as each completes.
+     */
+    @Override
+    public void inputCovariances(Model model, List<Node> layers, Consumer<Map<Node, InputCovariance>> sink) {
         Map<String, Value> wanted = new LinkedHashMap<>();
+        Map<String, Long> bytes = new LinkedHashMap<>();
         for (Node n : layers) {
             Value x = n.input(0);
             if (x != null && !x.isInitializer()) {
                 wanted.put(x.name(), x);
+                bytes.merge(x.name(), covarianceBytes(n), Long::sum);
             }
         }
+        wanted.forEach((name, x) -> bytes.merge(name, activationBytes(x), Long::sum));
         // Each layer's sampling stream, split in layer order: the same samples however the
         // layers are grouped.
         SplittableRandom random = new SplittableRandom(seed);
         Map<Node, SplittableRandom> streams = new IdentityHashMap<>();
         for (Node n : layers) streams.put(n, random.split());
         int perInput = Math.max(1, maxSamples / inputs.size());
-        Map<Node, InputCovariance> out = new IdentityHashMap<>();
-        List<List<Value>> groups = groups(wanted.values(), activationBytes);
+        List<List<Value>> groups = groups(wanted.values(), bytes, activationBytes);
         for (int g = 0; g < groups.size(); g++) {
             Map<String, Value> group = new LinkedHashMap<>();
             for (Value v : groups.get(g)) group.put(v.name(), v);
-            byte[] bytes = withOutputs(model, group);
-            try (OrtSession s = OrtSession.unoptimized(bytes, THREADS)) {
+            byte[] extended = withOutputs(model, group);
+            Map<Node, InputCovariance> out = new IdentityHashMap<>();
+            try (OrtSession s = OrtSession.unoptimized(extended, THREADS)) {
                 for (int i = 0; i < inputs.size(); i++) {
                     progress.accept("calibration: layer group " + (g + 1) + " of " + groups.size() + ", input "
                             + (i + 1) + " of " + inputs.size());
@@ -101,20 +117,20 @@ public final class OrtCalibration implements Calibration {
                     }
                 }
             }
+            sink.accept(out);
         }
-        return out;
     }
 
     /**
-     * The wanted values in groups whose activations (at their static sizes; unknown sizes
-     * count as a whole default budget) fit in {@code budget} per run; at least one value a group.
+     * The wanted values in groups whose bytes (at their static sizes; unknown sizes count as a
+     * whole default budget) fit in {@code budget} per run; at least one value a group.
      */
-    private static List<List<Value>> groups(java.util.Collection<Value> values, long budget) {
+    private static List<List<Value>> groups(java.util.Collection<Value> values, Map<String, Long> sizes, long budget) {
         List<List<Value>> out = new ArrayList<>();
         List<Value> current = new ArrayList<>();
         long bytes = 0;
         for (Value v : values) {
-            long b = activationBytes(v);
+            long b = sizes.get(v.name());
             if (!current.isEmpty() && bytes + b > budget) {
                 out.add(current);
                 current = new ArrayList<>();
@@ -125,6 +141,22 @@ public final class OrtCalibration implements Calibration {
         }
         if (!current.isEmpty()) out.add(current);
         return out;
+    }
+
+    /** Bytes of the covariance measured for layer {@code n}: its patch or row length, squared, in doubles. */
+    private static long covarianceBytes(Node n) {
+        long dim;
+        Value w = n.input(1);
+        long[] wd = w != null && w.isInitializer() ? w.initializer().dims() : null;
+        if (n.is("Conv")) {
+            if (wd == null || wd.length != 4) return 0;
+            dim = wd[1] * wd[2] * wd[3];
+        } else {
+            long[] x = dev.yard.passes.cost.ModelPricing.staticDims(n.input(0));
+            if (x == null || x.length == 0) return 0;
+            dim = x[x.length - 1];
+        }
+        return dim > 0 && dim < 1 << 20 ? dim * dim * 8 : ACTIVATION_BYTES;
     }
 
     private static long activationBytes(Value v) {

@@ -111,6 +111,19 @@ public final class Decompose implements Pass {
         return this;
     }
 
+    private FitCache fits;
+    private boolean fitOnly;
+
+    /**
+     * Takes fits from {@code cache} when it has them and puts new ones into it; with
+     * {@code fitOnly}, fits (and records errors) without changing the model.
+     */
+    Decompose withFits(FitCache cache, boolean fitOnly) {
+        this.fits = cache;
+        this.fitOnly = fitOnly;
+        return this;
+    }
+
     /** Records each decomposed layer's own error (see {@link Fit#layerError()}) into {@code errors}, by layer name. */
     Decompose recordingErrors(java.util.Map<String, Double> errors) {
         this.layerErrors = errors;
@@ -211,12 +224,21 @@ public final class Decompose implements Pass {
         if (widen && (stored == ElementType.FLOAT16 || stored == ElementType.BFLOAT16)) {
             c = c.withElementType(ElementType.FLOAT);
         }
-        DenseTensor kernel = ConvChain.kernel(c);
-        RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
-                pixels(n.input(0)), pixels(n.output(0)));
-        Fit fit = Fit.conv(m, c, kernel, choice, layer, multiple, cov, roundingRefit, why);
+        String what = choice.ranks() == null ? null : FitCache.what(m.text(), choice.ranks(), choice.groups());
+        Fit fit = fits == null || what == null ? null : fits.conv(name, what);
         if (fit == null) {
-            context.skipped(n, m.text() + ": " + why[0]);
+            DenseTensor kernel = ConvChain.kernel(c);
+            RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
+                    pixels(n.input(0)), pixels(n.output(0)));
+            fit = Fit.conv(m, c, kernel, choice, layer, multiple, cov, roundingRefit, why);
+            if (fit == null) {
+                context.skipped(n, m.text() + ": " + why[0]);
+                return false;
+            }
+            if (fits != null && what != null) fits.put(name, what, fit);
+        }
+        if (fitOnly) {
+            if (layerErrors != null) layerErrors.put(name, fit.layerError());
             return false;
         }
         int[] nhw = inputSize(n.input(0), context);
@@ -303,8 +325,19 @@ public final class Decompose implements Pass {
             return false;
         }
         int rank = Math.min(r[0], Math.min(rows, cols));
-        LowRankFactors f = cov != null && cov.dimension() == cols ? TruncatedSvd.fitWhitened(weight, rank, cov)
-                : TruncatedSvd.fit(weight, rank);
+        String what = FitCache.what(Method.SVD.text(), new int[] {rank}, 1);
+        LowRankFactors f = fits == null ? null : fits.factors(name, what);
+        if (f == null) {
+            f = cov != null && cov.dimension() == cols ? TruncatedSvd.fitWhitened(weight, rank, cov)
+                    : TruncatedSvd.fit(weight, rank);
+            if (fits != null) fits.put(name, what, f);
+        }
+        if (fitOnly) {
+            if (layerErrors != null) {
+                layerErrors.put(name, Double.isNaN(f.relativeOutputError()) ? f.relativeError() : f.relativeOutputError());
+            }
+            return false;
+        }
         List<Node> nodes = n.is("Gemm") ? MatrixChain.gemm(n, f, type, name, g, index, opset)
                 : MatrixChain.matmul(n, f, type, name, g, index);
         index.replace(List.of(n), nodes);

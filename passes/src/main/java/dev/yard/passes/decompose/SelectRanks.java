@@ -5,9 +5,6 @@ import com.google.gson.JsonObject;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.ir.YardException;
-import dev.yard.ir.infer.ShapeInference;
-import dev.yard.ir.text.OnnxTextPrinter;
-import dev.yard.ir.text.OnnxTextReader;
 import dev.yard.passes.Calibration;
 import dev.yard.passes.FidelityOracle;
 import dev.yard.passes.OptionSpec;
@@ -137,6 +134,11 @@ public final class SelectRanks implements Pass {
         Evaluation alone;
         boolean onFront;
 
+        /** Its fit's key in the {@link FitCache}. */
+        String key() {
+            return FitCache.what(entry.method().text(), entry.ranks(), entry.groups());
+        }
+
         Candidate(String layer, RankPlan.Entry entry, String what, double cost, double saving) {
             this.layer = layer;
             this.entry = entry;
@@ -156,14 +158,14 @@ public final class SelectRanks implements Pass {
             throw YardException.badInput("select-ranks needs evaluation inputs to check fidelity: run it from yard optimize");
         }
         Budget budget = Budget.parse(budgetText != null ? budgetText : oracle.budget(), oracle.labels());
-        String original = OnnxTextPrinter.print(model);
+        Model original = model.copy();
         JsonObject report = new JsonObject();
         report.addProperty("budget", budget.text());
         report.addProperty("evaluated_on", oracle.describe());
         report.addProperty("cost_model", context.costModel().name());
         context.report(report);
 
-        Evaluation base = oracle.evaluate(OnnxTextReader.parse(original, "select-ranks"), budget);
+        Evaluation base = oracle.evaluate(original.copy(), budget);
         report.add("input", json(base));
         if (!base.meets()) {
             String why = "the input itself scores " + base.describe() + " on " + oracle.describe()
@@ -187,8 +189,10 @@ public final class SelectRanks implements Pass {
             context.note("no layer has a candidate the cost model prices below the layer");
             return false;
         }
-        // Activations are measured once, on the input; every trial fits from them.
-        Calibration measured = memoized(context, model, layers);
+        // Every candidate is fitted once, from the input's activations, a group of layers at a
+        // time; the trials take the fits from the cache.
+        FitCache fits = new FitCache();
+        fitCandidates(model, layers, context, fits);
 
         Map<String, List<Candidate>> fronts = new LinkedHashMap<>();
         if (endToEnd) {
@@ -197,26 +201,19 @@ public final class SelectRanks implements Pass {
             for (LayerCandidates lc : layers) {
                 for (Candidate c : lc.all()) {
                     context.progress("sensitivity " + (++done) + " of " + total + ": " + c.layer + " " + c.what);
-                    c.alone = oracle.screen(trial(original, Map.of(c.layer, c.entry), context.trial(measured), null), budget);
+                    if (Double.isNaN(c.error)) continue; // could not be fitted
+                    c.alone = oracle.screen(trial(original, Map.of(c.layer, c.entry), context, fits, null), budget);
                     c.error = c.alone.meets() ? c.alone.relL2() : Double.NaN;
                 }
             }
-        } else {
-            // The k-th candidate of every layer is fitted in one round: each layer's error is its
-            // own, since every fit reads the input's activations.
-            int rounds = layers.stream().mapToInt(l -> l.all().size()).max().orElse(0);
-            for (int k = 0; k < rounds; k++) {
-                context.progress("fitting candidates, round " + (k + 1) + " of " + rounds);
-                Map<String, RankPlan.Entry> round = new LinkedHashMap<>();
-                for (LayerCandidates lc : layers) if (k < lc.all().size()) round.put(lc.name(), lc.all().get(k).entry);
-                Map<String, Double> errors = new HashMap<>();
-                trial(original, round, context.trial(measured), errors);
-                for (LayerCandidates lc : layers) {
-                    if (k < lc.all().size()) lc.all().get(k).error = errors.getOrDefault(lc.name(), Double.NaN);
-                }
-            }
         }
-        for (LayerCandidates lc : layers) fronts.put(lc.name(), front(lc.all()));
+        for (LayerCandidates lc : layers) {
+            List<Candidate> front = front(lc.all());
+            fronts.put(lc.name(), front);
+            Set<String> keep = new java.util.HashSet<>();
+            for (Candidate c : front) keep.add(c.key());
+            fits.retainOnly(lc.name(), keep);
+        }
 
         // Greedy on the fronts, each step screened end to end, the result verified on every input.
         Map<String, Candidate> chosen = new LinkedHashMap<>();
@@ -248,7 +245,7 @@ public final class SelectRanks implements Pass {
             Map<String, Candidate> next = new LinkedHashMap<>(chosen);
             Candidate replaced = next.put(best.layer, best);
             context.progress("trial " + (++tried) + ": " + best.layer + " " + best.what + " (" + next.size() + " layers)");
-            Evaluation e = oracle.screen(trial(original, plan(next), context.trial(measured), null), budget);
+            Evaluation e = oracle.screen(trial(original, plan(next), context, fits, null), budget);
             trials.add(trialJson(best, e, priced - saved(next), "screened"));
             if (e.meets()) {
                 chosen = next;
@@ -263,7 +260,7 @@ public final class SelectRanks implements Pass {
         Evaluation current = base;
         while (!chosen.isEmpty()) {
             context.progress("verifying " + chosen.size() + " layers on every evaluation input");
-            current = oracle.evaluate(trial(original, plan(chosen), context.trial(measured), null), budget);
+            current = oracle.evaluate(trial(original, plan(chosen), context, fits, null), budget);
             trials.add(trialJson(null, current, priced - saved(chosen), "verified"));
             if (current.meets()) break;
             String[] last = accepted.remove(accepted.size() - 1);
@@ -286,10 +283,10 @@ public final class SelectRanks implements Pass {
             context.note("kept the input: " + why);
             return false;
         }
-        PassContext apply = context.trial(measured);
-        // Fitted as in the trials, so that the model emitted is the model verified.
+        PassContext apply = context.trial(null);
+        // The fits of the trials, so that the model emitted is the model verified.
         boolean changed = new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan(chosen)), null, false,
-                true, false).withoutRoundingRefit().run(model, apply);
+                true, false).withFits(fits, false).withoutRoundingRefit().run(model, apply);
         for (PassContext.Remark r : apply.remarks()) {
             if (r.kind() == PassContext.Kind.APPLIED) context.note(r.node() + ": " + r.message());
         }
@@ -384,18 +381,72 @@ public final class SelectRanks implements Pass {
         return p;
     }
 
-    /**
-     * A copy of the original with {@code plan} applied, without refitting f16 factors to their
-     * rounding (slow on large layers; the trials and the emitted model alike); each layer's own
-     * error goes to {@code errors} when given.
-     */
-    private static Model trial(String original, Map<String, RankPlan.Entry> plan, PassContext context,
+    /** A copy of the original with {@code plan} applied, each layer's fit taken from {@code fits}. */
+    private static Model trial(Model original, Map<String, RankPlan.Entry> plan, PassContext context, FitCache fits,
                                Map<String, Double> errors) {
-        Model copy = OnnxTextReader.parse(original, "select-ranks trial");
-        ShapeInference.infer(copy);
+        Model copy = original.copy();
         new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan), null, false, true, false)
-                .recordingErrors(errors).withoutRoundingRefit().run(copy, context);
+                .withFits(fits, false).recordingErrors(errors).withoutRoundingRefit().run(copy, context.trial(null));
         return copy;
+    }
+
+    /**
+     * Fits every candidate of {@code layers} into {@code fits} and sets its error to the layer's
+     * own (on calibration data when there is some, else on its weights). With calibration, the
+     * activations are measured once, on the input, and handed over a group of layers at a time:
+     * a group's candidates are fitted, then its statistics let go, which bounds the memory a
+     * large model needs. Trials then fit nothing; factors are not refitted to f16 rounding
+     * (slow on large layers; the rougher fit only makes a choice more careful).
+     */
+    private static void fitCandidates(Model model, List<LayerCandidates> layers, PassContext context, FitCache fits) {
+        Calibration calibration = context.calibration();
+        Map<String, LayerCandidates> pending = new LinkedHashMap<>();
+        for (LayerCandidates lc : layers) pending.put(lc.name(), lc);
+        int[] group = {0};
+        if (calibration != null) {
+            context.progress("measuring activations for calibration");
+            calibration.inputCovariances(model, layers.stream().map(LayerCandidates::node).toList(), measured -> {
+                Map<String, InputCovariance> byName = new HashMap<>();
+                measured.forEach((n, cov) -> byName.put(Decompose.layerName(n), cov));
+                List<LayerCandidates> these = new ArrayList<>();
+                for (String name : byName.keySet()) {
+                    LayerCandidates lc = pending.remove(name);
+                    if (lc != null) these.add(lc);
+                }
+                fitGroup(model, these, byName, context, fits, "layer group " + (++group[0]));
+            });
+        }
+        if (!pending.isEmpty()) {
+            fitGroup(model, List.copyOf(pending.values()), Map.of(), context, fits,
+                    calibration == null ? "" : "layers without activations");
+        }
+    }
+
+    /** Fits the candidates of {@code layers}, the k-th of every layer in one run of {@code decompose}. */
+    private static void fitGroup(Model model, List<LayerCandidates> layers, Map<String, InputCovariance> covariances,
+                                 PassContext context, FitCache fits, String what) {
+        Calibration these = (m, nodes) -> {
+            Map<Node, InputCovariance> out = new LinkedHashMap<>();
+            for (Node n : nodes) {
+                InputCovariance cov = covariances.get(Decompose.layerName(n));
+                if (cov != null) out.put(n, cov);
+            }
+            return out;
+        };
+        int rounds = layers.stream().mapToInt(l -> l.all().size()).max().orElse(0);
+        for (int k = 0; k < rounds; k++) {
+            context.progress("fitting candidates" + (what.isEmpty() ? "" : ", " + what) + ": round " + (k + 1)
+                    + " of " + rounds);
+            Map<String, RankPlan.Entry> round = new LinkedHashMap<>();
+            for (LayerCandidates lc : layers) if (k < lc.all().size()) round.put(lc.name(), lc.all().get(k).entry);
+            Map<String, Double> errors = new HashMap<>();
+            new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(round), null, false, true, false)
+                    .withFits(fits, true).recordingErrors(errors).withoutRoundingRefit()
+                    .run(model, context.trial(covariances.isEmpty() ? null : these));
+            for (LayerCandidates lc : layers) {
+                if (k < lc.all().size()) lc.all().get(k).error = errors.getOrDefault(lc.name(), Double.NaN);
+            }
+        }
     }
 
     private static JsonObject trialJson(Candidate c, Evaluation e, double predicted, String kind) {
@@ -409,27 +460,6 @@ public final class SelectRanks implements Pass {
         t.addProperty("accepted", e.meets());
         t.addProperty("predicted_seconds", predicted);
         return t;
-    }
-
-    /**
-     * The context's calibration, measured once for every candidate layer of {@code model} and
-     * answered by layer name thereafter (trials are copies of the same model); null without one.
-     */
-    private static Calibration memoized(PassContext context, Model model, List<LayerCandidates> layers) {
-        Calibration c = context.calibration();
-        if (c == null) return null;
-        context.progress("measuring activations for calibration");
-        Map<String, InputCovariance> byName = new HashMap<>();
-        c.inputCovariances(model, layers.stream().map(LayerCandidates::node).toList())
-                .forEach((n, cov) -> byName.put(Decompose.layerName(n), cov));
-        return (m, nodes) -> {
-            Map<Node, InputCovariance> out = new LinkedHashMap<>();
-            for (Node n : nodes) {
-                InputCovariance cov = byName.get(Decompose.layerName(n));
-                if (cov != null) out.put(n, cov);
-            }
-            return out;
-        };
     }
 
     /** The layer's priced candidates that save something, or null when it cannot be priced. */
