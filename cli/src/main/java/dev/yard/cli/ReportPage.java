@@ -55,11 +55,16 @@ final class ReportPage {
                 double after = t.get("predicted_seconds").getAsDouble();
                 JsonObject m = t.getAsJsonObject("model");
                 String what = t.has("layer") ? t.get("layer").getAsString() + " " + t.get("candidate").getAsString()
+                        : t.has("layers") ? t.get("layers").getAsInt() + " layers (" + t.get("kind").getAsString() + ")"
                         : "the choice, on every evaluation input";
                 Point p = new Point(after > 0 ? total / after : 1, m.get("budget_used").getAsDouble(), what + ": " + m,
                         t.get("accepted").getAsBoolean() ? Kind.KEPT : Kind.BROKE);
                 pts.add(p);
-                if (p.kind == Kind.KEPT) chosen = p;
+                // The chosen model: the last kept trial at its predicted time.
+                if (p.kind == Kind.KEPT && (!sel.has("chosen_predicted_seconds")
+                        || Math.abs(after - sel.get("chosen_predicted_seconds").getAsDouble()) <= 1e-9 * total)) {
+                    chosen = p;
+                }
             }
             if (chosen != null) chosen.kind = Kind.CHOSEN;
             b.append(plot(pts, "predicted speed-up (x)", "budget used", 1.0));

@@ -44,10 +44,14 @@ import java.util.Set;
  *   <li>Sensitivity: each candidate alone, the rest of the model dense, scored end to end on
  *       the budget's metrics (screened on a few of the evaluation inputs); a candidate that alone breaks the budget is dropped, and of the
  *       rest each layer keeps its Pareto front of saving against relative error.</li>
- *   <li>Choice: from nothing decomposed, the move with the most saving per unit of error
- *       added (a layer stepping to a cheaper point of its front) is taken when the whole model,
- *       scored again end to end, still meets the budget; a move that breaks it is dropped with
- *       every more aggressive point of that layer. Ends when no move is left.</li>
+ *   <li>Start: a Lagrangian sweep, each layer at the point of its front with the most saving
+ *       less λ times its error; a binary search over λ, scored end to end, finds the most
+ *       aggressive such model that meets the budget (verified on every input).</li>
+ *   <li>Choice: from there, the move with the most saving per unit of error added (a layer
+ *       stepping to a cheaper point of its front) is taken when the whole model, scored again
+ *       end to end, still meets the budget; a move that breaks it is dropped with every more
+ *       aggressive point of that layer. Ends when no move is left, or after {@code trials}
+ *       steps.</li>
  * </ol>
  */
 public final class SelectRanks implements Pass {
@@ -65,6 +69,8 @@ public final class SelectRanks implements Pass {
                     OptionSpec.integer("round", 1, "round ranks up to a multiple of this (the target's channel alignment)"),
                     OptionSpec.real("speedup", 0, "stop at the first model the cost model prices this many times "
                             + "faster than the input: the most faithful at that speed (0: spend the whole budget)"),
+                    OptionSpec.integer("trials", 64, "greedy steps at most after the Lagrangian starting point "
+                            + "(each runs the model on the screening inputs)"),
                     OptionSpec.choice("sensitivity", List.of("layer", "model"), "layer", "how candidates are "
                             + "screened: layer (each layer's own output error on calibration data, else its weight "
                             + "error; cheap) or model (each candidate alone, end to end on evaluation inputs)"),
@@ -99,8 +105,11 @@ public final class SelectRanks implements Pass {
             if (!(speedup == 0 || speedup > 1) || Double.isInfinite(speedup)) {
                 throw YardException.badInput("select-ranks: speedup must be a number above 1 (or 0 for none), got " + speedup);
             }
+            if (o.integer("trials") < 0) {
+                throw YardException.badInput("select-ranks: trials must be at least 0");
+            }
             return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"), speedup,
-                    o.string("sensitivity").equals("model"));
+                    o.string("sensitivity").equals("model"), (int) Math.min(o.integer("trials"), Integer.MAX_VALUE));
         }
     }
 
@@ -111,8 +120,11 @@ public final class SelectRanks implements Pass {
     private final double speedup;
 
     private final boolean endToEnd;
+    private final int maxTrials;
 
-    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup, boolean endToEnd) {
+    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup, boolean endToEnd,
+                int maxTrials) {
+        this.maxTrials = maxTrials;
         this.speedup = speedup;
         this.endToEnd = endToEnd;
         this.budgetText = budget;
@@ -215,16 +227,21 @@ public final class SelectRanks implements Pass {
             fits.retainOnly(lc.name(), keep);
         }
 
-        // Greedy on the fronts, each step screened end to end, the result verified on every input.
-        Map<String, Candidate> chosen = new LinkedHashMap<>();
+        // A Lagrangian sweep over the fronts finds a starting point in a few end-to-end runs;
+        // greedy steps on the fronts go on from it, each screened end to end, and the result is
+        // verified on every input.
+        JsonArray trials = new JsonArray();
+        int[] tried = {0};
+        Search search = new Search(original, context, fits, oracle, budget, priced, trials, tried);
+        Map<String, Candidate> start = search.lagrangian(fronts);
+        Map<String, Candidate> chosen = new LinkedHashMap<>(start);
         Map<String, Double> ceiling = new HashMap<>(); // per layer: savings at or above this broke the budget
         List<String[]> accepted = new ArrayList<>(); // {layer, what it replaced}, for backing off
         Map<String, Candidate> byWhat = new HashMap<>();
         for (LayerCandidates lc : layers) for (Candidate c : lc.all()) byWhat.put(c.layer + " " + c.what, c);
         List<String> steps = new ArrayList<>();
-        JsonArray trials = new JsonArray();
-        int tried = 0;
-        while (!reached(priced, chosen)) {
+        int greedy = 0;
+        while (!reached(priced, chosen) && greedy < maxTrials) {
             Candidate best = null;
             double bestRatio = -1;
             for (Map.Entry<String, List<Candidate>> e : fronts.entrySet()) {
@@ -244,7 +261,8 @@ public final class SelectRanks implements Pass {
             if (best == null) break;
             Map<String, Candidate> next = new LinkedHashMap<>(chosen);
             Candidate replaced = next.put(best.layer, best);
-            context.progress("trial " + (++tried) + ": " + best.layer + " " + best.what + " (" + next.size() + " layers)");
+            greedy++;
+            context.progress("trial " + (++tried[0]) + ": " + best.layer + " " + best.what + " (" + next.size() + " layers)");
             Evaluation e = oracle.screen(trial(original, plan(next), context, fits, null), budget);
             trials.add(trialJson(best, e, priced - saved(next), "screened"));
             if (e.meets()) {
@@ -256,9 +274,9 @@ public final class SelectRanks implements Pass {
             }
         }
         // Screening looked at some inputs; the choice must hold on all of them, else the last
-        // steps are undone until it does.
-        Evaluation current = base;
-        while (!chosen.isEmpty()) {
+        // steps are undone until it does (the starting point was verified already).
+        Evaluation current = search.startEvaluation() != null ? search.startEvaluation() : base;
+        while (!accepted.isEmpty()) {
             context.progress("verifying " + chosen.size() + " layers on every evaluation input");
             current = oracle.evaluate(trial(original, plan(chosen), context, fits, null), budget);
             trials.add(trialJson(null, current, priced - saved(chosen), "verified"));
@@ -268,7 +286,7 @@ public final class SelectRanks implements Pass {
                     + " on every input");
             if (last[1] == null) chosen.remove(last[0]);
             else chosen.put(last[0], byWhat.get(last[1]));
-            current = base;
+            current = search.startEvaluation() != null ? search.startEvaluation() : base;
         }
         report.add("trials", trials);
         JsonArray perLayer = new JsonArray();
@@ -308,7 +326,7 @@ public final class SelectRanks implements Pass {
         String summary = String.format(Locale.ROOT, "%d of %d layers decomposed, %s saved of the candidate layers' %s; "
                         + "the model scores %s on %s (budget %s); %d trials", chosen.size(), layers.size(),
                 costs.describe(new Cost(saving, 0, false)), costs.describe(new Cost(dense, 0, false)),
-                current.describe(), oracle.describe(), budget.text(), tried);
+                current.describe(), oracle.describe(), budget.text(), tried[0]);
         report.add("chosen_model", json(current));
         report.addProperty("chosen_predicted_seconds", priced - saving);
         if (speedup > 0 && !reached(priced, chosen)) {
@@ -318,6 +336,116 @@ public final class SelectRanks implements Pass {
         report.addProperty("outcome", summary);
         context.note(summary);
         return changed;
+    }
+
+    /**
+     * The end-to-end runs of the search: one copy of the input and the fits, scored on the
+     * screening inputs or on all of them, each run recorded in the report's trials.
+     */
+    private final class Search {
+        private final Model original;
+        private final PassContext context;
+        private final FitCache fits;
+        private final FidelityOracle oracle;
+        private final Budget budget;
+        private final double priced;
+        private final JsonArray trials;
+        private final int[] tried;
+        private Evaluation startEvaluation;
+
+        Search(Model original, PassContext context, FitCache fits, FidelityOracle oracle, Budget budget, double priced,
+               JsonArray trials, int[] tried) {
+            this.original = original;
+            this.context = context;
+            this.fits = fits;
+            this.oracle = oracle;
+            this.budget = budget;
+            this.priced = priced;
+            this.trials = trials;
+            this.tried = tried;
+        }
+
+        /** The verified evaluation of the starting point, null when it is the input itself. */
+        Evaluation startEvaluation() {
+            return startEvaluation;
+        }
+
+        /**
+         * The starting point: for a price λ on error, each layer takes the point of its front
+         * with the most saving less λ times its error (or stays dense); lowering λ gives ever
+         * more aggressive models. A binary search over the λ at which some layer changes finds
+         * the most aggressive that meets the budget (screened; monotone in practice, and what
+         * is taken is verified on every input, the search repeated below it when that fails).
+         * With a speed-up asked, λ goes no lower than the first model priced that fast.
+         */
+        Map<String, Candidate> lagrangian(Map<String, List<Candidate>> fronts) {
+            java.util.TreeSet<Double> prices = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+            for (List<Candidate> front : fronts.values()) {
+                for (Candidate c : front) prices.add(c.saving / Math.max(c.error, 1e-9) * (1 - 1e-9));
+            }
+            List<Map<String, Candidate>> points = new ArrayList<>();
+            for (double lambda : prices) {
+                Map<String, Candidate> p = at(fronts, lambda);
+                if (!p.isEmpty() && (points.isEmpty() || !p.equals(points.get(points.size() - 1)))) points.add(p);
+            }
+            int hi = points.size() - 1;
+            if (speedup > 0) {
+                for (int i = 0; i < points.size(); i++) {
+                    if (reached(priced, points.get(i))) {
+                        hi = i;
+                        break;
+                    }
+                }
+            }
+            int found = largestMeeting(points, -1, hi, false);
+            while (found >= 0) {
+                Evaluation e = run(points.get(found), true, "lagrangian, verified");
+                if (e.meets()) {
+                    startEvaluation = e;
+                    return points.get(found);
+                }
+                found = largestMeeting(points, -1, found - 1, true);
+            }
+            return Map.of();
+        }
+
+        /** The largest index in (lo, hi] whose point meets the budget, assuming the points up to one do; lo when none. */
+        private int largestMeeting(List<Map<String, Candidate>> points, int lo, int hi, boolean verify) {
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (run(points.get(mid), verify, verify ? "lagrangian, verified" : "lagrangian").meets()) lo = mid;
+                else hi = mid - 1;
+            }
+            return lo;
+        }
+
+        private Evaluation run(Map<String, Candidate> point, boolean all, String kind) {
+            context.progress("trial " + (++tried[0]) + ": " + point.size() + " layers (" + kind + ")");
+            Model m = trial(original, plan(point), context, fits, null);
+            Evaluation e = all ? oracle.evaluate(m, budget) : oracle.screen(m, budget);
+            JsonObject t = trialJson(null, e, priced - saved(point), kind);
+            t.addProperty("layers", point.size());
+            trials.add(t);
+            return e;
+        }
+    }
+
+    /** Per layer, the point of its front with the most saving less {@code lambda} times its error, if positive. */
+    private static Map<String, Candidate> at(Map<String, List<Candidate>> fronts, double lambda) {
+        Map<String, Candidate> out = new LinkedHashMap<>();
+        fronts.forEach((layer, front) -> {
+            Candidate best = null;
+            double value = 0;
+            for (Candidate c : front) {
+                double v = c.saving - lambda * Math.max(c.error, 1e-9);
+                if (v > value) {
+                    value = v;
+                    best = c;
+                }
+            }
+            if (best != null) out.put(layer, best);
+        });
+        return out;
     }
 
     /** Whether a speed-up was asked and {@code chosen} reaches it on the cost model ({@code priced}: the input's cost). */
