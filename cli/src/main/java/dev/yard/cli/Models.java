@@ -149,7 +149,7 @@ final class Models {
      * whose other shapes are inferred again from them; {@code m} keeps its dynamic inputs.
      */
     static Model withInputShapes(Model m, Map<String, String> inputShapes) {
-        Model copy = read(OnnxWriter.toBytes(m), "copy");
+        Model copy = m.copy();
         for (dev.yard.ir.Value v : copy.graph().inputs()) {
             String shape = inputShapes.get(v.name());
             if (shape != null && v.elementType() != null) {

@@ -67,6 +67,7 @@ public final class TvmToolchain {
      * A library built before from the same module and target is reused from the cache.
      */
     public Path build(RelaxModule module, Path dir, String target) {
+        checkTarget(target);
         module.write(dir);
         Path lib = dir.resolve("module.so");
         Path cached = cache.resolve("tvm").resolve(key(module.digest(), target) + ".so");
@@ -85,6 +86,27 @@ public final class TvmToolchain {
             throw new YardException("cannot store the TVM library: " + e.getMessage(), false, e);
         }
         return lib;
+    }
+
+    /**
+     * Refuses, as bad input, a target that is neither {@link #HOST_TARGET} nor a JSON object with
+     * a string {@code kind} (what TVM then makes of the kind and the other keys, it says itself).
+     */
+    public static void checkTarget(String target) {
+        if (HOST_TARGET.equals(target)) return;
+        com.google.gson.JsonElement json;
+        try {
+            json = com.google.gson.JsonParser.parseString(target);
+        } catch (com.google.gson.JsonParseException e) {
+            throw YardException.badInput("--target " + target + ": not JSON (" + YardException.oneLine(
+                    e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")");
+        }
+        if (!json.isJsonObject() || !json.getAsJsonObject().has("kind")
+                || !json.getAsJsonObject().get("kind").isJsonPrimitive()
+                || !json.getAsJsonObject().get("kind").getAsJsonPrimitive().isString()) {
+            throw YardException.badInput("--target " + target + ": expected 'host' or a JSON object with a string "
+                    + "\"kind\", e.g. {\"kind\": \"llvm\", \"mcpu\": \"core-avx2\"}");
+        }
     }
 
     /**

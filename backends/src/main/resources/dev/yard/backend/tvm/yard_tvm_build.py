@@ -39,16 +39,27 @@ def parse(source):
     return mod
 
 
-def build(mod, params, target_json, out):
+def make_target(target_json):
+    """The TVM target for 'host' or a JSON object; None after printing why TVM refused it."""
     import tvm
-    from tvm import relax
 
     if target_json == "host":
         from tvm.target import codegen
 
-        target = tvm.target.Target({"kind": "llvm", "mcpu": codegen.llvm_get_system_cpu()})
-    else:
-        target = tvm.target.Target(json.loads(target_json))
+        return tvm.target.Target({"kind": "llvm", "mcpu": codegen.llvm_get_system_cpu()})
+    try:
+        return tvm.target.Target(json.loads(target_json))
+    except Exception as e:  # TVM refuses unknown kinds and keys with several exception types
+        lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+        print(f"--target {target_json}: TVM refused the target: {lines[-1] if lines else type(e).__name__}",
+              file=sys.stderr)
+        return None
+
+
+def build(mod, params, target, out):
+    import tvm
+    from tvm import relax
+
     bound = {name: tvm.runtime.tensor(value) for name, value in params.items()}
     mod = relax.transform.BindParams("main", bound)(mod)
     mod = relax.transform.FoldConstant()(mod)
@@ -74,7 +85,10 @@ def main(argv):
         return 2
     if check_only:
         return 0
-    build(mod, read_params(params_path), target_json, out)
+    target = make_target(target_json)
+    if target is None:
+        return 2
+    build(mod, read_params(params_path), target, out)
     return 0
 
 

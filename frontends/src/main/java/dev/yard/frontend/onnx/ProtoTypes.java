@@ -6,6 +6,7 @@ import dev.yard.ir.ElementType;
 import dev.yard.ir.Shape;
 import dev.yard.ir.ValueType;
 import dev.yard.ir.YardException;
+import dev.yard.ir.text.OnnxTextReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,14 @@ final class ProtoTypes {
 
     /** The type, or null when the proto says nothing (an empty {@code TypeProto}). */
     static ValueType type(OnnxMl.TypeProto t, String source, String what) {
+        return type(t, source, what, 1);
+    }
+
+    private static ValueType type(OnnxMl.TypeProto t, String source, String what, int depth) {
+        if (depth > OnnxTextReader.MAX_TYPE_DEPTH) {
+            throw YardException.badInput(source + ": value '" + what + "' has a type nested more than "
+                    + OnnxTextReader.MAX_TYPE_DEPTH + " levels deep");
+        }
         return switch (t.getValueCase()) {
             case TENSOR_TYPE -> {
                 OnnxMl.TypeProto.Tensor tt = t.getTensorType();
@@ -28,12 +37,12 @@ final class ProtoTypes {
                         st.hasShape() ? shape(st.getShape()) : null);
             }
             case SEQUENCE_TYPE -> new ValueType.SequenceType(
-                    t.getSequenceType().hasElemType() ? type(t.getSequenceType().getElemType(), source, what) : null);
+                    t.getSequenceType().hasElemType() ? type(t.getSequenceType().getElemType(), source, what, depth + 1) : null);
             case OPTIONAL_TYPE -> new ValueType.OptionalType(
-                    t.getOptionalType().hasElemType() ? type(t.getOptionalType().getElemType(), source, what) : null);
+                    t.getOptionalType().hasElemType() ? type(t.getOptionalType().getElemType(), source, what, depth + 1) : null);
             case MAP_TYPE -> {
                 ElementType key = element(t.getMapType().getKeyType(), source, what);
-                yield new ValueType.MapType(key, type(t.getMapType().getValueType(), source, what));
+                yield new ValueType.MapType(key, type(t.getMapType().getValueType(), source, what, depth + 1));
             }
             case OPAQUE_TYPE -> throw YardException.badInput(source + ": value '" + what
                     + "' has an opaque type, which is not supported");

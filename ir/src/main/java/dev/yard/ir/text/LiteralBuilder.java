@@ -79,6 +79,13 @@ final class LiteralBuilder {
 
     /** A type literal: a tensor type, map, seq, optional or sparse_tensor, with known element types. */
     ValueType type(TypeContext c) {
+        return type(c, 1);
+    }
+
+    private ValueType type(TypeContext c, int depth) {
+        if (depth > OnnxTextReader.MAX_TYPE_DEPTH) {
+            throw errors.at(c, "type nested more than " + OnnxTextReader.MAX_TYPE_DEPTH + " levels deep");
+        }
         if (c instanceof OnnxTextParser.TensorTypeContext t) {
             ElementType et = elementType(t.ID().getSymbol());
             if (t.shape() == null) {
@@ -97,10 +104,10 @@ final class LiteralBuilder {
             if (!m.ID(0).getText().equals("map")) {
                 throw errors.at(m, "unknown type '" + m.ID(0).getText() + "(...)'");
             }
-            return new ValueType.MapType(elementType(m.keyType), type(m.type()));
+            return new ValueType.MapType(elementType(m.keyType), type(m.type(), depth + 1));
         }
         var w = (OnnxTextParser.WrappedTypeContext) c;
-        ValueType inner = type(w.type());
+        ValueType inner = type(w.type(), depth + 1);
         return switch (w.ID().getText()) {
             case "seq" -> new ValueType.SequenceType(inner);
             case "optional" -> new ValueType.OptionalType(inner);

@@ -19,6 +19,13 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  * {@code source:line:column: what is wrong}, for the first problem found.
  */
 public final class OnnxTextReader {
+    /**
+     * How deeply types may nest (seq(seq(...)), maps of maps): far beyond any real model, and
+     * shallow enough that every pass, printer and writer can recurse over a type safely. The
+     * binary reader holds to the same limit.
+     */
+    public static final int MAX_TYPE_DEPTH = 32;
+
     private OnnxTextReader() {
     }
 

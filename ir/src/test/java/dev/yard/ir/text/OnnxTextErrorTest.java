@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.yard.ir.Model;
 import dev.yard.ir.YardException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -39,5 +41,18 @@ class OnnxTextErrorTest {
         assertTrue(e.isBadInput());
         assertEquals("m.txt:" + expected.strip(), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void typesNestedBeyondTheLimitAreRefusedAtTheirPlace() {
+        String ok = "seq(".repeat(OnnxTextReader.MAX_TYPE_DEPTH - 1) + "float[2]" + ")".repeat(OnnxTextReader.MAX_TYPE_DEPTH - 1);
+        Model m = OnnxTextReader.parse(HEAD + "g (" + ok + " x) => (" + ok + " y) {\n  y = Identity (x)\n}", "m.txt");
+        assertEquals(1, m.graph().nodes().size());
+        String deep = "seq(" + ok + ")";
+        YardException e = assertThrows(YardException.class,
+                () -> OnnxTextReader.parse(HEAD + "g (" + deep + " x) => (float y) {\n  y = Identity (x)\n}", "m.txt"));
+        assertTrue(e.isBadInput());
+        assertEquals("m.txt:2:" + (4 + 4 * OnnxTextReader.MAX_TYPE_DEPTH) + ": type nested more than "
+                + OnnxTextReader.MAX_TYPE_DEPTH + " levels deep", e.getMessage());
     }
 }
