@@ -54,6 +54,8 @@ public final class Decompose implements Pass {
                     OptionSpec.string("layers", null, "comma-separated layer names to decompose (default: all)"),
                     OptionSpec.costModel(),
                     OptionSpec.bool("force", false, "emit chains even when they cost more than the layer"),
+                    OptionSpec.bool("correct-bias", true, "with calibration data, add to each svd or tucker2 chain's "
+                            + "last bias how far it moves the layer's mean output on that data"),
                     OptionSpec.bool("calibrate", true, "with calibration data, minimise each layer's output error "
                             + "on real inputs rather than its weight error (svd, tucker2)"),
                     OptionSpec.choice("precision", List.of("model", "f32"), "model", "conv chains of f16 and bf16 "
@@ -72,7 +74,7 @@ public final class Decompose implements Pass {
                     // Set.copyOf, not Set.of: a layer named twice is simply named.
                     o.string("layers") == null ? null : Set.copyOf(Arrays.asList(o.string("layers").split(","))),
                     o.bool("force"),
-                    o.bool("calibrate"), o.string("precision").equals("f32"));
+                    o.bool("calibrate"), o.string("precision").equals("f32")).correctingBias(o.bool("correct-bias"));
         }
     }
 
@@ -113,6 +115,16 @@ public final class Decompose implements Pass {
 
     private FitCache fits;
     private boolean fitOnly;
+    private boolean correctBias;
+
+    /**
+     * With calibration data, adds to each svd or tucker2 chain's last bias how far the chain
+     * moves the layer's mean output on that data (bias correction).
+     */
+    Decompose correctingBias(boolean on) {
+        this.correctBias = on;
+        return this;
+    }
 
     /**
      * Takes fits from {@code cache} when it has them and puts new ones into it; with
@@ -230,7 +242,7 @@ public final class Decompose implements Pass {
             DenseTensor kernel = ConvChain.kernel(c);
             RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
                     pixels(n.input(0)), pixels(n.output(0)));
-            fit = Fit.conv(m, c, kernel, choice, layer, multiple, cov, roundingRefit, why);
+            fit = Fit.conv(m, c, kernel, choice, layer, multiple, cov, roundingRefit, correctBias, why);
             if (fit == null) {
                 context.skipped(n, m.text() + ": " + why[0]);
                 return false;

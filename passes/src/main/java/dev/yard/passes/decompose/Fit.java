@@ -1,5 +1,6 @@
 package dev.yard.passes.decompose;
 
+import dev.yard.passes.conv.ConvComposition;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.linalg.BlockTermFactors;
 import dev.yard.passes.linalg.BlockTermTucker;
@@ -43,13 +44,39 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
     /** Fits {@code m}; null with the reason in {@code why[0]} when the ranks cannot be chosen. */
     static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
                     int multiple, InputCovariance cov, String[] why) {
-        return conv(m, c, kernel, choice, layer, multiple, cov, true, why);
+        return conv(m, c, kernel, choice, layer, multiple, cov, true, false, why);
     }
 
-    /** As above; {@code refit} false skips refitting the factors to the stored precision (a quicker, rougher fit). */
+    /** {@code fit} with the mean shift on {@code patches} added to its last conv's bias, and its output error so. */
+    private static Fit withMeanShift(Fit fit, DenseTensor kernel, InputCovariance patches) {
+        ConvLayer whole = fit.convs().get(0);
+        for (int i = 1; i < fit.convs().size(); i++) whole = ConvComposition.compose(whole, fit.convs().get(i));
+        DenseTensor approx = new DenseTensor(kernel.shape(), whole.weights());
+        double[] shift = patches.meanShift(kernel, approx);
+        List<ConvLayer> convs = new java.util.ArrayList<>(fit.convs());
+        ConvLayer last = convs.get(convs.size() - 1);
+        double[] bias = last.bias() == null ? new double[last.out()] : last.bias().clone();
+        for (int i = 0; i < bias.length; i++) bias[i] += shift[i];
+        convs.set(convs.size() - 1, new ConvLayer(last.out(), last.inPerGroup(), last.kh(), last.kw(), last.weights(), bias,
+                last.group(), last.strides(), last.pads(), last.dilations(), last.elementType()));
+        return new Fit(List.copyOf(convs), fit.ranks(), fit.relativeError(),
+                patches.relativeOutputErrorWithShift(kernel, approx),
+                outputError(patches.relativeOutputErrorWithShift(kernel, approx)) + ", bias corrected");
+    }
+
+    /**
+     * As above; {@code refit} false skips refitting the factors to the stored precision (a
+     * quicker, rougher fit); {@code correctBias} adds to the chain's last bias how far the
+     * outputs' mean moves on the calibration data (svd and tucker2 fitted on it).
+     */
     static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
-                    int multiple, InputCovariance cov, boolean refit, String[] why) {
+                    int multiple, InputCovariance cov, boolean refit, boolean correctBias, String[] why) {
         Fit fit = exact(m, c, kernel, choice, layer, multiple, cov, why);
+        InputCovariance patches = patches(c, cov);
+        if (fit != null && correctBias && patches != null && patches.mean() != null
+                && (m == Method.SVD || m == Method.TUCKER2)) {
+            fit = withMeanShift(fit, kernel, patches);
+        }
         if (fit == null || !refit || patches(c, cov) != null || !RoundingRefit.applies(m, c.elementType())) {
             return fit;
         }

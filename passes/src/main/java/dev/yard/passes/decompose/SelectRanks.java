@@ -69,6 +69,8 @@ public final class SelectRanks implements Pass {
                     OptionSpec.integer("round", 1, "round ranks up to a multiple of this (the target's channel alignment)"),
                     OptionSpec.real("speedup", 0, "stop at the first model the cost model prices this many times "
                             + "faster than the input: the most faithful at that speed (0: spend the whole budget)"),
+                    OptionSpec.bool("correct-bias", true, "with calibration data, correct each chain's bias by "
+                            + "how far it moves the layer's mean output"),
                     OptionSpec.integer("trials", 64, "greedy steps at most after the Lagrangian starting point "
                             + "(each runs the model on the screening inputs)"),
                     OptionSpec.choice("sensitivity", List.of("layer", "model"), "layer", "how candidates are "
@@ -109,7 +111,8 @@ public final class SelectRanks implements Pass {
                 throw YardException.badInput("select-ranks: trials must be at least 0");
             }
             return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"), speedup,
-                    o.string("sensitivity").equals("model"), (int) Math.min(o.integer("trials"), Integer.MAX_VALUE));
+                    o.string("sensitivity").equals("model"), (int) Math.min(o.integer("trials"), Integer.MAX_VALUE),
+                    o.bool("correct-bias"));
         }
     }
 
@@ -121,10 +124,12 @@ public final class SelectRanks implements Pass {
 
     private final boolean endToEnd;
     private final int maxTrials;
+    private final boolean correctBias;
 
     SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup, boolean endToEnd,
-                int maxTrials) {
+                int maxTrials, boolean correctBias) {
         this.maxTrials = maxTrials;
+        this.correctBias = correctBias;
         this.speedup = speedup;
         this.endToEnd = endToEnd;
         this.budgetText = budget;
@@ -526,7 +531,7 @@ public final class SelectRanks implements Pass {
      * large model needs. Trials then fit nothing; factors are not refitted to f16 rounding
      * (slow on large layers; the rougher fit only makes a choice more careful).
      */
-    private static void fitCandidates(Model model, List<LayerCandidates> layers, PassContext context, FitCache fits) {
+    private void fitCandidates(Model model, List<LayerCandidates> layers, PassContext context, FitCache fits) {
         Calibration calibration = context.calibration();
         Map<String, LayerCandidates> pending = new LinkedHashMap<>();
         for (LayerCandidates lc : layers) pending.put(lc.name(), lc);
@@ -551,7 +556,7 @@ public final class SelectRanks implements Pass {
     }
 
     /** Fits the candidates of {@code layers}, the k-th of every layer in one run of {@code decompose}. */
-    private static void fitGroup(Model model, List<LayerCandidates> layers, Map<String, InputCovariance> covariances,
+    private void fitGroup(Model model, List<LayerCandidates> layers, Map<String, InputCovariance> covariances,
                                  PassContext context, FitCache fits, String what) {
         Calibration these = (m, nodes) -> {
             Map<Node, InputCovariance> out = new LinkedHashMap<>();
@@ -569,7 +574,7 @@ public final class SelectRanks implements Pass {
             for (LayerCandidates lc : layers) if (k < lc.all().size()) round.put(lc.name(), lc.all().get(k).entry);
             Map<String, Double> errors = new HashMap<>();
             new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(round), null, false, true, false)
-                    .withFits(fits, true).recordingErrors(errors).withoutRoundingRefit()
+                    .withFits(fits, true).recordingErrors(errors).withoutRoundingRefit().correctingBias(correctBias)
                     .run(model, context.trial(covariances.isEmpty() ? null : these));
             for (LayerCandidates lc : layers) {
                 if (k < lc.all().size()) lc.all().get(k).error = errors.getOrDefault(lc.name(), Double.NaN);

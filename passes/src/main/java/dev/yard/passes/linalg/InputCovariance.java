@@ -14,31 +14,51 @@ import org.ejml.data.DMatrixRMaj;
 public final class InputCovariance {
     private final DMatrixRMaj matrix;
     private final long samples;
+    /** The sum of the samples, when known: their mean is what bias correction needs. */
+    private final double[] sum;
 
-    private InputCovariance(DMatrixRMaj matrix, long samples) {
+    private InputCovariance(DMatrixRMaj matrix, long samples, double[] sum) {
         this.matrix = matrix;
         this.samples = samples;
+        this.sum = sum;
     }
 
     /** From samples stored row-major, one sample of length {@code dim} per row. */
     public static InputCovariance fromSamples(double[] rows, int dim) {
         if (rows.length % dim != 0) throw new IllegalArgumentException(rows.length + " values are not rows of " + dim);
         DMatrixRMaj x = Dense.wrap(rows.length / dim, dim, rows);
-        return new InputCovariance(Dense.columnGram(x), x.numRows);
+        double[] sum = new double[dim];
+        for (int r = 0; r < x.numRows; r++) {
+            for (int j = 0; j < dim; j++) sum[j] += rows[r * dim + j];
+        }
+        return new InputCovariance(Dense.columnGram(x), x.numRows, sum);
     }
 
-    /** From an already accumulated dim x dim matrix (row-major, symmetric). */
+    /** From an already accumulated dim x dim matrix (row-major, symmetric); the samples' mean is not known. */
     public static InputCovariance of(double[] matrix, int dim, long samples) {
         if (matrix.length != (long) dim * dim) throw new IllegalArgumentException("not " + dim + " x " + dim);
-        return new InputCovariance(Dense.wrap(dim, dim, matrix.clone()), samples);
+        return new InputCovariance(Dense.wrap(dim, dim, matrix.clone()), samples, null);
     }
 
     /** The sum of this and {@code other} (both of one dimension): the covariance of both sample sets together. */
     public InputCovariance plus(InputCovariance other) {
         checkDimension(other.dimension());
-        DMatrixRMaj sum = matrix.copy();
-        for (int i = 0; i < sum.data.length; i++) sum.data[i] += other.matrix.data[i];
-        return new InputCovariance(sum, samples + other.samples);
+        DMatrixRMaj total = matrix.copy();
+        for (int i = 0; i < total.data.length; i++) total.data[i] += other.matrix.data[i];
+        double[] s = null;
+        if (sum != null && other.sum != null) {
+            s = sum.clone();
+            for (int i = 0; i < s.length; i++) s[i] += other.sum[i];
+        }
+        return new InputCovariance(total, samples + other.samples, s);
+    }
+
+    /** The mean sample, or null when it is not known. */
+    public double[] mean() {
+        if (sum == null || samples == 0) return null;
+        double[] m = sum.clone();
+        for (int i = 0; i < m.length; i++) m[i] /= samples;
+        return m;
     }
 
     /** The matrix, row-major (a copy). */
@@ -63,7 +83,7 @@ public final class InputCovariance {
         mean /= n;
         double lambda = relativeLambda * (mean > 0 ? mean : 1);
         for (int i = 0; i < n; i++) c.data[i * n + i] += lambda;
-        return new InputCovariance(c, samples);
+        return new InputCovariance(c, samples, sum);
     }
 
     /** ||(W - W~) C^{1/2}|| / ||W C^{1/2}||, for a weight seen as [N, dim]. */
@@ -74,6 +94,44 @@ public final class InputCovariance {
         for (int i = 0; i < diff.length; i++) diff[i] -= approximation.data()[i];
         double err = quadratic(Dense.wrap(w.dim(0), w.dim(1), diff));
         double ref = quadratic(Dense.wrap(w.dim(0), w.dim(1), w.data()));
+        return ref == 0 ? Math.sqrt(err) : Math.sqrt(err / ref);
+    }
+
+    /**
+     * (W - W~) μ for a weight seen as [N, dim] and the samples' mean μ: how far the outputs'
+     * mean moves when W~ replaces W, which adding it to the bias undoes; null when the mean is
+     * not known.
+     */
+    public double[] meanShift(DenseTensor weight, DenseTensor approximation) {
+        double[] mu = mean();
+        if (mu == null) return null;
+        DenseTensor w = weight.asMatrix();
+        checkDimension(w.dim(1));
+        int n = w.dim(0);
+        int d = w.dim(1);
+        double[] shift = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) s += (w.data()[i * d + j] - approximation.data()[i * d + j]) * mu[j];
+            shift[i] = s;
+        }
+        return shift;
+    }
+
+    /**
+     * As {@link #relativeOutputError}, with the {@link #meanShift} added to the bias: the error
+     * E||(W - W~)(x - μ)||² = tr((W - W~) C (W - W~)ᵀ) / n - ||(W - W~) μ||², over E||W x||².
+     */
+    public double relativeOutputErrorWithShift(DenseTensor weight, DenseTensor approximation) {
+        double[] shift = meanShift(weight, approximation);
+        if (shift == null) return relativeOutputError(weight, approximation);
+        DenseTensor w = weight.asMatrix();
+        double[] diff = w.data().clone();
+        for (int i = 0; i < diff.length; i++) diff[i] -= approximation.data()[i];
+        double err = quadratic(Dense.wrap(w.dim(0), w.dim(1), diff)) / samples;
+        for (double s : shift) err -= s * s;
+        double ref = quadratic(Dense.wrap(w.dim(0), w.dim(1), w.data())) / samples;
+        err = Math.max(err, 0);
         return ref == 0 ? Math.sqrt(err) : Math.sqrt(err / ref);
     }
 
