@@ -59,9 +59,10 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
         for (int i = 0; i < bias.length; i++) bias[i] += shift[i];
         convs.set(convs.size() - 1, new ConvLayer(last.out(), last.inPerGroup(), last.kh(), last.kw(), last.weights(), bias,
                 last.group(), last.strides(), last.pads(), last.dilations(), last.elementType()));
-        return new Fit(List.copyOf(convs), fit.ranks(), fit.relativeError(),
-                patches.relativeOutputErrorWithShift(kernel, approx),
-                outputError(patches.relativeOutputErrorWithShift(kernel, approx)) + ", bias corrected");
+        // The fit's output error is exact for both methods; the shift's share comes off it.
+        double error = patches.withShift(kernel, fit.outputError(), shift);
+        return new Fit(List.copyOf(convs), fit.ranks(), fit.relativeError(), error,
+                outputError(error) + ", bias corrected");
     }
 
     /**

@@ -93,8 +93,39 @@ public final class InputCovariance {
         double[] diff = w.data().clone();
         for (int i = 0; i < diff.length; i++) diff[i] -= approximation.data()[i];
         double err = quadratic(Dense.wrap(w.dim(0), w.dim(1), diff));
-        double ref = quadratic(Dense.wrap(w.dim(0), w.dim(1), w.data()));
+        double ref = reference(weight);
         return ref == 0 ? Math.sqrt(err) : Math.sqrt(err / ref);
+    }
+
+    // The last weight asked about, and what it costs N·dim² to compute for it: the fits of one
+    // layer at several ranks ask about the same weight again and again.
+    private double[] memoWeight;
+    private DMatrixRMaj memoGram;
+    private double memoReference;
+
+    private void remember(DenseTensor weight) {
+        DenseTensor w = weight.asMatrix();
+        if (memoWeight != null && java.util.Arrays.equals(memoWeight, w.data())) return;
+        checkDimension(w.dim(1));
+        DMatrixRMaj wm = Dense.wrap(w.dim(0), w.dim(1), w.data());
+        DMatrixRMaj gram = Dense.multTransB(Dense.mult(wm, matrix), wm);
+        double trace = 0;
+        for (int i = 0; i < gram.numRows; i++) trace += gram.data[i * gram.numCols + i];
+        memoWeight = w.data().clone();
+        memoGram = gram;
+        memoReference = trace;
+    }
+
+    /** tr(W C Wᵀ) = ||W C^{1/2}||², for a weight seen as [N, dim]. */
+    public double reference(DenseTensor weight) {
+        remember(weight);
+        return memoReference;
+    }
+
+    /** W C Wᵀ (N x N), for a weight seen as [N, dim]. */
+    DMatrixRMaj gramThrough(DenseTensor weight) {
+        remember(weight);
+        return memoGram;
     }
 
     /**
@@ -123,16 +154,21 @@ public final class InputCovariance {
      * E||(W - W~)(x - μ)||² = tr((W - W~) C (W - W~)ᵀ) / n - ||(W - W~) μ||², over E||W x||².
      */
     public double relativeOutputErrorWithShift(DenseTensor weight, DenseTensor approximation) {
-        double[] shift = meanShift(weight, approximation);
-        if (shift == null) return relativeOutputError(weight, approximation);
-        DenseTensor w = weight.asMatrix();
-        double[] diff = w.data().clone();
-        for (int i = 0; i < diff.length; i++) diff[i] -= approximation.data()[i];
-        double err = quadratic(Dense.wrap(w.dim(0), w.dim(1), diff)) / samples;
-        for (double s : shift) err -= s * s;
-        double ref = quadratic(Dense.wrap(w.dim(0), w.dim(1), w.data())) / samples;
-        err = Math.max(err, 0);
-        return ref == 0 ? Math.sqrt(err) : Math.sqrt(err / ref);
+        return withShift(weight, relativeOutputError(weight, approximation), meanShift(weight, approximation));
+    }
+
+    /**
+     * The relative output error {@code error} (as {@link #relativeOutputError} gives it) once
+     * {@code shift} (the {@link #meanShift}) is added to the bias:
+     * sqrt(error² - n ||shift||² / tr(W C Wᵀ)) for n samples.
+     */
+    public double withShift(DenseTensor weight, double error, double[] shift) {
+        if (shift == null) return error;
+        double ref = reference(weight);
+        if (ref == 0) return error;
+        double s2 = 0;
+        for (double s : shift) s2 += s * s;
+        return Math.sqrt(Math.max(0, error * error - samples * s2 / ref));
     }
 
     /** tr(A C Aᵀ). */

@@ -71,8 +71,7 @@ public final class TruncatedSvd {
         checkRank(rank, Math.min(n, m));
         covariance.checkDimension(m);
         DMatrixRMaj wm = Dense.wrap(n, m, w.data());
-        DMatrixRMaj wc = Dense.mult(wm, covariance.matrix());
-        Dense.Eigen eig = Dense.leadingEigen(Dense.multTransB(wc, wm), rank);
+        Dense.Eigen eig = Dense.leadingEigen(covariance.gramThrough(weight).copy(), rank);
         DMatrixRMaj u = eig.leading(rank);
         DMatrixRMaj right = Dense.multTransA(u, wm);
         double outputTotal = 0;

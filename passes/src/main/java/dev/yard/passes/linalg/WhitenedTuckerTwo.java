@@ -81,10 +81,19 @@ public final class WhitenedTuckerTwo {
         // (M_opt A) C (M_opt A)ᵀ = M_opt (A C Aᵀ) M_optᵀ = (W C Aᵀ) M_optᵀ.
         Dense.Eigen eig = Dense.leadingEigen(Dense.multTransB(m, mOpt), rout);
         DMatrixRMaj uOut = eig.leading(rout);
-        double[] core = Dense.multTransA(uOut, mOpt).data; // [rout, (rin, s)]
-        double[] approx = TuckerTwo.expand(uOut.data, core, Dense.transpose(uIn).data, cout, cin, uOut.numCols, rin, s);
-        double err = cov.relativeOutputError(kernel, DenseTensor.of(approx, kernel.shape()));
-        return new Candidate(uOut, uIn, core, err);
+        DMatrixRMaj coreM = Dense.multTransA(uOut, mOpt); // [rout, (rin, s)]
+        // W~ = Uₒ core A, so tr(W~ C W~ᵀ) = tr(core (A C Aᵀ) coreᵀ) and tr(W~ C Wᵀ) = <Uₒ core, W C Aᵀ>:
+        // the output error without forming W~ or multiplying by C again.
+        double self = 0;
+        DMatrixRMaj ca = Dense.mult(coreM, aca);
+        for (int i = 0; i < ca.data.length; i++) self += ca.data[i] * coreM.data[i];
+        DMatrixRMaj projected = Dense.mult(uOut, coreM);
+        double cross = 0;
+        for (int i = 0; i < projected.data.length; i++) cross += projected.data[i] * m.data[i];
+        double total = cov.reference(kernel);
+        double residual = Math.max(0, total - 2 * cross + self);
+        double err = total == 0 ? Math.sqrt(residual) : Math.sqrt(residual / total);
+        return new Candidate(uOut, uIn, coreM.data, err);
     }
 
     /** Leading Cin-mode eigenvectors of Uₒᵀ W C seen as [Rout, Cin, S]. */
