@@ -1,6 +1,5 @@
 package dev.yard.passes.decompose;
 
-import dev.yard.passes.conv.ConvComposition;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.linalg.BlockTermFactors;
 import dev.yard.passes.linalg.BlockTermTucker;
@@ -49,10 +48,16 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
 
     /** {@code fit} with the mean shift on {@code patches} added to its last conv's bias, and its output error so. */
     private static Fit withMeanShift(Fit fit, DenseTensor kernel, InputCovariance patches) {
-        ConvLayer whole = fit.convs().get(0);
-        for (int i = 1; i < fit.convs().size(); i++) whole = ConvComposition.compose(whole, fit.convs().get(i));
-        DenseTensor approx = new DenseTensor(kernel.shape(), whole.weights());
-        double[] shift = patches.meanShift(kernel, approx);
+        // (W - W~) μ: the kernel on the mean patch, less the chain on it.
+        double[] mu = patches.mean();
+        double[] chain = onPatch(fit.convs(), mu, kernel.dim(1), kernel.dim(2) * kernel.dim(3));
+        int d = mu.length;
+        double[] shift = new double[kernel.dim(0)];
+        for (int o = 0; o < shift.length; o++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) s += kernel.data()[o * d + j] * mu[j];
+            shift[o] = s - chain[o];
+        }
         List<ConvLayer> convs = new java.util.ArrayList<>(fit.convs());
         ConvLayer last = convs.get(convs.size() - 1);
         double[] bias = last.bias() == null ? new double[last.out()] : last.bias().clone();
@@ -63,6 +68,45 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
         double error = patches.withShift(kernel, fit.outputError(), shift);
         return new Fit(List.copyOf(convs), fit.ranks(), fit.relativeError(), error,
                 outputError(error) + ", bias corrected");
+    }
+
+    /**
+     * What a chain of 1x1 convs around one conv spanning the whole window computes from one
+     * patch ({@code channels} x {@code window} values, as a row of the original kernel), biases
+     * aside: the 1x1 convs before it act at every position of the window, those after it on
+     * its outputs.
+     */
+    static double[] onPatch(List<ConvLayer> chain, double[] patch, int channels, int window) {
+        double[] x = patch;
+        int c = channels;
+        int positions = window;
+        for (ConvLayer conv : chain) {
+            int kk = conv.kh() * conv.kw();
+            double[] w = conv.weights();
+            double[] y;
+            if (kk == 1) {
+                y = new double[conv.out() * positions];
+                for (int r = 0; r < conv.out(); r++) {
+                    for (int i = 0; i < c; i++) {
+                        double wi = w[r * c + i];
+                        if (wi == 0) continue;
+                        for (int p = 0; p < positions; p++) y[r * positions + p] += wi * x[i * positions + p];
+                    }
+                }
+            } else { // the conv spanning the window: kk == positions
+                y = new double[conv.out()];
+                int len = c * positions;
+                for (int r = 0; r < conv.out(); r++) {
+                    double s = 0;
+                    for (int j = 0; j < len; j++) s += w[r * len + j] * x[j];
+                    y[r] = s;
+                }
+                positions = 1;
+            }
+            x = y;
+            c = conv.out();
+        }
+        return x;
     }
 
     /**

@@ -129,37 +129,8 @@ public final class InputCovariance {
     }
 
     /**
-     * (W - W~) μ for a weight seen as [N, dim] and the samples' mean μ: how far the outputs'
-     * mean moves when W~ replaces W, which adding it to the bias undoes; null when the mean is
-     * not known.
-     */
-    public double[] meanShift(DenseTensor weight, DenseTensor approximation) {
-        double[] mu = mean();
-        if (mu == null) return null;
-        DenseTensor w = weight.asMatrix();
-        checkDimension(w.dim(1));
-        int n = w.dim(0);
-        int d = w.dim(1);
-        double[] shift = new double[n];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) s += (w.data()[i * d + j] - approximation.data()[i * d + j]) * mu[j];
-            shift[i] = s;
-        }
-        return shift;
-    }
-
-    /**
-     * As {@link #relativeOutputError}, with the {@link #meanShift} added to the bias: the error
-     * E||(W - W~)(x - μ)||² = tr((W - W~) C (W - W~)ᵀ) / n - ||(W - W~) μ||², over E||W x||².
-     */
-    public double relativeOutputErrorWithShift(DenseTensor weight, DenseTensor approximation) {
-        return withShift(weight, relativeOutputError(weight, approximation), meanShift(weight, approximation));
-    }
-
-    /**
      * The relative output error {@code error} (as {@link #relativeOutputError} gives it) once
-     * {@code shift} (the {@link #meanShift}) is added to the bias:
+     * {@code shift}, (W - W~) μ for the samples' mean μ, is added to the bias:
      * sqrt(error² - n ||shift||² / tr(W C Wᵀ)) for n samples.
      */
     public double withShift(DenseTensor weight, double error, double[] shift) {
