@@ -153,6 +153,17 @@ class OptimizeCommandTest {
             if (!met) refused++;
         }
         assertTrue(refused > 0, "the most aggressive candidates must break a budget of 0.1: " + sel);
+        // The search starts with the Lagrangian sweep: whole models of one or more layers, the
+        // point taken verified on every input before the greedy steps go on from it.
+        assertEquals("lagrangian", trials.get(0).getAsJsonObject().get("kind").getAsString(), trials.toString());
+        boolean startVerified = false;
+        for (var t : trials) {
+            var trial = t.getAsJsonObject();
+            if (!trial.get("kind").getAsString().startsWith("lagrangian")) continue;
+            assertTrue(trial.get("layers").getAsInt() >= 1, trial.toString());
+            startVerified |= trial.get("kind").getAsString().equals("lagrangian, verified") && trial.get("accepted").getAsBoolean();
+        }
+        assertTrue(startVerified, trials.toString());
         var last = trials.get(trials.size() - 1).getAsJsonObject();
         assertEquals("verified", last.get("kind").getAsString());
         assertTrue(last.get("accepted").getAsBoolean(), last.toString());
