@@ -177,6 +177,35 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void probedSensitivitiesWeighEachLayerByItsEffectAtTheOutputs() throws Exception {
+        Path report = dir.resolve("probe");
+        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency",
+                "--pipeline", "fold-constants,fold-batchnorm,select-ranks{sensitivity=probe},fuse-1x1,dce",
+                "--report", report.toString());
+        assertEquals(0, o.exit(), o.err());
+        com.google.gson.JsonObject sel = com.google.gson.JsonParser.parseString(Files.readString(report.resolve("report.json")))
+                .getAsJsonObject().getAsJsonObject("passes").getAsJsonObject("select-ranks");
+        assertTrue(sel.getAsJsonObject("chosen_model").get("rel-l2").getAsDouble() <= 0.1, sel.toString());
+        // Every candidate of a layer with a front carries the layer's one weight, positive; the
+        // layers do not all weigh the same.
+        java.util.Set<Double> weights = new java.util.TreeSet<>();
+        for (var layer : sel.getAsJsonArray("layers")) {
+            Double w = null;
+            boolean front = false;
+            for (var c : layer.getAsJsonObject().getAsJsonArray("candidates")) {
+                var cand = c.getAsJsonObject();
+                front |= cand.get("on_front").getAsBoolean();
+                double s = cand.has("sensitivity") ? cand.get("sensitivity").getAsDouble() : 1;
+                assertTrue(s > 0, cand.toString());
+                if (w == null) w = s;
+                assertEquals(w, s, 0, layer.toString());
+            }
+            if (front) weights.add(w);
+        }
+        assertTrue(weights.size() > 1, "one weight for every layer: " + weights);
+    }
+
+    @Test
     void aSpeedupStopsTheSearchOnceReached() {
         BadInputTest.Outcome o = BadInputTest.yard("optimize", "--speedup", "1.25", "--cost-model", "macs", "--no-latency");
         assertEquals(0, o.exit(), o.err());

@@ -21,6 +21,14 @@ public interface FidelityOracle {
         return evaluate(candidate, budget);
     }
 
+    /**
+     * The quickest look: on one evaluation input (labelled sets are judged whole), for
+     * weighing a layer. The default screens.
+     */
+    default Evaluation probe(Model candidate, Budget budget) {
+        return screen(candidate, budget);
+    }
+
     /** The labels of the evaluation inputs, one per row of the first output, where known; else null. */
     default int[] labels() {
         return null;

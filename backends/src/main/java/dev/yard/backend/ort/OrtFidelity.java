@@ -58,6 +58,11 @@ public final class OrtFidelity implements FidelityOracle {
         return on(Math.min(SCREEN, inputs.size()), candidate, budget);
     }
 
+    @Override
+    public Evaluation probe(Model candidate, Budget budget) {
+        return on(1, candidate, budget);
+    }
+
     /** Scores on {@code wanted} inputs taken evenly across the set (all of them when it is the size). */
     private Evaluation on(int wanted, Model candidate, Budget budget) {
         int count = labels != null ? inputs.size() : wanted;

@@ -73,9 +73,11 @@ public final class SelectRanks implements Pass {
                             + "how far it moves the layer's mean output"),
                     OptionSpec.integer("trials", 64, "greedy steps at most after the Lagrangian starting point "
                             + "(each runs the model on the screening inputs)"),
-                    OptionSpec.choice("sensitivity", List.of("layer", "model"), "layer", "how candidates are "
+                    OptionSpec.choice("sensitivity", List.of("layer", "probe", "model"), "layer", "how candidates are "
                             + "screened: layer (each layer's own output error on calibration data, else its weight "
-                            + "error; cheap) or model (each candidate alone, end to end on evaluation inputs)"),
+                            + "error; cheap), probe (those errors scaled per layer by one end-to-end run of a point "
+                            + "of its front on one evaluation input, so that layers compare), or model (each "
+                            + "candidate alone, end to end on evaluation inputs)"),
                     OptionSpec.costModel()));
         }
 
@@ -111,7 +113,7 @@ public final class SelectRanks implements Pass {
                 throw YardException.badInput("select-ranks: trials must be at least 0");
             }
             return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"), speedup,
-                    o.string("sensitivity").equals("model"), (int) Math.min(o.integer("trials"), Integer.MAX_VALUE),
+                    o.string("sensitivity"), (int) Math.min(o.integer("trials"), Integer.MAX_VALUE),
                     o.bool("correct-bias"));
         }
     }
@@ -123,15 +125,17 @@ public final class SelectRanks implements Pass {
     private final double speedup;
 
     private final boolean endToEnd;
+    private final boolean probe;
     private final int maxTrials;
     private final boolean correctBias;
 
-    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup, boolean endToEnd,
+    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup, String sensitivity,
                 int maxTrials, boolean correctBias) {
         this.maxTrials = maxTrials;
         this.correctBias = correctBias;
         this.speedup = speedup;
-        this.endToEnd = endToEnd;
+        this.endToEnd = sensitivity.equals("model");
+        this.probe = sensitivity.equals("probe");
         this.budgetText = budget;
         this.fractions = fractions.clone();
         this.methods = Set.copyOf(methods);
@@ -147,9 +151,16 @@ public final class SelectRanks implements Pass {
         final double saving;
         /** Its error as screened: the layer's own, or the whole model's relative L2 with it alone. */
         double error = Double.NaN;
+        /** Its layer's sensitivity: what the search weighs {@link #error} by (1 unless probed). */
+        double scale = 1;
         /** The whole model with it alone, when screened end to end. */
         Evaluation alone;
         boolean onFront;
+
+        /** Its error as the search weighs it. */
+        double weighted() {
+            return error * scale;
+        }
 
         /** Its fit's key in the {@link FitCache}. */
         String key() {
@@ -231,6 +242,7 @@ public final class SelectRanks implements Pass {
             for (Candidate c : front) keep.add(c.key());
             fits.retainOnly(lc.name(), keep);
         }
+        if (probe) probeSensitivities(layers, fronts, original, context, fits, oracle, budget);
 
         // A Lagrangian sweep over the fronts finds a starting point in a few end-to-end runs;
         // greedy steps on the fronts go on from it, each screened end to end, and the result is
@@ -252,11 +264,11 @@ public final class SelectRanks implements Pass {
             for (Map.Entry<String, List<Candidate>> e : fronts.entrySet()) {
                 Candidate now = chosen.get(e.getKey());
                 double s0 = now == null ? 0 : now.saving;
-                double err0 = now == null ? 0 : now.error;
+                double err0 = now == null ? 0 : now.weighted();
                 double limit = ceiling.getOrDefault(e.getKey(), Double.POSITIVE_INFINITY);
                 for (Candidate c : e.getValue()) {
                     if (c.saving <= s0 || c.saving >= limit) continue;
-                    double ratio = (c.saving - s0) / Math.max(c.error - err0, 1e-9);
+                    double ratio = (c.saving - s0) / Math.max(c.weighted() - err0, 1e-9);
                     if (ratio > bestRatio) {
                         bestRatio = ratio;
                         best = c;
@@ -386,7 +398,7 @@ public final class SelectRanks implements Pass {
         Map<String, Candidate> lagrangian(Map<String, List<Candidate>> fronts) {
             java.util.TreeSet<Double> prices = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
             for (List<Candidate> front : fronts.values()) {
-                for (Candidate c : front) prices.add(c.saving / Math.max(c.error, 1e-9) * (1 - 1e-9));
+                for (Candidate c : front) prices.add(c.saving / Math.max(c.weighted(), 1e-9) * (1 - 1e-9));
             }
             List<Map<String, Candidate>> points = new ArrayList<>();
             for (double lambda : prices) {
@@ -442,7 +454,7 @@ public final class SelectRanks implements Pass {
             Candidate best = null;
             double value = 0;
             for (Candidate c : front) {
-                double v = c.saving - lambda * Math.max(c.error, 1e-9);
+                double v = c.saving - lambda * Math.max(c.weighted(), 1e-9);
                 if (v > value) {
                     value = v;
                     best = c;
@@ -512,6 +524,28 @@ public final class SelectRanks implements Pass {
         Map<String, RankPlan.Entry> p = new LinkedHashMap<>();
         chosen.forEach((k, c) -> p.put(k, c.entry));
         return p;
+    }
+
+    /**
+     * Per layer, one run of the whole model with the middle point of the layer's front alone, on
+     * one evaluation input: its outputs' relative L2 error over the point's own error is how
+     * much the layer's errors weigh at the model's outputs. Every candidate of the layer is
+     * weighed by it, so that the search compares layers by their effect, not their own error.
+     */
+    private static void probeSensitivities(List<LayerCandidates> layers, Map<String, List<Candidate>> fronts,
+                                           Model original, PassContext context, FitCache fits, FidelityOracle oracle,
+                                           Budget budget) {
+        int done = 0;
+        int total = (int) layers.stream().filter(lc -> !fronts.get(lc.name()).isEmpty()).count();
+        for (LayerCandidates lc : layers) {
+            List<Candidate> front = fronts.get(lc.name());
+            if (front.isEmpty()) continue;
+            context.progress("sensitivity " + (++done) + " of " + total + ": " + lc.name());
+            Candidate p = front.get(front.size() / 2);
+            double e = oracle.probe(trial(original, Map.of(p.layer, p.entry), context, fits, null), budget).relL2();
+            double scale = Double.isFinite(e) ? Math.max(e, 1e-9) / Math.max(p.error, 1e-9) : 1;
+            for (Candidate c : lc.all()) c.scale = scale;
+        }
     }
 
     /** A copy of the original with {@code plan} applied, each layer's fit taken from {@code fits}. */
@@ -683,6 +717,7 @@ public final class SelectRanks implements Pass {
             j.addProperty("seconds", c.cost);
             j.addProperty("saving_seconds", c.saving);
             j.addProperty("error", finite(c.error));
+            if (c.scale != 1) j.addProperty("sensitivity", c.scale);
             if (c.alone != null) j.add("alone", json(c.alone));
             j.addProperty("on_front", c.onFront);
             j.addProperty("chosen", c == chosen);
