@@ -235,13 +235,7 @@ public final class SelectRanks implements Pass {
                 }
             }
         }
-        for (LayerCandidates lc : layers) {
-            List<Candidate> front = front(lc.all());
-            fronts.put(lc.name(), front);
-            Set<String> keep = new java.util.HashSet<>();
-            for (Candidate c : front) keep.add(c.key());
-            fits.retainOnly(lc.name(), keep);
-        }
+        for (LayerCandidates lc : layers) fronts.put(lc.name(), retainFront(lc, fits));
         if (probe) probeSensitivities(layers, fronts, original, context, fits, oracle, budget);
 
         // A Lagrangian sweep over the fronts finds a starting point in a few end-to-end runs;
@@ -614,6 +608,20 @@ public final class SelectRanks implements Pass {
                 if (k < lc.all().size()) lc.all().get(k).error = errors.getOrDefault(lc.name(), Double.NaN);
             }
         }
+        // Screened by their own errors, the group's layers know their fronts now: only the
+        // fits on a front are kept, so that the cache holds a few fits a layer, not all.
+        if (!endToEnd) {
+            for (LayerCandidates lc : layers) retainFront(lc, fits);
+        }
+    }
+
+    /** Keeps in {@code fits} only the fits of {@code lc}'s front; returns the front. */
+    private static List<Candidate> retainFront(LayerCandidates lc, FitCache fits) {
+        List<Candidate> front = front(lc.all());
+        Set<String> keep = new java.util.HashSet<>();
+        for (Candidate c : front) keep.add(c.key());
+        fits.retainOnly(lc.name(), keep);
+        return front;
     }
 
     private static JsonObject trialJson(Candidate c, Evaluation e, double predicted, String kind) {
