@@ -35,7 +35,14 @@ public final class OrtCalibration implements Calibration {
     /** Activation bytes one run may return by default: layers are measured in groups that fit. */
     static final long ACTIVATION_BYTES = 1L << 30;
 
-    private long activationBytes = ACTIVATION_BYTES;
+    /**
+     * By default a group's activations and covariances take at most an eighth of the heap (and
+     * at most {@link #ACTIVATION_BYTES}): while a group is measured its activations are held
+     * twice (as returned and as floats) and its covariances are summed into copies, beside the
+     * evaluation inputs and outputs and the fits kept. How layers are grouped changes no bit
+     * of the result, only how many runs calibration takes.
+     */
+    private long activationBytes = Math.min(ACTIVATION_BYTES, Runtime.getRuntime().maxMemory() / 8);
 
     /** Sets the activation bytes one run may return (groups of layers are formed to fit). */
     public OrtCalibration activationBudget(long bytes) {

@@ -1,5 +1,7 @@
 package dev.yard.passes.decompose;
 
+import dev.yard.ir.ElementType;
+import dev.yard.ir.HalfFloats;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.linalg.DenseTensor;
 import dev.yard.passes.linalg.LowRankFactors;
@@ -13,11 +15,29 @@ import java.util.Set;
 /**
  * Factorizations already fitted, by layer and candidate, so that a search which tries the same
  * candidate in many models fits it once: the fit needs the layer's calibration statistics,
- * which the search can then let go of. Factors are kept in single precision (the models they
- * go into store f32 at most), half the memory of the fits themselves.
+ * which the search can then let go of. Factors are kept in single precision, or half for f16
+ * layers: what the model they go into stores (the chain's weights are written through float),
+ * a half or a quarter of the memory of the fits themselves.
  */
 final class FitCache {
-    private record PackedConv(ConvLayer geometry, float[] weights) {}
+    /** A conv's geometry with its weights in {@code singles}, or for an f16 layer in {@code halves}. */
+    private record PackedConv(ConvLayer geometry, float[] singles, short[] halves) {
+        double[] weights() {
+            if (halves == null) return widen(singles);
+            double[] out = new double[halves.length];
+            for (int i = 0; i < out.length; i++) out[i] = HalfFloats.fromHalf(halves[i]);
+            return out;
+        }
+
+        static PackedConv of(ConvLayer c) {
+            ConvLayer geometry = new ConvLayer(c.out(), c.inPerGroup(), c.kh(), c.kw(), new double[0], c.bias(),
+                    c.group(), c.strides(), c.pads(), c.dilations(), c.elementType());
+            if (c.elementType() != ElementType.FLOAT16) return new PackedConv(geometry, narrow(c.weights()), null);
+            short[] h = new short[c.weights().length];
+            for (int i = 0; i < h.length; i++) h[i] = HalfFloats.toHalf((float) c.weights()[i]);
+            return new PackedConv(geometry, null, h);
+        }
+    }
 
     private record PackedFit(List<PackedConv> convs, int[] ranks, double relativeError, double outputError,
                              String note) {}
@@ -47,7 +67,7 @@ final class FitCache {
         List<ConvLayer> convs = new ArrayList<>();
         for (PackedConv c : p.convs()) {
             ConvLayer g = c.geometry();
-            convs.add(new ConvLayer(g.out(), g.inPerGroup(), g.kh(), g.kw(), widen(c.weights()), g.bias(), g.group(),
+            convs.add(new ConvLayer(g.out(), g.inPerGroup(), g.kh(), g.kw(), c.weights(), g.bias(), g.group(),
                     g.strides(), g.pads(), g.dilations(), g.elementType()));
         }
         return new Fit(convs, p.ranks(), p.relativeError(), p.outputError(), p.note());
@@ -55,10 +75,7 @@ final class FitCache {
 
     void put(String layer, String what, Fit fit) {
         List<PackedConv> convs = new ArrayList<>();
-        for (ConvLayer c : fit.convs()) {
-            convs.add(new PackedConv(new ConvLayer(c.out(), c.inPerGroup(), c.kh(), c.kw(), new double[0], c.bias(),
-                    c.group(), c.strides(), c.pads(), c.dilations(), c.elementType()), narrow(c.weights())));
-        }
+        for (ConvLayer c : fit.convs()) convs.add(PackedConv.of(c));
         put(layer, what, new PackedFit(List.copyOf(convs), fit.ranks(), fit.relativeError(), fit.outputError(), fit.note()));
     }
 
