@@ -2,6 +2,7 @@ package dev.yard.backend.cost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.yard.ir.ElementType;
 import dev.yard.passes.cost.Layer;
@@ -55,11 +56,24 @@ class TargetProbeTest {
         // A conv the probe did not run (the dense probes are 128 channels and up): roofline against ONNX Runtime.
         Layer.Conv conv = new Layer.Conv(ElementType.FLOAT, 1, 64, 64, 56, 56, 3, 3, 1, new int[] {1, 1},
                 new int[] {1, 1, 1, 1}, new int[] {1, 1});
-        double predicted = new AnalyticCostModel(t).layer(conv).seconds();
-        // The best of two, as the probe keeps the best of its layers: a build sharing the CPU slows single runs.
-        double measured = Math.min(OrtCostModel.measureSeconds(List.of(conv), 2), OrtCostModel.measureSeconds(List.of(conv), 2));
-        System.out.printf(Locale.ROOT, "%s: roofline %.4g ms, ONNX Runtime %.4g ms%n", conv, predicted * 1e3, measured * 1e3);
-        assertTrue(predicted < 3 * measured && measured < 3 * predicted,
-                String.format(Locale.ROOT, "%s: roofline %.4g ms, ONNX Runtime %.4g ms", conv, predicted * 1e3, measured * 1e3));
+        // Another job on the CPU while the probe ran and not while the conv is timed (or the other
+        // way round) skews the two apart; a wrong unit or formula is off on every try, so the
+        // probe is taken again, up to three times in all, before the check fails.
+        String why = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            TargetDescription target = attempt == 0 ? t : probed(dir.resolve("host" + attempt + ".json"));
+            double predicted = new AnalyticCostModel(target).layer(conv).seconds();
+            // The best of two, as the probe keeps the best of its layers: a build sharing the CPU slows single runs.
+            double measured = Math.min(OrtCostModel.measureSeconds(List.of(conv), 2), OrtCostModel.measureSeconds(List.of(conv), 2));
+            why = String.format(Locale.ROOT, "%s: roofline %.4g ms, ONNX Runtime %.4g ms", conv, predicted * 1e3, measured * 1e3);
+            System.out.println(why);
+            if (predicted < 3 * measured && measured < 3 * predicted) return;
+        }
+        fail(why + ", on each of three probes");
+    }
+
+    private static TargetDescription probed(Path file) throws IOException {
+        Files.writeString(file, TargetProbe.probe(2, s -> { }), StandardCharsets.UTF_8);
+        return TargetDescription.read(file);
     }
 }
