@@ -91,13 +91,6 @@ final class Models {
         return ShapeInference.infer(m);
     }
 
-    /** A model from serialized ONNX (weights inline), with shapes inferred. */
-    static Model read(byte[] onnx, String name) {
-        Model m = OnnxReader.read(ByteBuffer.wrap(onnx), null, name);
-        inferShapes(m);
-        return m;
-    }
-
     /**
      * Refuses to run a model one of whose tensors (as inferred) would take more than half of this
      * machine's memory: ONNX Runtime would be killed by the kernel, not fail.

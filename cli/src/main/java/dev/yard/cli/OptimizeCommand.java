@@ -167,6 +167,8 @@ final class OptimizeCommand implements Callable<Integer> {
         Models.checkInputShapes(model, inputShapes, source);
         Models.inferShapes(model);
         byte[] original = OnnxWriter.toBytes(model);
+        // The input as it was, for the never-slower check after the pipeline has rewritten model.
+        Model input0 = model.copy();
         Counts before = Counts.of(model, inputShapes);
 
         if (!noMeasure) {
@@ -192,7 +194,6 @@ final class OptimizeCommand implements Callable<Integer> {
         status.clear();
         Models.inferShapes(model);
         // Never slower on the chosen cost model: a result it prices above the input is dropped.
-        Model input0 = Models.read(original, source);
         NeverSlower check = NeverSlower.compare(input0, model, costs, inputShapes, status);
         if (check.keptInput()) {
             model = input0;

@@ -24,6 +24,11 @@ class LoadVerifyInferFuzzTest {
             BadInput.checkOneLine(e, SOURCE);
             return;
         }
+        verifyAndInfer(model);
+    }
+
+    /** What a loaded model goes through next: the verifier, then, if it passed, shape inference. */
+    static void verifyAndInfer(Model model) {
         try {
             // Its message lists every problem, one per line.
             Verifier.verify(model);

@@ -3,9 +3,7 @@ package dev.yard.cli.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.yard.ir.Model;
 import dev.yard.ir.YardException;
-import dev.yard.ir.infer.ShapeInference;
 import dev.yard.ir.text.OnnxTextReader;
-import dev.yard.ir.verify.Verifier;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,12 +25,6 @@ class OnnxTextFuzzTest {
             BadInput.checkOneLine(e, SOURCE);
             return;
         }
-        try {
-            Verifier.verify(model);
-        } catch (YardException e) {
-            BadInput.check(e);
-            return;
-        }
-        ShapeInference.infer(model);
+        LoadVerifyInferFuzzTest.verifyAndInfer(model);
     }
 }
