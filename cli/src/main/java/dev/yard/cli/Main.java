@@ -57,6 +57,9 @@ public final class Main {
             code = cl.execute(args);
         } catch (OutOfMemoryError e) {
             err.println("yard: out of memory (raise the heap with YARD_JAVA_OPTS=-Xmx...)");
+            if (java.util.Arrays.asList(args).contains("--verbose")) {
+                e.printStackTrace(err);
+            }
             code = INTERNAL;
         }
         out.flush();

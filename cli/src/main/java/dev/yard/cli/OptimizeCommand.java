@@ -4,6 +4,7 @@ import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.backend.ort.OrtCalibration;
 import dev.yard.backend.ort.OrtFidelity;
 import dev.yard.backend.ort.OrtSession;
+import dev.yard.ir.ElementType;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.ir.Tensor;
@@ -151,11 +152,12 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         Pipeline p = Pipeline.parse(pipeline, PassRegistry.load());
         boolean selects = p.entries().stream().anyMatch(e -> e.name().equals("select-ranks"));
-        if (!budgets.isEmpty() && !selects) {
-            throw YardException.badInput("--budget needs select-ranks in the pipeline, and " + p + " has none");
-        }
-        if (evalDir != null && !selects) {
-            throw YardException.badInput("--eval needs select-ranks in the pipeline, and " + p + " has none");
+        // Without select-ranks, --budget and --eval choose nothing: the budget's metrics are
+        // measured on the evaluation images and reported, to judge a pipeline of fixed ranks.
+        boolean judges = selects || !budgets.isEmpty() || evalDir != null;
+        if (!selects && judges && noMeasure) {
+            throw YardException.badInput("--no-measure: without select-ranks, --budget and --eval only measure the "
+                    + "budget's metrics on evaluation images, which --no-measure skips");
         }
         for (String pass : printAfter) {
             if (p.entries().stream().noneMatch(e -> e.name().equals(pass))) {
@@ -171,7 +173,9 @@ final class OptimizeCommand implements Callable<Integer> {
         Model input0 = model.copy();
         Counts before = Counts.of(model, inputShapes);
 
-        if (!noMeasure) {
+        // Whatever will run the model (measuring, rank selection, calibration) checks first that
+        // ONNX Runtime can: what it refuses is bad input naming the file, before any pass.
+        if (!noMeasure || selects || !calibrationSource().equals("none")) {
             preflight(model, original, source);
         }
         ClassLoader pluginLoader = Plugins.loader(plugins);
@@ -200,9 +204,13 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         Counts after = Counts.of(model, inputShapes);
 
+        if (!selects && judges && !builtInDigits()) {
+            evalImages(); // names them in evalNote
+        }
         out.printf("%s, pipeline %s, cost model %s%s%s%n", source, p, costs.name(),
                 cal == null ? "" : ", calibrated on " + calibrationNote,
-                selects ? ", budget " + budgetText(model) + " on " + evalNote : "");
+                selects ? ", budget " + budgetText(model) + " on " + evalNote
+                        : judges && !builtInDigits() ? ", measuring " + budgetText(model) + " on " + evalNote : "");
         for (PassManager.PassRun r : report.runs()) {
             out.printf("  %-16s %s in %.1f ms%n", r.pass(), r.changed() ? "changed the graph" : "no change", r.micros() / 1e3);
         }
@@ -226,7 +234,7 @@ final class OptimizeCommand implements Callable<Integer> {
             // Judged on the evaluation images rank selection used, when there are any.
             List<Path> judged = samples;
             dev.yard.passes.fidelity.Budget bounds = null;
-            if (selects && !builtInDigits()) {
+            if (judges && !builtInDigits()) {
                 judged = evalImages();
                 bounds = dev.yard.passes.fidelity.Budget.parse(budgetText(model), null);
             }
@@ -284,13 +292,12 @@ final class OptimizeCommand implements Callable<Integer> {
                     evalNote, d.heldOutLabels()).withBudget(budget);
         }
         try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(shaped), 1)) {
-            Map<String, long[]> declared = s.inputShapes();
             List<Path> images = evalImages();
             if (!images.isEmpty()) {
                 return new OrtFidelity(shaped, imageInputs(model, images, "evaluation"), evalNote, null).withBudget(budget);
             }
             evalNote = "seeded random inputs";
-            return new OrtFidelity(shaped, List.of(Fidelity.randomInputs(declared, inputShapes, 11)), evalNote, null)
+            return new OrtFidelity(shaped, List.of(Fidelity.randomInputs(s, inputShapes, 11)), evalNote, null)
                     .withBudget(budget);
         }
     }
@@ -350,7 +357,7 @@ final class OptimizeCommand implements Callable<Integer> {
     private void preflight(Model model, byte[] original, String source) {
         Models.checkFitsInMemory(Models.withInputShapes(model, inputShapes), source);
         try (OrtSession s = OrtSession.of(original, threads)) {
-            s.run(Fidelity.randomInputs(s.inputShapes(), inputShapes, 42));
+            s.run(Fidelity.randomInputs(s, inputShapes, 42));
         } catch (YardException e) {
             String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new YardException(source + ": " + first, true, e);
@@ -359,10 +366,14 @@ final class OptimizeCommand implements Callable<Integer> {
 
     private String calibrationNote = "";
 
+    /** --calibration with auto resolved: the built-in LeNet's digits, else none. */
+    private String calibrationSource() {
+        return calibration.equals("auto") ? (input == null ? "digits" : "none") : calibration;
+    }
+
     /** The calibration the pipeline gets, or null; sets {@link #calibrationNote} to say on what. */
     private Calibration calibration(Model model) {
-        String c = calibration.equals("auto") ? (input == null ? "digits" : "none") : calibration;
-        switch (c) {
+        switch (calibrationSource()) {
             case "none" -> {
                 return null;
             }
@@ -375,7 +386,7 @@ final class OptimizeCommand implements Callable<Integer> {
             case "random" -> {
                 calibrationNote = "seeded random inputs";
                 try (OrtSession s = OrtSession.of(model, 1)) {
-                    return new OrtCalibration(Fidelity.randomInputs(s.inputShapes(), inputShapes, 7),
+                    return new OrtCalibration(Fidelity.randomInputs(s, inputShapes, 7),
                             CALIBRATION_SAMPLES, 42);
                 }
             }
@@ -505,7 +516,7 @@ final class OptimizeCommand implements Callable<Integer> {
                     inputs = Map.of(a.inputShapes().keySet().iterator().next(), firstImage(digits.images()));
                     Fidelity.compare(List.of(a.run(inputs)), List.of(b.run(inputs)), "", t);
                 } else {
-                    inputs = Fidelity.randomInputs(a.inputShapes(), shapes, 42);
+                    inputs = Fidelity.randomInputs(a, shapes, 42);
                     Fidelity.compare(List.of(a.run(inputs)), List.of(b.run(inputs)), "", t);
                 }
                 if (!latency) {
@@ -593,20 +604,47 @@ final class OptimizeCommand implements Callable<Integer> {
             return s;
         }
 
-        static Map<String, Tensor> randomInputs(Map<String, long[]> declared, Map<String, String> given, long seed) {
+        /**
+         * Seeded inputs for every tensor input of the session's model, at its shapes (dynamic
+         * ones from {@code given}): uniform in [0, 1) for floating-point inputs, random
+         * booleans, zeros for integers (valid as indices and sizes).
+         */
+        static Map<String, Tensor> randomInputs(OrtSession session, Map<String, String> given, long seed) {
             java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+            Map<String, ElementType> types = session.inputTypes();
             Map<String, Tensor> m = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> e : declared.entrySet()) {
+            for (Map.Entry<String, long[]> e : session.inputShapes().entrySet()) {
                 long[] s = shape(e.getKey(), e.getValue(), given);
                 int n = 1;
                 for (long d : s) {
-                    n = Math.multiplyExact(n, (int) d);
+                    n = Math.multiplyExact(n, Math.toIntExact(d));
                 }
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = (float) r.nextDouble();
+                ElementType type = types.getOrDefault(e.getKey(), ElementType.FLOAT);
+                Tensor t;
+                switch (type) {
+                    case FLOAT, DOUBLE, FLOAT16, BFLOAT16 -> {
+                        float[] v = new float[n];
+                        for (int i = 0; i < n; i++) {
+                            v[i] = (float) r.nextDouble();
+                        }
+                        t = type == ElementType.FLOAT ? Tensor.ofFloats(s, v) : Tensor.ofFloatsAs(type, s, v);
+                    }
+                    case BOOL -> {
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
+                        for (int i = 0; i < n; i++) {
+                            b.put(i, (byte) (r.nextBoolean() ? 1 : 0));
+                        }
+                        t = Tensor.ofRaw(type, s, b);
+                    }
+                    default -> {
+                        if (type == ElementType.STRING || !type.hasElementAccess()) {
+                            throw YardException.badInput("input '" + e.getKey() + "' is of type " + type.textName()
+                                    + ": Yard runs models on numeric inputs only");
+                        }
+                        t = Tensor.ofRaw(type, s, java.nio.ByteBuffer.allocate(Math.toIntExact(type.byteSize(n))));
+                    }
                 }
-                m.put(e.getKey(), Tensor.ofFloats(s, v));
+                m.put(e.getKey(), t);
             }
             return m;
         }

@@ -284,11 +284,43 @@ class BadInputTest {
         assertEquals(1, o.err().strip().lines().count(), o.err());
         assertTrue(o.err().startsWith("yard: " + m + ": ONNX Runtime failed to run the model"), o.err());
         assertFalse(o.err().contains("\u001b["), "no colour codes from ONNX Runtime's log: " + o.err());
+        // Without measuring, rank selection still runs the model: checked first all the same.
+        Outcome quiet = yard("optimize", m.toString(), "--input-shape", "x=2,3", "--no-measure");
+        assertEquals(2, quiet.exit(), quiet.err());
+        assertTrue(quiet.err().startsWith("yard: " + m + ": ONNX Runtime failed to run the model"), quiet.err());
         // run says it the same way (it once gave exit 1 and named no file).
         Outcome r = yard("run", m.toString(), "--backend", "ort", "--input-shape", "x=2,3");
         assertEquals(2, r.exit(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("yard: " + m + ": ONNX Runtime failed to run the model"), r.err());
+    }
+
+    @Test
+    void modelsWithBooleanOrIntegerInputsAreRunOnInputsOfTheirTypes() throws IOException {
+        // y = where(c, x, 0) + float(k): inputs of three types, all fed by the seeded inputs.
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .addInput(floatInput("x")).addInput(typedInput("c", 9)).addInput(typedInput("k", 7))
+                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("zero").setDataType(1).addFloatData(0))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Where").addInput("c").addInput("x").addInput("zero")
+                        .addOutput("w"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Cast").addInput("k").addOutput("kf")
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to").setType(
+                                OnnxMl.AttributeProto.AttributeType.INT).setI(1)))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("w").addInput("kf").addOutput("y"))
+                .addOutput(floatInput("y"));
+        Path m = write("typed-inputs.onnx", model(g).toByteArray());
+        for (String measure : new String[] {"--no-latency", "--no-measure"}) {
+            Outcome o = yard("optimize", m.toString(), "--input-shape", "x=2,3", "--input-shape", "c=2,3",
+                    "--input-shape", "k=2,3", measure, "-o", dir.resolve("typed-out.onnx").toString());
+            assertEquals(0, o.exit(), measure + ": " + o.err());
+        }
+    }
+
+    private static OnnxMl.ValueInfoProto typedInput(String name, int type) {
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
+                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type).setShape(OnnxMl.TensorShapeProto.newBuilder()
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("a"))
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("b"))))).build();
     }
 
     @Test

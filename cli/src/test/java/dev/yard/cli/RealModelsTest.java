@@ -90,6 +90,30 @@ class RealModelsTest {
         assertSameOutputs(original, inline, inputShape);
     }
 
+    @org.junit.jupiter.api.Test
+    void writingInlineOverAnExternalDataModelRemovesItsOldData() throws IOException {
+        Path original = materialize("lenet-mnist", "classpath:" + Models.DEFAULT_MODEL_RESOURCE);
+        Path model = work.resolve("inplace/lenet.onnx");
+        Path data = model.resolveSibling("lenet.onnx.data");
+        Files.createDirectories(model.getParent());
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"convert", original.toString(), "-o", model.toString(), "--external-data"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
+        assertTrue(Files.exists(data));
+        // In place: the model's own weights are read from the data file the write replaces.
+        assertEquals(0, Main.run(new String[] {"optimize", model.toString(), "-o", model.toString(),
+                "--pipeline", "fold-constants,dce", "--no-measure"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
+        assertFalse(Files.exists(data), "the inline model left its old external data behind");
+        assertSameOutputs(original, model, new long[] {1, 1, 28, 28});
+
+        // A data file the replaced model did not refer to is the user's, and stays.
+        Files.write(data, new byte[] {1, 2, 3});
+        assertEquals(0, Main.run(new String[] {"convert", original.toString(), "-o", model.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
+        assertTrue(Files.exists(data), "a data file the old model did not use was deleted");
+    }
+
     /** Runs both models on the same seeded input of {@code inputShape}; outputs must be bit-identical. */
     static void assertSameOutputs(Path original, Path converted, long[] inputShape) throws IOException {
         try (OrtSession a = OrtSession.of(original, 2);

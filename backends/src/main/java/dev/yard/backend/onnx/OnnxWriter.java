@@ -40,13 +40,24 @@ public final class OnnxWriter {
 
     /** Writes {@code model} to {@code file}, with external data when {@code external} is true. */
     public static void write(Model model, Path file, boolean external) {
-        if (!external) {
-            OnnxMl.ModelProto proto = new IrToProto(null).model(model);
-            AtomicFile.write(file, out -> writeProto(proto, out));
-            return;
-        }
         String dataName = file.getFileName() + ".data";
         Path dataTarget = file.toAbsolutePath().resolveSibling(dataName);
+        if (!external) {
+            // Written over a model that kept its weights in FILE.data, the inline model leaves
+            // that file stale: it goes once the new model is in place.
+            boolean staleData = Files.isRegularFile(dataTarget) && referencedLocations(file).contains(dataName);
+            OnnxMl.ModelProto proto = new IrToProto(null).model(model);
+            AtomicFile.write(file, out -> writeProto(proto, out));
+            if (staleData) {
+                try {
+                    Files.deleteIfExists(dataTarget);
+                } catch (IOException e) {
+                    throw new YardException(file + ": written, but its old external data " + dataTarget
+                            + " could not be removed: " + e.getMessage(), false, e);
+                }
+            }
+            return;
+        }
         Path dataTmp = AtomicFile.prepare(dataTarget);
         try {
             OnnxMl.ModelProto proto;
@@ -68,6 +79,60 @@ public final class OnnxWriter {
             throw new YardException(file + ": cannot write: " + e.getMessage(), false, e);
         } finally {
             AtomicFile.deleteQuietly(dataTmp);
+        }
+    }
+
+    /**
+     * The external data locations the model now at {@code file} refers to (none when there is
+     * no such file or it is not a readable model: then nothing of it is deleted).
+     */
+    static java.util.Set<String> referencedLocations(Path file) {
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        if (!Files.isRegularFile(file)) {
+            return found;
+        }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            com.google.protobuf.CodedInputStream cis = com.google.protobuf.CodedInputStream.newInstance(in);
+            cis.setSizeLimit(Integer.MAX_VALUE);
+            cis.setRecursionLimit(1000);
+            OnnxMl.ModelProto old = OnnxMl.ModelProto.parseFrom(cis);
+            collect(old.getGraph(), found);
+            for (OnnxMl.FunctionProto f : old.getFunctionsList()) {
+                f.getNodeList().forEach(n -> collect(n, found));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not a model we can read: it cannot be shown to own the data file, so it is kept.
+            found.clear();
+        }
+        return found;
+    }
+
+    private static void collect(OnnxMl.GraphProto g, java.util.Set<String> found) {
+        g.getInitializerList().forEach(t -> collect(t, found));
+        for (OnnxMl.SparseTensorProto s : g.getSparseInitializerList()) {
+            collect(s.getValues(), found);
+            collect(s.getIndices(), found);
+        }
+        g.getNodeList().forEach(n -> collect(n, found));
+    }
+
+    private static void collect(OnnxMl.NodeProto n, java.util.Set<String> found) {
+        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
+            if (a.hasT()) {
+                collect(a.getT(), found);
+            }
+            a.getTensorsList().forEach(t -> collect(t, found));
+            if (a.hasG()) {
+                collect(a.getG(), found);
+            }
+            a.getGraphsList().forEach(g -> collect(g, found));
+        }
+    }
+
+    private static void collect(OnnxMl.TensorProto t, java.util.Set<String> found) {
+        if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+            t.getExternalDataList().stream().filter(e -> e.getKey().equals("location"))
+                    .forEach(e -> found.add(e.getValue()));
         }
     }
 

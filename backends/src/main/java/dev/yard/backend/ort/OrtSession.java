@@ -121,6 +121,25 @@ public final class OrtSession implements AutoCloseable {
         return m;
     }
 
+    /** Input names and their element types, for the tensor inputs of types Yard can feed. */
+    public Map<String, ElementType> inputTypes() {
+        Map<String, ElementType> m = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+                if (e.getValue().getInfo() instanceof TensorInfo ti) {
+                    try {
+                        m.put(e.getKey(), elementType(ti.type));
+                    } catch (YardException unsupported) {
+                        // Left out: feeding it is refused where the inputs are made.
+                    }
+                }
+            }
+        } catch (OrtException e) {
+            throw new YardException("ONNX Runtime: " + e.getMessage(), false, e);
+        }
+        return m;
+    }
+
     public List<String> outputNames() {
         return new ArrayList<>(session.getOutputNames());
     }
