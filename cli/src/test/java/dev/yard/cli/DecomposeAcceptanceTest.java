@@ -112,16 +112,62 @@ class DecomposeAcceptanceTest {
             for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-9 * (1 + Math.abs(a[i])), n.name());
             assertTrue(java.util.Arrays.equals(b, grouped.get(n).values()), n.name());
         }
-        // Handed over as each group completes: with a budget of LeNet's largest covariance and
-        // activation (the first Gemm's, 320 x 320 doubles and 320 floats), more than one group
-        // and fewer than one a layer, each layer in exactly one.
+        // Handed over as each group completes: with a budget of the second conv's samples,
+        // covariance and activation (31 inputs x 8 x 8 patches of 250 doubles, 250 x 250
+        // doubles, 10 x 12 x 12 floats), the convs alone and both Gemms together: more than one
+        // group and fewer than one a layer, each layer in exactly one.
         java.util.List<java.util.Set<dev.yard.ir.Node>> groups = new java.util.ArrayList<>();
-        new OrtCalibration(one, 1 << 30, 7).activationBudget(320 * 320 * 8 + 320 * 4)
+        new OrtCalibration(one, 1 << 30, 7).activationBudget(31 * 64 * 250 * 8 + 250 * 250 * 8 + 10 * 12 * 12 * 4)
                 .inputCovariances(m, layers, g -> groups.add(java.util.Set.copyOf(g.keySet())));
         assertTrue(groups.size() > 1 && groups.size() < layers.size(), groups.size() + " groups");
         java.util.Set<dev.yard.ir.Node> seen = new java.util.HashSet<>();
         for (var g : groups) for (dev.yard.ir.Node n : g) assertTrue(seen.add(n), n + " in two groups");
         assertEquals(java.util.Set.copyOf(layers), seen);
+    }
+
+    @Test
+    void pairedCalibrationReadsTheSamePositionsOfBothModels() {
+        MnistDigits digits = MnistDigits.load();
+        Model m = Models.loadDefault();
+        Models.inferShapes(m);
+        String input = m.graph().inputs().get(0).name();
+        java.util.List<dev.yard.ir.Node> layers = m.graph().nodes().stream()
+                .filter(n -> n.is("Conv") || n.is("Gemm")).toList();
+        OrtCalibration cal = new OrtCalibration(Map.of(input, digits.everyOther()), 4096, 7);
+        var alone = cal.inputCovariances(m, layers);
+
+        // Paired with itself: what the layers get is what the original gives them, and the
+        // weight a sequential fit aims at is the layer's own.
+        Map<dev.yard.ir.Node, dev.yard.passes.linalg.InputCovariance> self = new java.util.IdentityHashMap<>();
+        cal.pairedCovariances(m, m.copy(), layers, self::putAll);
+        assertEquals(layers.size(), self.size());
+        for (dev.yard.ir.Node n : layers) {
+            var p = self.get(n);
+            assertTrue(p.paired(), n.name());
+            assertTrue(java.util.Arrays.equals(alone.get(n).values(), p.values()), n.name());
+            assertTrue(java.util.Arrays.equals(alone.get(n).mean(), p.originalMean()), n.name());
+            if (n.is("Conv")) {
+                Tensor w = n.input(1).initializer();
+                int[] dims = java.util.Arrays.stream(w.dims()).mapToInt(d -> (int) d).toArray();
+                var weight = dev.yard.passes.linalg.DenseTensor.of(dev.yard.passes.numeric.Doubles.of(w), dims);
+                double drift = weight.relativeErrorTo(p.target(weight));
+                assertTrue(drift < 1e-9, n.name() + ": target moved by " + drift);
+            }
+        }
+
+        // Paired with a model whose first conv is replaced: the original's samples are the same
+        // positions as alone; what the later layers get differs, what the first reads does not.
+        Model approximate = Models.loadDefault();
+        run(approximate, "decompose{method=tucker2 rank=0.25 layers=9 force=true}", null);
+        Map<dev.yard.ir.Node, dev.yard.passes.linalg.InputCovariance> pairs = new java.util.IdentityHashMap<>();
+        cal.pairedCovariances(m, approximate, layers, pairs::putAll);
+        assertEquals(layers.size(), pairs.size());
+        for (dev.yard.ir.Node n : layers) {
+            var p = pairs.get(n);
+            assertTrue(java.util.Arrays.equals(alone.get(n).mean(), p.originalMean()), n.name());
+            boolean first = n == layers.get(0);
+            assertEquals(first, java.util.Arrays.equals(alone.get(n).values(), p.values()), n.name());
+        }
     }
 
     /** Turns the graph input W into an initializer holding {@code w}. */

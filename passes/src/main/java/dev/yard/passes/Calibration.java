@@ -28,4 +28,16 @@ public interface Calibration {
     default void inputCovariances(Model model, List<Node> layers, Consumer<Map<Node, InputCovariance>> group) {
         group.accept(inputCovariances(model, layers));
     }
+
+    /**
+     * Statistics for sequential fitting: for each of {@code layers} (nodes of {@code original}),
+     * what it reads in {@code original} and, at the same positions, what the value of that name
+     * holds in {@code approximate}, a model with some earlier layers already replaced
+     * ({@link InputCovariance#paired}); handed over in groups as above. Layers whose input
+     * {@code approximate} does not have are left out. By default nothing is measured: such a
+     * calibration fits every layer from the original's activations.
+     */
+    default void pairedCovariances(Model original, Model approximate, List<Node> layers,
+                                   Consumer<Map<Node, InputCovariance>> group) {
+    }
 }

@@ -58,14 +58,17 @@ public final class Decompose implements Pass {
                             + "last bias how far it moves the layer's mean output on that data"),
                     OptionSpec.bool("calibrate", true, "with calibration data, minimise each layer's output error "
                             + "on real inputs rather than its weight error (svd, tucker2)"),
+                    OptionSpec.integer("stages", 1, "with calibration data, fit the layers in this many stages, "
+                            + "each from the inputs the model with the earlier stages replaced feeds it, to reproduce "
+                            + "the original layer's outputs (sequential fitting; 1: every layer from the original's)"),
                     OptionSpec.choice("precision", List.of("model", "f32"), "model", "conv chains of f16 and bf16 "
                             + "layers: model keeps their type; f32 stores and computes the chain in f32 between two Casts")));
         }
 
         @Override
         public Pass create(PassOptions o) {
-            if (o.integer("groups") < 1 || o.integer("round") < 1) {
-                throw dev.yard.ir.YardException.badInput("decompose: groups and round must be at least 1");
+            if (o.integer("groups") < 1 || o.integer("round") < 1 || o.integer("stages") < 1) {
+                throw dev.yard.ir.YardException.badInput("decompose: groups, round and stages must be at least 1");
             }
             String m = o.string("method");
             return new Decompose(m.equals("auto") ? null : Method.of(m), RankSpec.parse(o.string("rank")),
@@ -74,7 +77,8 @@ public final class Decompose implements Pass {
                     // Set.copyOf, not Set.of: a layer named twice is simply named.
                     o.string("layers") == null ? null : Set.copyOf(Arrays.asList(o.string("layers").split(","))),
                     o.bool("force"),
-                    o.bool("calibrate"), o.string("precision").equals("f32")).correctingBias(o.bool("correct-bias"));
+                    o.bool("calibrate"), o.string("precision").equals("f32")).correctingBias(o.bool("correct-bias"))
+                    .inStages((int) o.integer("stages"));
         }
     }
 
@@ -116,6 +120,23 @@ public final class Decompose implements Pass {
     private FitCache fits;
     private boolean fitOnly;
     private boolean correctBias;
+    private int stages = 1;
+    /** Fits made while a stage's statistics were at hand, by layer, applied once it is measured. */
+    private Map<Node, Object> captured;
+    /** Whether conv and matrix only fit into {@link #captured}, changing nothing. */
+    private boolean capturing;
+
+    /** A fully-connected layer's fit, with its error on the calibration data. */
+    private record MatrixFit(LowRankFactors factors, double outputError, boolean sequential) {}
+
+    /**
+     * With calibration data, fits the layers in {@code stages} stages, each from the inputs the
+     * model with the earlier stages replaced feeds it (sequential fitting); 1: all at once.
+     */
+    Decompose inStages(int stages) {
+        this.stages = stages;
+        return this;
+    }
 
     /**
      * With calibration data, adds to each svd or tucker2 chain's last bias how far the chain
@@ -164,24 +185,80 @@ public final class Decompose implements Pass {
                         + String.join(", ", missing));
             }
         }
-        // Activations are measured once, on the model as it is before any layer is replaced.
-        if (calibrate && context.calibration() != null && !layers.isEmpty()) {
-            context.progress("measuring activations for calibration");
-        }
-        Map<Node, InputCovariance> covariances = calibrate && context.calibration() != null && !layers.isEmpty()
-                ? context.calibration().inputCovariances(model, layers) : Map.of();
+        boolean calibrated = calibrate && context.calibration() != null && !layers.isEmpty();
+        return calibrated ? inStages(model, layers, index, context) : replace(model, layers, index, context, 0, layers.size());
+    }
+
+    /**
+     * Calibrated fitting, in {@code stages} runs of layers of about equal size, in graph order:
+     * the first fitted on the original's activations, each later one on what the model with
+     * the earlier stages replaced feeds it, paired with what the original feeds it (sequential
+     * fitting). A stage's activations are measured in groups of layers; each group's layers are
+     * fitted as it is handed over and its statistics let go, and the fits are applied once the
+     * whole stage is measured, so that every group of a stage sees the same model.
+     */
+    private boolean inStages(Model model, List<Node> layers, GraphIndex index, PassContext context) {
+        Model original = model.copy();
+        Map<String, Node> originalLayers = new java.util.HashMap<>();
+        for (Node n : original.graph().nodes()) originalLayers.putIfAbsent(layerName(n), n);
         boolean changed = false;
-        int done = 0;
+        int count = Math.min(stages, layers.size());
+        for (int s = 0; s < count; s++) {
+            int from = s * layers.size() / count;
+            List<Node> stage = layers.subList(from, (s + 1) * layers.size() / count);
+            Map<Node, Node> here = new java.util.LinkedHashMap<>();
+            for (Node n : stage) {
+                Node o = originalLayers.get(layerName(n));
+                if (o != null) here.put(o, n);
+            }
+            context.progress("measuring activations for calibration"
+                    + (count > 1 ? ", stage " + (s + 1) + " of " + count : ""));
+            // The fits are made with a context whose remarks are dropped: the layers are
+            // reported once, when the fits are applied.
+            PassContext quiet = context.trial(null);
+            captured = new java.util.IdentityHashMap<>();
+            capturing = true;
+            java.util.function.Consumer<Map<Node, InputCovariance>> fitGroup = group -> {
+                for (Map.Entry<Node, Node> e : here.entrySet()) {
+                    InputCovariance cov = group.get(e.getKey());
+                    if (cov == null) continue;
+                    Node n = e.getValue();
+                    context.progress("fitting " + layerName(n));
+                    LayerChoice choice = choose(n, layerName(n), quiet);
+                    if (choice == null) continue;
+                    if (n.is("Conv")) conv(n, layerName(n), choice, cov, model.graph(), index, quiet);
+                    else matrix(n, layerName(n), choice, cov, model.graph(), index, quiet, model.defaultOpset());
+                }
+            };
+            try {
+                if (s == 0) {
+                    context.calibration().inputCovariances(original, List.copyOf(here.keySet()), fitGroup);
+                } else {
+                    context.calibration().pairedCovariances(original, model, List.copyOf(here.keySet()), fitGroup);
+                }
+                capturing = false;
+                changed |= replace(model, stage, index, context, from, layers.size());
+            } finally {
+                capturing = false;
+                captured = null;
+            }
+        }
+        return changed;
+    }
+
+    /** Replaces each of {@code layers} as chosen, with the fits captured for them when there are some. */
+    private boolean replace(Model model, List<Node> layers, GraphIndex index, PassContext context, int done, int total) {
+        Graph g = model.graph();
+        boolean changed = false;
         for (Node n : layers) {
             String name = layerName(n);
-            context.progress("layer " + (++done) + " of " + layers.size() + ": " + name);
+            context.progress("layer " + (++done) + " of " + total + ": " + name);
             LayerChoice choice = choose(n, name, context);
             if (choice == null) {
                 continue;
             }
-            InputCovariance cov = covariances.get(n);
-            changed |= n.is("Conv") ? conv(n, name, choice, cov, g, index, context)
-                    : matrix(n, name, choice, cov, g, index, context, model.defaultOpset());
+            changed |= n.is("Conv") ? conv(n, name, choice, null, g, index, context)
+                    : matrix(n, name, choice, null, g, index, context, model.defaultOpset());
         }
         return changed;
     }
@@ -237,7 +314,8 @@ public final class Decompose implements Pass {
             c = c.withElementType(ElementType.FLOAT);
         }
         String what = choice.ranks() == null ? null : FitCache.what(m.text(), choice.ranks(), choice.groups());
-        Fit fit = fits == null || what == null ? null : fits.conv(name, what);
+        Fit fit = captured != null && captured.get(n) instanceof Fit f ? f
+                : fits == null || what == null ? null : fits.conv(name, what);
         if (fit == null) {
             DenseTensor kernel = ConvChain.kernel(c);
             RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
@@ -248,6 +326,10 @@ public final class Decompose implements Pass {
                 return false;
             }
             if (fits != null && what != null) fits.put(name, what, fit);
+        }
+        if (capturing) {
+            captured.put(n, fit);
+            return false;
         }
         if (fitOnly) {
             if (layerErrors != null) layerErrors.put(name, fit.layerError());
@@ -338,26 +420,31 @@ public final class Decompose implements Pass {
         }
         int rank = Math.min(r[0], Math.min(rows, cols));
         String what = FitCache.what(Method.SVD.text(), new int[] {rank}, 1);
-        LowRankFactors f = fits == null ? null : fits.factors(name, what);
+        MatrixFit mf = captured != null && captured.get(n) instanceof MatrixFit c ? c : null;
+        LowRankFactors f = mf != null ? mf.factors() : fits == null ? null : fits.factors(name, what);
+        boolean calibrated = cov != null && cov.dimension() == cols;
         if (f == null) {
-            f = cov != null && cov.dimension() == cols ? TruncatedSvd.fitWhitened(weight, rank, cov)
-                    : TruncatedSvd.fit(weight, rank);
+            f = calibrated ? TruncatedSvd.fitWhitened(cov.target(weight), rank, cov) : TruncatedSvd.fit(weight, rank);
             if (fits != null) fits.put(name, what, f);
         }
+        boolean sequential = mf != null ? mf.sequential() : calibrated && cov.paired();
+        double outputError = mf != null ? mf.outputError()
+                : sequential ? cov.errorAgainstOriginal(weight, f.reconstruct()) : f.relativeOutputError();
+        if (capturing) {
+            captured.put(n, new MatrixFit(f, outputError, sequential));
+            return false;
+        }
         if (fitOnly) {
-            if (layerErrors != null) {
-                layerErrors.put(name, Double.isNaN(f.relativeOutputError()) ? f.relativeError() : f.relativeOutputError());
-            }
+            if (layerErrors != null) layerErrors.put(name, Double.isNaN(outputError) ? f.relativeError() : outputError);
             return false;
         }
         List<Node> nodes = n.is("Gemm") ? MatrixChain.gemm(n, f, type, name, g, index, opset)
                 : MatrixChain.matmul(n, f, type, name, g, index);
         index.replace(List.of(n), nodes);
-        if (layerErrors != null) {
-            layerErrors.put(name, Double.isNaN(f.relativeOutputError()) ? f.relativeError() : f.relativeOutputError());
-        }
+        if (layerErrors != null) layerErrors.put(name, Double.isNaN(outputError) ? f.relativeError() : outputError);
         context.applied(nodes.get(1), String.format(Locale.ROOT, "svd rank %d: %,d -> %,d parameters, relative "
-                + "weight error %.3g%s", f.rank(), dense, chain, f.relativeError(), Fit.outputError(f.relativeOutputError())));
+                + "weight error %.3g%s%s", f.rank(), dense, chain, f.relativeError(), Fit.outputError(outputError),
+                sequential ? ", fitted to the inputs of the model with earlier layers replaced" : ""));
         return true;
     }
 

@@ -48,9 +48,10 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
 
     /** {@code fit} with the mean shift on {@code patches} added to its last conv's bias, and its output error so. */
     private static Fit withMeanShift(Fit fit, DenseTensor kernel, InputCovariance patches) {
-        // (W - W~) μ: the kernel on the mean patch, less the chain on it.
-        double[] mu = patches.mean();
-        double[] chain = onPatch(fit.convs(), mu, kernel.dim(1), kernel.dim(2) * kernel.dim(3));
+        // W μ - W~ μ^: the kernel on the mean patch the original model feeds it, less the chain
+        // on the mean patch it will get (the same patch unless fitted sequentially).
+        double[] mu = patches.originalMean();
+        double[] chain = onPatch(fit.convs(), patches.mean(), kernel.dim(1), kernel.dim(2) * kernel.dim(3));
         int d = mu.length;
         double[] shift = new double[kernel.dim(0)];
         for (int o = 0; o < shift.length; o++) {
@@ -66,8 +67,10 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
                 last.group(), last.strides(), last.pads(), last.dilations(), last.elementType()));
         // The fit's output error is exact for both methods; the shift's share comes off it.
         double error = patches.withShift(kernel, fit.outputError(), shift);
+        String before = outputError(fit.outputError());
+        String rest = fit.note().startsWith(before) ? fit.note().substring(before.length()) : "";
         return new Fit(List.copyOf(convs), fit.ranks(), fit.relativeError(), error,
-                outputError(error) + ", bias corrected");
+                outputError(error) + rest + ", bias corrected");
     }
 
     /**
@@ -116,8 +119,20 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
      */
     static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
                     int multiple, InputCovariance cov, boolean refit, boolean correctBias, String[] why) {
-        Fit fit = exact(m, c, kernel, choice, layer, multiple, cov, why);
         InputCovariance patches = patches(c, cov);
+        Fit fit;
+        if (patches != null && patches.paired() && (m == Method.SVD || m == Method.TUCKER2)) {
+            // Sequential: the chain reproduces the original outputs from the inputs it will get.
+            DenseTensor target = patches.target(kernel);
+            fit = exact(m, c, target, choice, layer, multiple, cov, why);
+            if (fit != null) {
+                double error = patches.errorAgainstOriginal(kernel, composed(fit.convs()));
+                fit = new Fit(fit.convs(), fit.ranks(), fit.relativeError(), error,
+                        outputError(error) + ", fitted to the inputs of the model with earlier layers replaced");
+            }
+        } else {
+            fit = exact(m, c, kernel, choice, layer, multiple, cov, why);
+        }
         if (fit != null && correctBias && patches != null && patches.mean() != null
                 && (m == Method.SVD || m == Method.TUCKER2)) {
             fit = withMeanShift(fit, kernel, patches);
@@ -128,6 +143,13 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
         RoundingRefit.Result r = RoundingRefit.refit(m, c, fit.convs());
         return new Fit(r.convs(), fit.ranks(), r.relativeError(), fit.outputError(),
                 fit.note() + ", as stored in " + c.elementType().textName());
+    }
+
+    /** The kernel a chain of convs amounts to (biases aside), as [out, in·kh·kw]. */
+    static DenseTensor composed(List<ConvLayer> chain) {
+        ConvLayer whole = chain.get(0);
+        for (int i = 1; i < chain.size(); i++) whole = dev.yard.passes.conv.ConvComposition.compose(whole, chain.get(i));
+        return DenseTensor.of(whole.weights(), whole.out(), whole.weights().length / whole.out());
     }
 
     /** The covariance of the conv's im2col patches, if {@code cov} is one. */

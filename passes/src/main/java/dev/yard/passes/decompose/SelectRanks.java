@@ -71,6 +71,10 @@ public final class SelectRanks implements Pass {
                             + "faster than the input: the most faithful at that speed (0: spend the whole budget)"),
                     OptionSpec.bool("correct-bias", true, "with calibration data, correct each chain's bias by "
                             + "how far it moves the layer's mean output"),
+                    OptionSpec.integer("stages", 1, "with calibration data, refit the chosen layers in this many "
+                            + "stages, each from the inputs the model with the earlier stages replaced feeds it "
+                            + "(sequential fitting), and keep the refit when it scores better on every evaluation "
+                            + "input (1: no refit)"),
                     OptionSpec.integer("trials", 64, "greedy steps at most after the Lagrangian starting point "
                             + "(each runs the model on the screening inputs)"),
                     OptionSpec.choice("sensitivity", List.of("layer", "probe", "model"), "layer", "how candidates are "
@@ -112,9 +116,12 @@ public final class SelectRanks implements Pass {
             if (o.integer("trials") < 0) {
                 throw YardException.badInput("select-ranks: trials must be at least 0");
             }
+            if (o.integer("stages") < 1) {
+                throw YardException.badInput("select-ranks: stages must be at least 1");
+            }
             return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"), speedup,
                     o.string("sensitivity"), (int) Math.min(o.integer("trials"), Integer.MAX_VALUE),
-                    o.bool("correct-bias"));
+                    o.bool("correct-bias")).inStages((int) Math.min(o.integer("stages"), Integer.MAX_VALUE));
         }
     }
 
@@ -128,6 +135,13 @@ public final class SelectRanks implements Pass {
     private final boolean probe;
     private final int maxTrials;
     private final boolean correctBias;
+    private int stages = 1;
+
+    /** Refits the chosen layers sequentially in {@code stages} stages (1: no refit). */
+    SelectRanks inStages(int stages) {
+        this.stages = stages;
+        return this;
+    }
 
     SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup, String sensitivity,
                 int maxTrials, boolean correctBias) {
@@ -312,10 +326,39 @@ public final class SelectRanks implements Pass {
             context.note("kept the input: " + why);
             return false;
         }
+        // Sequential fitting: the chosen layers refitted, stage by stage, to reproduce the
+        // original's outputs from what the model with the earlier stages replaced feeds them.
+        Model refitted = null;
         PassContext apply = context.trial(null);
-        // The fits of the trials, so that the model emitted is the model verified.
-        boolean changed = new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan(chosen)), null, false,
-                true, false).withFits(fits, false).withoutRoundingRefit().run(model, apply);
+        if (stages > 1 && context.calibration() != null) {
+            context.progress("refitting " + chosen.size() + " layers sequentially, in " + stages + " stages");
+            Model candidate = original.copy();
+            PassContext refit = context.trial();
+            new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan(chosen)), null, false, true, false)
+                    .withoutRoundingRefit().correctingBias(correctBias).inStages(stages).run(candidate, refit);
+            context.progress("verifying the sequential refit on every evaluation input");
+            Evaluation e = oracle.evaluate(candidate.copy(), budget);
+            trials.add(trialJson(null, e, priced - saved(chosen), "refitted sequentially"));
+            if (e.meets() && e.relL2() <= current.relL2()) {
+                context.note("refitted sequentially in " + stages + " stages: " + e.describe() + " instead of "
+                        + current.describe());
+                refitted = candidate;
+                current = e;
+                apply = refit;
+            } else {
+                context.note("kept the fits from the input's activations: refitted sequentially in " + stages
+                        + " stages, the model scores " + e.describe() + " against " + current.describe());
+            }
+        }
+        boolean changed;
+        if (refitted != null) {
+            model.setGraph(refitted.graph());
+            changed = true;
+        } else {
+            // The fits of the trials, so that the model emitted is the model verified.
+            changed = new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan(chosen)), null, false,
+                    true, false).withFits(fits, false).withoutRoundingRefit().run(model, apply);
+        }
         for (PassContext.Remark r : apply.remarks()) {
             if (r.kind() == PassContext.Kind.APPLIED) context.note(r.node() + ": " + r.message());
         }
