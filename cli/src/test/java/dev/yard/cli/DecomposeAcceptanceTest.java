@@ -170,6 +170,38 @@ class DecomposeAcceptanceTest {
         }
     }
 
+    @Test
+    void sequentialStagesFitLaterLayersOnWhatTheEarlierStagesFeedThem() {
+        MnistDigits digits = MnistDigits.load();
+        String input = Models.loadDefault().graph().inputs().get(0).name();
+        OrtCalibration cal = new OrtCalibration(Map.of(input, digits.everyOther()), 4096, 7);
+        Map<Integer, Model> fitted = new java.util.HashMap<>();
+        Map<Integer, java.util.List<PassContext.Remark>> remarks = new java.util.HashMap<>();
+        for (int stages : new int[] {1, 2}) {
+            Model m = Models.loadDefault();
+            var report = run(m, "decompose{rank=0.5 force=true stages=" + stages + "},dce", cal);
+            fitted.put(stages, m);
+            remarks.put(stages, report.remarks().stream().filter(r -> r.kind() == PassContext.Kind.APPLIED).toList());
+        }
+        // Four layers in two stages: the first two fitted alike, the last two on the inputs the
+        // first stage's chains give them, and said so.
+        assertEquals(4, remarks.get(2).size(), remarks.get(2).toString());
+        for (int i = 0; i < 4; i++) {
+            boolean later = i >= 2;
+            assertEquals(later, remarks.get(2).get(i).message().contains("earlier layers replaced"),
+                    remarks.get(2).get(i).toString());
+            assertEquals(!later, remarks.get(1).get(i).message().equals(remarks.get(2).get(i).message()),
+                    remarks.get(1).get(i) + " / " + remarks.get(2).get(i));
+        }
+        Map<String, Tensor> in = Map.of(input, digits.images());
+        Tensor reference = output(Models.loadDefault(), in);
+        for (int stages : new int[] {1, 2}) {
+            int right = digits.correct(output(fitted.get(stages), in));
+            assertTrue(right >= 55, stages + " stages: " + right + " of 62 digits");
+        }
+        assertTrue(relativeL2(reference, output(fitted.get(2), in)) != relativeL2(reference, output(fitted.get(1), in)));
+    }
+
     /** Turns the graph input W into an initializer holding {@code w}. */
     static Model withWeights(Model m, float[] w) {
         var v = m.graph().inputs().remove(1);

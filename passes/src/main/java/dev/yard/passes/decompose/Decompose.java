@@ -198,6 +198,16 @@ public final class Decompose implements Pass {
      * whole stage is measured, so that every group of a stage sees the same model.
      */
     private boolean inStages(Model model, List<Node> layers, GraphIndex index, PassContext context) {
+        if (plan != null) {
+            // Only the planned layers change the model: the stages are made of them.
+            List<Node> planned = new ArrayList<>();
+            for (Node n : layers) {
+                if (plan.layers().containsKey(layerName(n))) planned.add(n);
+                else context.skipped(n, NOT_PLANNED);
+            }
+            layers = planned;
+            if (layers.isEmpty()) return false;
+        }
         Model original = model.copy();
         Map<String, Node> originalLayers = new java.util.HashMap<>();
         for (Node n : original.graph().nodes()) originalLayers.putIfAbsent(layerName(n), n);
@@ -263,6 +273,8 @@ public final class Decompose implements Pass {
         return changed;
     }
 
+    private static final String NOT_PLANNED = "not in the rank plan";
+
     static String layerName(Node n) {
         return n.name().isEmpty() && n.output(0) != null ? n.output(0).name() : n.name();
     }
@@ -271,7 +283,7 @@ public final class Decompose implements Pass {
         if (plan != null) {
             RankPlan.Entry e = plan.layers().get(name);
             if (e == null) {
-                context.skipped(n, "not in the rank plan");
+                context.skipped(n, NOT_PLANNED);
                 return null;
             }
             return new LayerChoice(e.method(), e.ranks(), e.spec(), e.groups());

@@ -339,15 +339,16 @@ public final class SelectRanks implements Pass {
             context.progress("verifying the sequential refit on every evaluation input");
             Evaluation e = oracle.evaluate(candidate.copy(), budget);
             trials.add(trialJson(null, e, priced - saved(chosen), "refitted sequentially"));
+            String scores = String.format(Locale.ROOT, "%s, output rel. L2 %.3g, against %s, %.3g", e.describe(),
+                    e.relL2(), current.describe(), current.relL2());
             if (e.meets() && e.relL2() <= current.relL2()) {
-                context.note("refitted sequentially in " + stages + " stages: " + e.describe() + " instead of "
-                        + current.describe());
+                context.note("refitted sequentially in " + stages + " stages: " + scores);
                 refitted = candidate;
                 current = e;
                 apply = refit;
             } else {
                 context.note("kept the fits from the input's activations: refitted sequentially in " + stages
-                        + " stages, the model scores " + e.describe() + " against " + current.describe());
+                        + " stages, the model scores " + scores);
             }
         }
         boolean changed;
