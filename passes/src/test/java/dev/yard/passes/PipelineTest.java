@@ -82,7 +82,7 @@ class PipelineTest {
         for (String[] c : new String[][] {
                 {"dce,decompose{rank=-1}", "column 5: rank '-1' must be positive"},
                 {"decompose{rank=nan}", "column 1: rank 'nan'"},
-                {"decompose{groups=0}", "column 1: decompose: groups and round must be at least 1"},
+                {"decompose{groups=0}", "column 1: decompose: groups, round and stages must be at least 1"},
                 {"decompose{rank=energy:2}", "column 1: "},
                 {"fold-batchnorm,select-ranks{fractions=\"0.5,2\"}", "column 16: select-ranks: fractions must lie in (0, 1)"}}) {
             YardException e = assertThrows(YardException.class, () -> Pipeline.parse(c[0], real), c[0]);
