@@ -94,8 +94,7 @@ class DecomposeAcceptanceTest {
         Model m = Models.loadDefault();
         Models.inferShapes(m);
         String input = m.graph().inputs().get(0).name();
-        java.util.List<dev.yard.ir.Node> layers = m.graph().nodes().stream()
-                .filter(n -> n.is("Conv") || n.is("Gemm")).toList();
+        java.util.List<dev.yard.ir.Node> layers = layers(m);
         float[] all = digits.everyOther().toFloatArray();
         java.util.List<Map<String, Tensor>> one = new java.util.ArrayList<>();
         for (int i = 0; i < all.length / 784; i++) {
@@ -131,8 +130,7 @@ class DecomposeAcceptanceTest {
         Model m = Models.loadDefault();
         Models.inferShapes(m);
         String input = m.graph().inputs().get(0).name();
-        java.util.List<dev.yard.ir.Node> layers = m.graph().nodes().stream()
-                .filter(n -> n.is("Conv") || n.is("Gemm")).toList();
+        java.util.List<dev.yard.ir.Node> layers = layers(m);
         OrtCalibration cal = new OrtCalibration(Map.of(input, digits.everyOther()), 4096, 7);
         var alone = cal.inputCovariances(m, layers);
 
@@ -200,6 +198,11 @@ class DecomposeAcceptanceTest {
             assertTrue(right >= 55, stages + " stages: " + right + " of 62 digits");
         }
         assertTrue(relativeL2(reference, output(fitted.get(2), in)) != relativeL2(reference, output(fitted.get(1), in)));
+    }
+
+    /** The layers of LeNet calibration measures: its convs and Gemms. */
+    private static java.util.List<dev.yard.ir.Node> layers(Model m) {
+        return m.graph().nodes().stream().filter(n -> n.is("Conv") || n.is("Gemm")).toList();
     }
 
     /** Turns the graph input W into an initializer holding {@code w}. */

@@ -162,35 +162,6 @@ public final class InputCovariance {
         return new InputCovariance(Dense.wrap(dim, dim, matrix.clone()), samples, null);
     }
 
-    /** The sum of this and {@code other} (both of one dimension): the covariance of both sample sets together. */
-    public InputCovariance plus(InputCovariance other) {
-        checkDimension(other.dimension());
-        DMatrixRMaj total = matrix.copy();
-        for (int i = 0; i < total.data.length; i++) total.data[i] += other.matrix.data[i];
-        double[] s = null;
-        if (sum != null && other.sum != null) {
-            s = sum.clone();
-            for (int i = 0; i < s.length; i++) s[i] += other.sum[i];
-        }
-        if (cross == null || other.cross == null) {
-            return new InputCovariance(total, samples + other.samples, s);
-        }
-        return new InputCovariance(total, samples + other.samples, s, sumOf(cross, other.cross),
-                sumOf(original, other.original), sumOf(originalSum, other.originalSum));
-    }
-
-    private static DMatrixRMaj sumOf(DMatrixRMaj a, DMatrixRMaj b) {
-        DMatrixRMaj t = a.copy();
-        for (int i = 0; i < t.data.length; i++) t.data[i] += b.data[i];
-        return t;
-    }
-
-    private static double[] sumOf(double[] a, double[] b) {
-        double[] t = a.clone();
-        for (int i = 0; i < t.length; i++) t[i] += b[i];
-        return t;
-    }
-
     /** The mean sample, or null when it is not known. */
     public double[] mean() {
         if (sum == null || samples == 0) return null;
@@ -216,10 +187,7 @@ public final class InputCovariance {
     public InputCovariance regularized(double relativeLambda) {
         DMatrixRMaj c = matrix.copy();
         int n = c.numRows;
-        double mean = 0;
-        for (int i = 0; i < n; i++) mean += c.data[i * n + i];
-        mean /= n;
-        double lambda = relativeLambda * (mean > 0 ? mean : 1);
+        double lambda = relativeLambda * meanDiagonal();
         for (int i = 0; i < n; i++) c.data[i * n + i] += lambda;
         return new InputCovariance(c, samples, sum, cross, original, originalSum);
     }
