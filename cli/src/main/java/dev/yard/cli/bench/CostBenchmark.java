@@ -66,7 +66,7 @@ public final class CostBenchmark {
             int before = configs.size();
             for (Node n : m.graph().nodes()) {
                 if (!n.is("Conv")) continue;
-                Layer l = ModelPricing.layerOf(n, new String[1]);
+                Layer l = ModelPricing.layerOf(n).orElse(null);
                 if (l instanceof Layer.Conv c) configs.addAll(variants(name + "/" + (n.name().isEmpty() ? n.output(0).name() : n.name()), c));
             }
             System.err.printf("%s: %d configurations%n", name, configs.size() - before);
@@ -75,7 +75,7 @@ public final class CostBenchmark {
                 double whole = s.medianMillis(Map.of(shape[0], x), 3, 10, 200, 500) / 1e3;
                 double sum = 0;
                 for (Node n : m.graph().nodes()) {
-                    Layer l = (n.is("Conv") || n.is("Gemm") || n.is("MatMul")) ? ModelPricing.layerOf(n, new String[1]) : null;
+                    Layer l = (n.is("Conv") || n.is("Gemm") || n.is("MatMul")) ? ModelPricing.layerOf(n).orElse(null) : null;
                     if (l != null) sum += OrtCostModel.measureSeconds(List.of(l), threads);
                 }
                 wholeModels.put(name, new double[] {whole, sum});

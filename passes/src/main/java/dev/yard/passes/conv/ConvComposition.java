@@ -1,5 +1,7 @@
 package dev.yard.passes.conv;
 
+import dev.yard.passes.rewrite.Outcome;
+
 /**
  * Composes two linear 2-D convolutions applied one after the other into one convolution,
  * exactly, when that is possible: on each spatial axis one of the two must be trivial (kernel
@@ -14,8 +16,13 @@ public final class ConvComposition {
     private ConvComposition() {
     }
 
-    /** Why {@code first} then {@code second} cannot be composed, or null if they can. */
-    public static String whyNot(ConvLayer first, ConvLayer second) {
+    /** The one convolution computing {@code a} then {@code b}, or why there is none. */
+    public static Outcome<ConvLayer> compose(ConvLayer a, ConvLayer b) {
+        String why = whyNot(a, b);
+        return why == null ? Outcome.of(composed(a, b)) : Outcome.not(why);
+    }
+
+    private static String whyNot(ConvLayer first, ConvLayer second) {
         if (second.in() != first.out()) {
             return "channel counts do not line up (" + first.out() + " out, " + second.in() + " in)";
         }
@@ -32,12 +39,7 @@ public final class ConvComposition {
         return null;
     }
 
-    /** The composed convolution; call only when {@link #whyNot} returned null. */
-    public static ConvLayer compose(ConvLayer a, ConvLayer b) {
-        String why = whyNot(a, b);
-        if (why != null) {
-            throw new IllegalArgumentException(why);
-        }
+    private static ConvLayer composed(ConvLayer a, ConvLayer b) {
         boolean hFromA = !trivial(a, 0);
         boolean wFromA = !trivial(a, 1);
         int kh = hFromA ? a.kh() : b.kh();

@@ -5,6 +5,7 @@ import dev.yard.ir.ElementType;
 import dev.yard.ir.Node;
 import dev.yard.ir.Tensor;
 import dev.yard.ir.Value;
+import dev.yard.passes.rewrite.Outcome;
 import java.util.Arrays;
 
 /**
@@ -45,55 +46,48 @@ public record ConvLayer(int out, int inPerGroup, int kh, int kw, double[] weight
 
     /**
      * Reads a 2-D {@code Conv} node whose weights (and bias, if any) are initializers, or
-     * returns null with the reason in {@code why[0]}.
+     * says why it cannot.
      */
-    public static ConvLayer of(Node n, String[] why) {
+    public static Outcome<ConvLayer> read(Node n) {
         if (!n.is("Conv")) {
-            why[0] = "not a Conv";
-            return null;
+            return Outcome.not("not a Conv");
         }
         Value w = n.input(1);
         if (w == null || !w.isInitializer()) {
-            why[0] = "weights are not a constant initializer";
-            return null;
+            return Outcome.not("weights are not a constant initializer");
         }
         Tensor wt = w.initializer();
         if (wt.rank() != 4) {
-            why[0] = "only 2-D convolutions (4-D weights) are handled, this one has " + (wt.rank() - 2) + " spatial dims";
-            return null;
+            return Outcome.not("only 2-D convolutions (4-D weights) are handled, this one has " + (wt.rank() - 2)
+                    + " spatial dims");
         }
         if (!wt.elementType().isFloatingPoint() || wt.isPlaceholder()) {
-            why[0] = "weights of type " + wt.elementType().textName() + " cannot be factorized";
-            return null;
+            return Outcome.not("weights of type " + wt.elementType().textName() + " cannot be factorized");
         }
         Value b = n.input(2);
         if (b != null && !b.isInitializer()) {
-            why[0] = "bias is not a constant initializer";
-            return null;
+            return Outcome.not("bias is not a constant initializer");
         }
         String autoPad = n.stringAttr("auto_pad", "NOTSET");
         if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
-            why[0] = "auto_pad=" + autoPad + " (run shape inference and make pads explicit first)";
-            return null;
+            return Outcome.not("auto_pad=" + autoPad + " (run shape inference and make pads explicit first)");
         }
         long[] d = wt.dims();
         long[] kernelShape = n.intsAttr("kernel_shape");
         if (kernelShape != null && (kernelShape.length != 2 || kernelShape[0] != d[2] || kernelShape[1] != d[3])) {
-            why[0] = "kernel_shape does not match the weights";
-            return null;
+            return Outcome.not("kernel_shape does not match the weights");
         }
         long group = n.intAttr("group", 1);
         if (group < 1 || group > d[0] || d[0] % group != 0) {
-            why[0] = "group " + group + " does not divide the " + d[0] + " output channels";
-            return null;
+            return Outcome.not("group " + group + " does not divide the " + d[0] + " output channels");
         }
         int[] strides = ints(n.intsAttr("strides"), 2, 1);
         int[] dil = ints(n.intsAttr("dilations"), 2, 1);
         int[] pads = ints(n.intsAttr("pads"), 4, 0);
         double[] weights = toDoubles(wt);
         double[] bias = b == null ? null : toDoubles(b.initializer());
-        return new ConvLayer((int) d[0], (int) d[1], (int) d[2], (int) d[3], weights, bias,
-                (int) n.intAttr("group", 1), strides, pads, dil, wt.elementType());
+        return Outcome.of(new ConvLayer((int) d[0], (int) d[1], (int) d[2], (int) d[3], weights, bias,
+                (int) n.intAttr("group", 1), strides, pads, dil, wt.elementType()));
     }
 
     private static int[] ints(long[] v, int n, int dflt) {

@@ -15,10 +15,11 @@ public final class ConvNodes {
 
     /**
      * A Conv node named {@code name} computing {@code layer} from {@code input} into
-     * {@code output}; its weights, named after it, are added to {@code graph}. The caller
+     * {@code output}; its weights, named after it, are added to the index's graph. The caller
      * chooses the node name: reusing the name of a node it replaces keeps the model readable.
      */
-    public static Node emit(ConvLayer layer, Value input, Value output, String name, Graph graph, GraphIndex index) {
+    public static Node emit(ConvLayer layer, Value input, Value output, String name, GraphIndex index) {
+        Graph graph = index.graph();
         Value w = graph.addInitializer(index.freshName(name + "_weight"), layer.weightTensor());
         List<Value> inputs = new ArrayList<>(List.of(input, w));
         if (layer.bias() != null) {

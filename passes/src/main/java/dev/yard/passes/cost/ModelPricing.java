@@ -5,6 +5,7 @@ import dev.yard.ir.Node;
 import dev.yard.ir.Shape;
 import dev.yard.ir.Value;
 import dev.yard.passes.conv.ConvLayer;
+import dev.yard.passes.rewrite.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,9 +32,8 @@ public final class ModelPricing {
         int i = 0;
         for (Node n : layers) {
             progress.accept("layer " + (++i) + " of " + layers.size());
-            String[] why = new String[1];
-            Layer l = layerOf(n, why);
-            out.add(l == null ? new Priced(n, null, null, why[0]) : new Priced(n, l, model.layer(l), null));
+            Outcome<Layer> l = layerOf(n);
+            out.add(l.ok() ? new Priced(n, l.value(), model.layer(l.value()), null) : new Priced(n, null, null, l.whyNot()));
         }
         return out;
     }
@@ -45,37 +45,35 @@ public final class ModelPricing {
         return c;
     }
 
-    /** The layer configuration of a Conv, Gemm or MatMul node, or null with the reason in {@code why[0]}. */
-    public static Layer layerOf(Node n, String[] why) {
+    /** The layer configuration of a Conv, Gemm or MatMul node, or why there is none. */
+    public static Outcome<Layer> layerOf(Node n) {
         if (n.is("Conv")) {
-            ConvLayer c = ConvLayer.of(n, why);
-            if (c == null) return null;
+            Outcome<ConvLayer> read = ConvLayer.read(n);
+            if (!read.ok()) return Outcome.not(read.whyNot());
+            ConvLayer c = read.value();
             long[] x = staticDims(n.input(0));
             if (x == null || x.length != 4) {
-                why[0] = "the input's shape is not known (give --input-shape)";
-                return null;
+                return Outcome.not("the input's shape is not known (give --input-shape)");
             }
-            return Layer.Conv.of(c, (int) x[0], (int) x[2], (int) x[3]);
+            return Outcome.of(Layer.Conv.of(c, (int) x[0], (int) x[2], (int) x[3]));
         }
         Value w = n.input(1);
         if (w == null || !w.isInitializer() || w.initializer().rank() != 2) {
-            why[0] = "the weight is not a constant matrix";
-            return null;
+            return Outcome.not("the weight is not a constant matrix");
         }
         if (n.is("Gemm") && n.intAttr("transA", 0) != 0) {
-            why[0] = "Gemm with transA=1";
-            return null;
+            return Outcome.not("Gemm with transA=1");
         }
         long[] x = staticDims(n.input(0));
         if (x == null || x.length < 2) {
-            why[0] = "the input's shape is not known (give --input-shape)";
-            return null;
+            return Outcome.not("the input's shape is not known (give --input-shape)");
         }
         long rows = 1;
         for (int i = 0; i < x.length - 1; i++) rows *= x[i];
         long[] wd = w.initializer().dims();
         boolean transB = n.is("Gemm") && n.intAttr("transB", 0) != 0;
-        return new Layer.Matrix(w.initializer().elementType(), (int) rows, (int) x[x.length - 1], (int) (transB ? wd[0] : wd[1]));
+        return Outcome.of(new Layer.Matrix(w.initializer().elementType(), (int) rows, (int) x[x.length - 1],
+                (int) (transB ? wd[0] : wd[1])));
     }
 
     /** The dims of {@code v}, a symbolic batch (first) dimension counted as 1; null when others are unknown. */

@@ -25,6 +25,7 @@ import dev.yard.passes.linalg.Method;
 import dev.yard.passes.linalg.RankSelection;
 import dev.yard.passes.linalg.TruncatedSvd;
 import dev.yard.passes.rewrite.GraphIndex;
+import dev.yard.passes.rewrite.Outcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -293,12 +294,12 @@ public final class Decompose implements Pass {
 
     private boolean conv(Node n, String name, LayerChoice choice, InputCovariance cov, Graph g, GraphIndex index,
                          PassContext context) {
-        String[] why = new String[1];
-        ConvLayer c = ConvLayer.of(n, why);
-        if (c == null) {
-            context.skipped(n, why[0]);
+        Outcome<ConvLayer> read = ConvLayer.read(n);
+        if (!read.ok()) {
+            context.skipped(n, read.whyNot());
             return false;
         }
+        ConvLayer c = read.value();
         if (c.group() != 1) {
             context.skipped(n, "grouped conv (group=" + c.group() + "): decompose factorizes group=1 convs");
             return false;
@@ -332,11 +333,12 @@ public final class Decompose implements Pass {
             DenseTensor kernel = ConvChain.kernel(c);
             RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
                     pixels(n.input(0)), pixels(n.output(0)));
-            fit = Fit.conv(m, c, kernel, choice, layer, multiple, cov, roundingRefit, correctBias, why);
-            if (fit == null) {
-                context.skipped(n, m.text() + ": " + why[0]);
+            Outcome<Fit> fitted = Fit.conv(m, c, kernel, choice, layer, multiple, cov, roundingRefit, correctBias);
+            if (!fitted.ok()) {
+                context.skipped(n, m.text() + ": " + fitted.whyNot());
                 return false;
             }
+            fit = fitted.value();
             if (fits != null && what != null) fits.put(name, what, fit);
         }
         if (capturing) {
@@ -367,7 +369,7 @@ public final class Decompose implements Pass {
             Value out = last ? result : new Value(index.freshName(name + "_" + m.text() + "_" + (i + 1)), null);
             // A factor's node is named like the value it computes; the last keeps the layer's name.
             String nodeName = last ? name : out.name();
-            nodes.add(ConvNodes.emit(convs.get(i), in, out, nodeName, g, index));
+            nodes.add(ConvNodes.emit(convs.get(i), in, out, nodeName, index));
             in = out;
         }
         Node lastConv = nodes.get(nodes.size() - 1);
@@ -411,14 +413,14 @@ public final class Decompose implements Pass {
         DenseTensor weight = MatrixChain.gemmWeight(b, transB);
         int rows = weight.dim(0);
         int cols = weight.dim(1);
-        String[] why = new String[1];
         RankSelection.Layer layer = RankSelection.Layer.of(rows, cols, 1, 1);
-        int[] r = choice.ranks() != null ? choice.ranks()
-                : RankChooser.choose(choice.spec(), Method.SVD, weight.reshape(rows, cols, 1, 1), layer, 1, multiple, why);
-        if (r == null) {
-            context.skipped(n, "svd: " + why[0]);
+        Outcome<int[]> ranks = choice.ranks() != null ? Outcome.of(choice.ranks())
+                : RankChooser.choose(choice.spec(), Method.SVD, weight.reshape(rows, cols, 1, 1), layer, 1, multiple);
+        if (!ranks.ok()) {
+            context.skipped(n, "svd: " + ranks.whyNot());
             return false;
         }
+        int[] r = ranks.value();
         long dense = (long) rows * cols;
         long chain = (long) r[0] * (rows + cols);
         int batchRows = matrixRows(n.input(0), context);

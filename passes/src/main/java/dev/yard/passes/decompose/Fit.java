@@ -16,6 +16,7 @@ import dev.yard.passes.linalg.TensorTrainFactors;
 import dev.yard.passes.linalg.TruncatedSvd;
 import dev.yard.passes.linalg.TuckerTwo;
 import dev.yard.passes.linalg.TuckerTwoFactors;
+import dev.yard.passes.rewrite.Outcome;
 import java.util.List;
 import java.util.Locale;
 
@@ -40,10 +41,10 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
                 : String.format(Locale.ROOT, ", output error %.3g on calibration data", relativeOutputError);
     }
 
-    /** Fits {@code m}; null with the reason in {@code why[0]} when the ranks cannot be chosen. */
-    static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
-                    int multiple, InputCovariance cov, String[] why) {
-        return conv(m, c, kernel, choice, layer, multiple, cov, true, false, why);
+    /** Fits {@code m}, or says why not (the ranks cannot be chosen, the fit is degenerate). */
+    static Outcome<Fit> conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice,
+                             RankSelection.Layer layer, int multiple, InputCovariance cov) {
+        return conv(m, c, kernel, choice, layer, multiple, cov, true, false);
     }
 
     /** {@code fit} with the mean shift on {@code patches} added to its last conv's bias, and its output error so. */
@@ -117,38 +118,40 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
      * quicker, rougher fit); {@code correctBias} adds to the chain's last bias how far the
      * outputs' mean moves on the calibration data (svd and tucker2 fitted on it).
      */
-    static Fit conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice, RankSelection.Layer layer,
-                    int multiple, InputCovariance cov, boolean refit, boolean correctBias, String[] why) {
+    static Outcome<Fit> conv(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice,
+                             RankSelection.Layer layer, int multiple, InputCovariance cov, boolean refit,
+                             boolean correctBias) {
         InputCovariance patches = patches(c, cov);
-        Fit fit;
-        if (patches != null && patches.paired() && (m == Method.SVD || m == Method.TUCKER2)) {
-            // Sequential: the chain reproduces the original outputs from the inputs it will get.
-            DenseTensor target = patches.target(kernel);
-            fit = exact(m, c, target, choice, layer, multiple, cov, why);
-            if (fit != null) {
-                double error = patches.errorAgainstOriginal(kernel, composed(fit.convs()));
-                fit = new Fit(fit.convs(), fit.ranks(), fit.relativeError(), error,
-                        outputError(error) + ", fitted to the inputs of the model with earlier layers replaced");
-            }
-        } else {
-            fit = exact(m, c, kernel, choice, layer, multiple, cov, why);
+        boolean sequential = patches != null && patches.paired() && (m == Method.SVD || m == Method.TUCKER2);
+        // Sequential: the chain reproduces the original outputs from the inputs it will get.
+        Outcome<Fit> exact = exact(m, c, sequential ? patches.target(kernel) : kernel, choice, layer, multiple, cov);
+        if (!exact.ok()) {
+            return exact;
         }
-        if (fit != null && correctBias && patches != null && patches.mean() != null
+        Fit fit = exact.value();
+        if (sequential) {
+            double error = patches.errorAgainstOriginal(kernel, composed(fit.convs()));
+            fit = new Fit(fit.convs(), fit.ranks(), fit.relativeError(), error,
+                    outputError(error) + ", fitted to the inputs of the model with earlier layers replaced");
+        }
+        if (correctBias && patches != null && patches.mean() != null
                 && (m == Method.SVD || m == Method.TUCKER2)) {
             fit = withMeanShift(fit, kernel, patches);
         }
-        if (fit == null || !refit || patches(c, cov) != null || !RoundingRefit.applies(m, c.elementType())) {
-            return fit;
+        if (!refit || patches(c, cov) != null || !RoundingRefit.applies(m, c.elementType())) {
+            return Outcome.of(fit);
         }
         RoundingRefit.Result r = RoundingRefit.refit(m, c, fit.convs());
-        return new Fit(r.convs(), fit.ranks(), r.relativeError(), fit.outputError(),
-                fit.note() + ", as stored in " + c.elementType().textName());
+        return Outcome.of(new Fit(r.convs(), fit.ranks(), r.relativeError(), fit.outputError(),
+                fit.note() + ", as stored in " + c.elementType().textName()));
     }
 
     /** The kernel a chain of convs amounts to (biases aside), as [out, in·kh·kw]. */
     static DenseTensor composed(List<ConvLayer> chain) {
         ConvLayer whole = chain.get(0);
-        for (int i = 1; i < chain.size(); i++) whole = dev.yard.passes.conv.ConvComposition.compose(whole, chain.get(i));
+        for (int i = 1; i < chain.size(); i++) {
+            whole = dev.yard.passes.conv.ConvComposition.compose(whole, chain.get(i)).value();
+        }
         return DenseTensor.of(whole.weights(), whole.out(), whole.weights().length / whole.out());
     }
 
@@ -158,59 +161,58 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
     }
 
     /** The fit in exact arithmetic, before the factors are rounded to the model's type. */
-    private static Fit exact(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice,
-                             RankSelection.Layer layer, int multiple, InputCovariance cov, String[] why) {
+    private static Outcome<Fit> exact(Method m, ConvLayer c, DenseTensor kernel, Decompose.LayerChoice choice,
+                                      RankSelection.Layer layer, int multiple, InputCovariance cov) {
         InputCovariance patches = patches(c, cov);
         if (m == Method.TT && choice.ranks() == null && choice.spec() instanceof RankSpec.ErrorBound e) {
             TensorTrainFactors f = TensorTrain.fitWithin(kernel, e.relativeError());
-            return new Fit(ConvChain.tt(c, f), f.ranks(), f.relativeError(), "");
+            return Outcome.of(new Fit(ConvChain.tt(c, f), f.ranks(), f.relativeError(), ""));
         }
-        int[] r = choice.ranks() != null ? choice.ranks()
-                : RankChooser.choose(choice.spec(), m, kernel, layer, choice.groups(), multiple, why);
-        if (r == null) {
-            return null;
+        Outcome<int[]> ranks = choice.ranks() != null ? Outcome.of(choice.ranks())
+                : RankChooser.choose(choice.spec(), m, kernel, layer, choice.groups(), multiple);
+        if (!ranks.ok()) {
+            return Outcome.not(ranks.whyNot());
         }
+        int[] r = ranks.value();
         int[] full = m.fullRanks(c.out(), c.in(), c.kh(), c.kw(), choice.groups());
         for (int i = 0; i < r.length; i++) {
             if (r[i] > full[i]) {
-                why[0] = "rank " + r[i] + " exceeds what mode " + i + " can hold (" + full[i] + ")";
-                return null;
+                return Outcome.not("rank " + r[i] + " exceeds what mode " + i + " can hold (" + full[i] + ")");
             }
         }
         return switch (m) {
             case SVD -> {
                 LowRankFactors f = patches != null ? TruncatedSvd.fitWhitened(kernel, r[0], patches)
                         : TruncatedSvd.fit(kernel, r[0]);
-                yield new Fit(ConvChain.svd(c, f), r, f.relativeError(), f.relativeOutputError(),
-                        outputError(f.relativeOutputError()));
+                yield Outcome.of(new Fit(ConvChain.svd(c, f), r, f.relativeError(), f.relativeOutputError(),
+                        outputError(f.relativeOutputError())));
             }
             case TUCKER2 -> {
                 TuckerTwoFactors f = patches != null ? WhitenedTuckerTwo.fit(kernel, r[0], r[1], patches)
                         : TuckerTwo.fit(kernel, r[0], r[1]);
-                yield new Fit(ConvChain.tucker2(c, f), r, f.relativeError(), f.relativeOutputError(),
-                        outputError(f.relativeOutputError()));
+                yield Outcome.of(new Fit(ConvChain.tucker2(c, f), r, f.relativeError(), f.relativeOutputError(),
+                        outputError(f.relativeOutputError())));
             }
             case BTD -> {
                 if (r[0] % choice.groups() != 0 || r[1] % choice.groups() != 0) {
-                    why[0] = "ranks " + r[0] + ", " + r[1] + " are not multiples of " + choice.groups() + " groups";
-                    yield null;
+                    yield Outcome.not("ranks " + r[0] + ", " + r[1] + " are not multiples of " + choice.groups()
+                            + " groups");
                 }
                 BlockTermFactors f = BlockTermTucker.fit(kernel, r[0], r[1], choice.groups());
-                yield new Fit(ConvChain.btd(c, f), r, f.relativeError(), ", " + choice.groups() + " groups");
+                yield Outcome.of(new Fit(ConvChain.btd(c, f), r, f.relativeError(), ", " + choice.groups() + " groups"));
             }
             case CP -> {
                 CpFactors f = CpAls.fit(kernel, r[0]);
                 if (f.diverged()) {
-                    why[0] = String.format(Locale.ROOT, "the CP fit at rank %d is degenerate (components %.3g times the "
-                            + "kernel's norm, relative error %.3g); try a lower rank or tucker2", r[0],
-                            f.componentRatio(), f.relativeError());
-                    yield null;
+                    yield Outcome.not(String.format(Locale.ROOT, "the CP fit at rank %d is degenerate (components "
+                            + "%.3g times the kernel's norm, relative error %.3g); try a lower rank or tucker2", r[0],
+                            f.componentRatio(), f.relativeError()));
                 }
-                yield new Fit(ConvChain.cp(c, f), r, f.relativeError(), "");
+                yield Outcome.of(new Fit(ConvChain.cp(c, f), r, f.relativeError(), ""));
             }
             case TT -> {
                 TensorTrainFactors f = TensorTrain.fit(kernel, r[0], r[1], r[2]);
-                yield new Fit(ConvChain.tt(c, f), f.ranks(), f.relativeError(), "");
+                yield Outcome.of(new Fit(ConvChain.tt(c, f), f.ranks(), f.relativeError(), ""));
             }
         };
     }

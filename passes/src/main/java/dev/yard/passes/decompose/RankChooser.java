@@ -5,20 +5,21 @@ import dev.yard.passes.linalg.Evbmf;
 import dev.yard.passes.linalg.Method;
 import dev.yard.passes.linalg.RankSelection;
 import dev.yard.passes.linalg.TruncatedSvd;
+import dev.yard.passes.rewrite.Outcome;
 
 /**
  * Turns a {@link RankSpec} into the ranks of one method for one kernel: [R] for svd and cp,
  * [Rout, Rin] for tucker2 and btd, [r1, r2, r3] for tt. Ranks are rounded to {@code multiple}
  * (a btd chain's to a multiple of its groups too) and capped at what each mode can hold.
- * Returns null with the reason in {@code why[0]} when the spec does not apply to the method.
+ * Says why not when the spec does not apply to the method.
  */
 final class RankChooser {
     private RankChooser() {
     }
 
     /** A kernel [Cout, Cin, kh, kw] (a matrix is [N, M, 1, 1]). */
-    static int[] choose(RankSpec spec, Method method, DenseTensor kernel, RankSelection.Layer layer, int groups,
-                        int multiple, String[] why) {
+    static Outcome<int[]> choose(RankSpec spec, Method method, DenseTensor kernel, RankSelection.Layer layer,
+                                 int groups, int multiple) {
         int cout = kernel.dim(0);
         int cin = kernel.dim(1);
         int s = kernel.dim(2) * kernel.dim(3);
@@ -50,15 +51,13 @@ final class RankChooser {
             }
         } else if (spec instanceof RankSpec.Energy e) {
             if (method != Method.SVD) {
-                why[0] = "rank=energy applies to svd only";
-                return null;
+                return Outcome.not("rank=energy applies to svd only");
             }
             r = new int[] {RankSelection.energyRank(TruncatedSvd.singularValues(kernel.reshape(cout, cin * s)),
                     e.fraction())};
         } else if (spec instanceof RankSpec.ErrorBound e) {
             if (method != Method.SVD) {
-                why[0] = "rank=err applies to svd here (tt takes it through TT-SVD directly)";
-                return null;
+                return Outcome.not("rank=err applies to svd here (tt takes it through TT-SVD directly)");
             }
             // Eckart-Young: the error of rank r is the root of the discarded energy.
             r = new int[] {RankSelection.energyRank(TruncatedSvd.singularValues(kernel.reshape(cout, cin * s)),
@@ -67,8 +66,7 @@ final class RankChooser {
             r = RankSelection.ranksForBudget(method, layer, groups, p.ratio(), RankSelection.Budget.PARAMETERS,
                     step);
             if (r.length == 0) {
-                why[0] = "no ranks fit in " + p.ratio() + " of the parameters";
-                return null;
+                return Outcome.not("no ranks fit in " + p.ratio() + " of the parameters");
             }
         } else {
             throw new IllegalStateException("unknown rank spec " + spec);
@@ -79,13 +77,12 @@ final class RankChooser {
         if (method == Method.BTD) {
             for (int i = 0; i < 2; i++) {
                 if (r[i] % groups != 0) {
-                    why[0] = "btd with " + groups + " groups needs ranks that are multiples of " + groups
-                            + ", but mode " + i + " holds at most " + full[i];
-                    return null;
+                    return Outcome.not("btd with " + groups + " groups needs ranks that are multiples of " + groups
+                            + ", but mode " + i + " holds at most " + full[i]);
                 }
             }
         }
-        return r;
+        return Outcome.of(r);
     }
 
     private static int lcm(int a, int b) {

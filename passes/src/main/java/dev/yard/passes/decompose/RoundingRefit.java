@@ -86,7 +86,7 @@ final class RoundingRefit {
         }
         ConvLayer pre = convs.get(0);
         for (int i = 1; i < k; i++) {
-            pre = ConvComposition.compose(pre, convs.get(i));
+            pre = ConvComposition.compose(pre, convs.get(i)).value();
         }
         // pre is [rIn, cin, ph, 1-or-kw]; the slices of the kernel factor k spans are the taps
         // it adds (all of kh x kw after a 1x1 pre, the kw taps after a kh x 1 pre).
@@ -144,7 +144,7 @@ final class RoundingRefit {
     static double relativeError(ConvLayer orig, List<ConvLayer> convs) {
         ConvLayer c = convs.get(0);
         for (int i = 1; i < convs.size(); i++) {
-            c = ConvComposition.compose(c, convs.get(i));
+            c = ConvComposition.compose(c, convs.get(i)).value();
         }
         return ConvChain.kernel(orig).relativeErrorTo(ConvChain.kernel(c));
     }

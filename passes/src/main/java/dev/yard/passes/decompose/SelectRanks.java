@@ -706,14 +706,13 @@ public final class SelectRanks implements Pass {
 
     /** The layer's configuration at the dims it is priced at (the graph's, else the caller's hints), or null. */
     private static Layer pricedLayer(Node n, PassContext context) {
-        String[] why = new String[1];
         long[] x = context.pricingDims(n.input(0));
         if (x == null) return null;
         if (n.is("Conv")) {
-            ConvLayer c = ConvLayer.of(n, why);
+            ConvLayer c = ConvLayer.read(n).orElse(null);
             return c == null || x.length != 4 ? null : Layer.Conv.of(c, (int) x[0], (int) x[2], (int) x[3]);
         }
-        return n.is("Gemm") || n.is("MatMul") ? ModelPricing.layerOf(n, why) : null;
+        return n.is("Gemm") || n.is("MatMul") ? ModelPricing.layerOf(n).orElse(null) : null;
     }
 
     /** The plan entry for method {@code m} at fraction {@code f} of the full rank; null when it does not apply. */

@@ -1,6 +1,5 @@
 package dev.yard.passes.fuse;
 
-import dev.yard.ir.Graph;
 import dev.yard.ir.Node;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.conv.ConvComposition;
@@ -8,10 +7,12 @@ import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.conv.ConvNodes;
 import dev.yard.passes.cost.Layer;
 import dev.yard.passes.rewrite.GraphIndex;
+import dev.yard.passes.rewrite.RewriteRule;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Vertical fusion in {@code fuse-1x1}: a chain of linear convs (each feeding only the next)
@@ -22,38 +23,59 @@ import java.util.Map;
  * size when that is known (from the graph or the caller's shape hints); otherwise cost is
  * weights times output area, the area relative to the chain's input (each stride divides it).
  */
-final class ConvChains {
+final class ConvChains implements RewriteRule {
     /** Longer chains are cut: every split of a chain is priced (2^(n-1)), and real chains have at most four convs. */
     static final int MAX_CHAIN = 8;
 
-    private ConvChains() {
+    private final PassContext context;
+    /** Chains already priced, by their first node: a chain is split once, its segments are not split again. */
+    private final Set<Node> done = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    ConvChains(PassContext context) {
+        this.context = context;
     }
 
-    static boolean run(Graph g, GraphIndex index, PassContext context) {
-        boolean changed = false;
-        Map<Node, Boolean> seen = new IdentityHashMap<>();
-        for (Node head : List.copyOf(g.nodes())) {
-            if (seen.containsKey(head) || !g.nodes().contains(head)) {
-                continue;
-            }
-            List<Node> chain = new ArrayList<>();
-            List<ConvLayer> layers = new ArrayList<>();
-            collect(head, index, chain, layers);
-            chain.forEach(n -> seen.put(n, true));
-            if (chain.size() < 2) {
-                continue;
-            }
-            changed |= fuse(chain, layers, g, index, context);
+    @Override
+    public Set<String> rootOps() {
+        return Set.of("Conv");
+    }
+
+    /** A chain is matched at its head: a conv not fed by a conv that chains into it. */
+    @Override
+    public Match match(Node head, GraphIndex index) {
+        if (done.contains(head) || head.outputs().size() != 1 || feedsChain(head, index)) {
+            return Match.NONE;
         }
-        return changed;
+        List<Node> chain = new ArrayList<>();
+        List<ConvLayer> layers = new ArrayList<>();
+        collect(head, index, chain, layers);
+        done.addAll(chain);
+        if (chain.size() < 2) {
+            return Match.NONE;
+        }
+        Split split = split(chain, layers);
+        if (split.segments().stream().allMatch(s -> s[0] == s[1])) {
+            return Match.NONE;
+        }
+        return Match.rewrite(() -> fuse(chain, split, index));
+    }
+
+    /** A chain's segments (first and last index of each), each composed, and what they were priced on. */
+    private record Split(List<int[]> segments, ConvLayer[][] merged, String pricedOn) {
+    }
+
+    /** Whether the conv before {@code n} (if any, and not already in a chain) would take {@code n} into its chain. */
+    private boolean feedsChain(Node n, GraphIndex index) {
+        Node p = n.input(0) == null ? null : n.input(0).producer();
+        return p != null && !done.contains(p) && index.contains(p) && p.is("Conv") && p.outputs().size() == 1
+                && index.soleUser(p.output(0)) == n && ConvLayer.read(p).ok();
     }
 
     /** The chain starting at {@code head}: convs with constant weights, each the sole reader of the previous. */
     private static void collect(Node head, GraphIndex index, List<Node> chain, List<ConvLayer> layers) {
-        String[] why = new String[1];
         Node n = head;
         while (n != null && chain.size() < MAX_CHAIN) {
-            ConvLayer c = n.is("Conv") && n.outputs().size() == 1 ? ConvLayer.of(n, why) : null;
+            ConvLayer c = n.is("Conv") && n.outputs().size() == 1 ? ConvLayer.read(n).orElse(null) : null;
             if (c == null || (!layers.isEmpty() && layers.get(layers.size() - 1).out() != c.in())) {
                 return;
             }
@@ -70,7 +92,7 @@ final class ConvChains {
      * two passes agree): every split of the chain whose segments compose is tried, and the
      * chain as it is wins ties.
      */
-    private static List<int[]> byCostModel(ConvLayer[][] merged, int[][] inputs, int k, PassContext context) {
+    private List<int[]> byCostModel(ConvLayer[][] merged, int[][] inputs, int k) {
         List<int[]> bestSplit = null;
         double best = Double.MAX_VALUE;
         // Bit i of a mask set: a cut after conv i. All bits set: the chain as it is, tried first.
@@ -128,8 +150,8 @@ final class ConvChains {
         return segments;
     }
 
-    private static boolean fuse(List<Node> chain, List<ConvLayer> layers, Graph g, GraphIndex index,
-                                PassContext context) {
+    /** The cheapest split of the chain; a segment of one conv stays as it is. */
+    private Split split(List<Node> chain, List<ConvLayer> layers) {
         int k = layers.size();
         double[] area = new double[k];
         double a = 1;
@@ -142,9 +164,7 @@ final class ConvChains {
         for (int i = 0; i < k; i++) {
             merged[i][i] = layers.get(i);
             for (int j = i + 1; j < k && merged[i][j - 1] != null; j++) {
-                if (ConvComposition.whyNot(merged[i][j - 1], layers.get(j)) == null) {
-                    merged[i][j] = ConvComposition.compose(merged[i][j - 1], layers.get(j));
-                }
+                merged[i][j] = ConvComposition.compose(merged[i][j - 1], layers.get(j)).orElse(null);
             }
         }
         long[] x = context.pricingDims(chain.get(0).input(0));
@@ -160,22 +180,25 @@ final class ConvChains {
                 w = c.outW();
             }
         }
-        List<int[]> segments = inputs == null ? byWeights(merged, area, k) : byCostModel(merged, inputs, k, context);
-        boolean changed = false;
-        for (int[] s : segments) {
+        if (inputs == null) {
+            return new Split(byWeights(merged, area, k), merged, "weights x area, the input size being unknown");
+        }
+        return new Split(byCostModel(merged, inputs, k), merged, context.costModel().name());
+    }
+
+    private void fuse(List<Node> chain, Split split, GraphIndex index) {
+        for (int[] s : split.segments()) {
             if (s[0] == s[1]) {
                 continue;
             }
             Node first = chain.get(s[0]);
             Node last = chain.get(s[1]);
-            ConvLayer m = merged[s[0]][s[1]];
+            ConvLayer m = split.merged()[s[0]][s[1]];
             Node n = ConvNodes.emit(m, first.input(0), last.output(0), last.name().isEmpty()
-                    ? index.freshName(last.output(0).name()) : last.name(), g, index);
+                    ? index.freshName(last.output(0).name()) : last.name(), index);
             index.replace(List.copyOf(chain.subList(s[0], s[1] + 1)), List.of(n));
-            context.applied(n, "merged " + (s[1] - s[0] + 1) + " convs into one (cheaper on " + (inputs == null
-                    ? "weights x area, the input size being unknown" : context.costModel().name()) + ")");
-            changed = true;
+            done.add(n);
+            context.applied(n, "merged " + (s[1] - s[0] + 1) + " convs into one (cheaper on " + split.pricedOn() + ")");
         }
-        return changed;
     }
 }

@@ -1,6 +1,5 @@
 package dev.yard.passes.fuse;
 
-import dev.yard.ir.Graph;
 import dev.yard.ir.Model;
 import dev.yard.passes.OptionSpec;
 import dev.yard.passes.Pass;
@@ -8,6 +7,7 @@ import dev.yard.passes.PassContext;
 import dev.yard.passes.PassDefinition;
 import dev.yard.passes.PassOptions;
 import dev.yard.passes.rewrite.GraphIndex;
+import dev.yard.passes.rewrite.RewriteDriver;
 import java.util.List;
 
 /**
@@ -53,20 +53,22 @@ public final class Fuse1x1 implements Pass {
 
     @Override
     public boolean run(Model model, PassContext context) {
-        Graph g = model.graph();
-        GraphIndex index = new GraphIndex(model, g);
+        GraphIndex index = new GraphIndex(model, model.graph());
         boolean changed = false;
+        // One phase after another, each to its fixpoint: biases first, so that chains end in one
+        // conv with its bias; vertical merging before horizontal, because a Split between a
+        // chain's factors would stop the chain from merging.
         if (bias) {
-            changed |= AddIntoBias.run(g, index, context);
+            changed |= RewriteDriver.run(index, context, List.of(new AddIntoBias(context)));
         }
         if (vertical) {
-            changed |= ConvChains.run(g, index, context);
+            changed |= RewriteDriver.run(index, context, List.of(new ConvChains(context)));
         }
         if (gemm) {
-            changed |= ConvIntoGemm.run(g, index, context);
+            changed |= RewriteDriver.run(index, context, List.of(new ConvIntoGemm(context)));
         }
         if (horizontal) {
-            changed |= SiblingConvs.run(model, g, index, context);
+            changed |= RewriteDriver.run(index, context, List.of(new SiblingConvs(model, context)));
         }
         return changed;
     }

@@ -1,15 +1,16 @@
 package dev.yard.passes.fuse;
 
 import dev.yard.ir.ElementType;
-import dev.yard.ir.Graph;
 import dev.yard.ir.HalfFloats;
 import dev.yard.ir.Node;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.conv.ConvNodes;
 import dev.yard.passes.rewrite.GraphIndex;
+import dev.yard.passes.rewrite.RewriteRule;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Returns a widened f16 conv to its type: {@code Cast(to=float)} of an f16 (or bf16) value,
@@ -18,47 +19,46 @@ import java.util.Locale;
  * {@code decompose{precision=f32}} made of an f16 layer: the kernel composed in f32 lands on
  * the original f16 weights. A conv whose weights need f32 is a deliberate choice and stays.
  */
-final class Narrowing {
-    private Narrowing() {
+final class Narrowing implements RewriteRule {
+    private final PassContext context;
+
+    Narrowing(PassContext context) {
+        this.context = context;
     }
 
-    /** Narrows the first widened conv found; true if it did. */
-    static boolean narrowOne(Graph g, GraphIndex index, PassContext context) {
-        for (Node up : List.copyOf(g.nodes())) {
-            if (narrow(up, g, index, context)) {
-                return true;
-            }
-        }
-        return false;
+    @Override
+    public Set<String> rootOps() {
+        return Set.of("Cast");
     }
 
-    private static boolean narrow(Node up, Graph g, GraphIndex index, PassContext context) {
-        if (!up.is("Cast") || up.intAttr("to", 0) != ElementType.FLOAT.code()) {
-            return false;
+    @Override
+    public Match match(Node up, GraphIndex index) {
+        if (up.intAttr("to", 0) != ElementType.FLOAT.code() || up.input(0) == null) {
+            return Match.NONE;
         }
         ElementType narrow = up.input(0).elementType();
         if (narrow != ElementType.FLOAT16 && narrow != ElementType.BFLOAT16) {
-            return false;
+            return Match.NONE;
         }
         Node conv = index.soleUser(up.output(0));
         if (conv == null || !conv.is("Conv") || conv.input(0) != up.output(0)) {
-            return false;
+            return Match.NONE;
         }
         Node down = index.soleUser(conv.output(0));
         if (down == null || !down.is("Cast") || down.intAttr("to", 0) != narrow.code()) {
-            return false;
+            return Match.NONE;
         }
-        String[] why = new String[1];
-        ConvLayer c = ConvLayer.of(conv, why);
+        ConvLayer c = ConvLayer.read(conv).orElse(null);
         if (c == null || !representable(c.weights(), narrow) || c.bias() != null && !representable(c.bias(), narrow)) {
-            return false;
+            return Match.NONE;
         }
-        Node n = ConvNodes.emit(c.withElementType(narrow), up.input(0), down.output(0), conv.name().isEmpty()
-                ? index.freshName(down.output(0).name()) : conv.name(), g, index);
-        index.replace(List.of(up, conv, down), List.of(n));
-        context.applied(n, String.format(Locale.ROOT, "weights are %s values: computed in %s again, without the casts",
-                narrow.textName(), narrow.textName()));
-        return true;
+        return Match.rewrite(() -> {
+            Node n = ConvNodes.emit(c.withElementType(narrow), up.input(0), down.output(0), conv.name().isEmpty()
+                    ? index.freshName(down.output(0).name()) : conv.name(), index);
+            index.replace(List.of(up, conv, down), List.of(n));
+            context.applied(n, String.format(Locale.ROOT, "weights are %s values: computed in %s again, without "
+                    + "the casts", narrow.textName(), narrow.textName()));
+        });
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.yard.passes.fuse;
 
-import dev.yard.ir.Graph;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.passes.Pass;
@@ -11,7 +10,11 @@ import dev.yard.passes.conv.ConvComposition;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.conv.ConvNodes;
 import dev.yard.passes.rewrite.GraphIndex;
+import dev.yard.passes.rewrite.Outcome;
+import dev.yard.passes.rewrite.RewriteDriver;
+import dev.yard.passes.rewrite.RewriteRule;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code recompose}: multiplies chains of linear convolutions back into one dense conv, the
@@ -19,7 +22,8 @@ import java.util.List;
  * the first's output feeds only the second and {@link ConvComposition} can compose them
  * exactly; each merge removes a node, so the pass ends. A merged conv that sits between casts
  * from and back to f16 with f16 weights (a {@code precision=f32} chain recomposed) becomes an
- * f16 conv again ({@link Narrowing}). Weights that become unused are left for {@code dce}.
+ * f16 conv again ({@link Narrowing}), once every merge is done. Adjacent convs that stay apart
+ * are reported with the reason. Weights that become unused are left for {@code dce}.
  */
 public final class Recompose implements Pass {
 
@@ -37,58 +41,42 @@ public final class Recompose implements Pass {
 
     @Override
     public boolean run(Model model, PassContext context) {
-        Graph g = model.graph();
-        GraphIndex index = new GraphIndex(model, g);
-        boolean changed = false;
-        while (scan(g, index, null)) {
-            changed = true;
-        }
-        while (Narrowing.narrowOne(g, index, context)) {
-            changed = true;
-        }
-        // A last scan merges nothing; it only says which adjacent convs stay apart and why.
-        scan(g, index, context);
+        GraphIndex index = new GraphIndex(model, model.graph());
+        boolean changed = RewriteDriver.run(index, context, List.of(new MergeWithUser()));
+        changed |= RewriteDriver.run(index, context, List.of(new Narrowing(context)));
         return changed;
     }
 
-    /** Merges the first mergeable pair found; with a context, reports pairs that cannot merge. */
-    private static boolean scan(Graph g, GraphIndex index, PassContext context) {
-        for (Node first : List.copyOf(g.nodes())) {
-            if (mergeWithUser(first, g, index, context)) {
-                return true;
-            }
+    /** A conv and the conv that alone reads its output, as one conv. */
+    private static final class MergeWithUser implements RewriteRule {
+        @Override
+        public Set<String> rootOps() {
+            return Set.of("Conv");
         }
-        return false;
-    }
 
-    private static boolean mergeWithUser(Node first, Graph g, GraphIndex index, PassContext context) {
-        String[] why = new String[1];
-        if (!first.is("Conv") || first.outputs().size() != 1) {
-            return false;
-        }
-        Node second = index.soleUser(first.output(0));
-        if (second == null || !second.is("Conv") || second.input(0) != first.output(0)) {
-            return false;
-        }
-        ConvLayer a = ConvLayer.of(first, why);
-        ConvLayer b = a == null ? null : ConvLayer.of(second, why);
-        if (b == null) {
-            return false;
-        }
-        String reason = ConvComposition.whyNot(a, b);
-        if (reason != null) {
-            if (context != null) {
-                context.skipped(second, "not merged with " + first.describe() + ": " + reason);
+        @Override
+        public Match match(Node first, GraphIndex index) {
+            if (first.outputs().size() != 1) {
+                return Match.NONE;
             }
-            return false;
+            Node second = index.soleUser(first.output(0));
+            if (second == null || !second.is("Conv") || second.input(0) != first.output(0)) {
+                return Match.NONE;
+            }
+            ConvLayer a = ConvLayer.read(first).orElse(null);
+            ConvLayer b = a == null ? null : ConvLayer.read(second).orElse(null);
+            if (b == null) {
+                return Match.NONE;
+            }
+            Outcome<ConvLayer> merged = ConvComposition.compose(a, b);
+            if (!merged.ok()) {
+                return Match.notApplicable(second, "not merged with " + first.describe() + ": " + merged.whyNot());
+            }
+            return Match.rewrite(() -> {
+                Node n = ConvNodes.emit(merged.value(), first.input(0), second.output(0), second.name().isEmpty()
+                        ? index.freshName(second.output(0).name()) : second.name(), index);
+                index.replace(List.of(first, second), List.of(n));
+            });
         }
-        if (context != null) {
-            return false;
-        }
-        ConvLayer merged = ConvComposition.compose(a, b);
-        Node n = ConvNodes.emit(merged, first.input(0), second.output(0), second.name().isEmpty()
-                ? index.freshName(second.output(0).name()) : second.name(), g, index);
-        index.replace(List.of(first, second), List.of(n));
-        return true;
     }
 }

@@ -11,11 +11,12 @@ import dev.yard.passes.PassContext;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.conv.ConvNodes;
 import dev.yard.passes.rewrite.GraphIndex;
+import dev.yard.passes.rewrite.RewriteRule;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Horizontal fusion in {@code fuse-1x1}: 1x1 convs that read the same tensor (the first
@@ -23,45 +24,60 @@ import java.util.Map;
  * their output channels, followed by a Split that hands each former conv its channels. Same
  * arithmetic, one weight read of the input instead of several.
  */
-final class SiblingConvs {
-    private SiblingConvs() {
+final class SiblingConvs implements RewriteRule {
+    private final Model model;
+    private final PassContext context;
+
+    SiblingConvs(Model model, PassContext context) {
+        this.model = model;
+        this.context = context;
     }
 
-    static boolean run(Model model, Graph g, GraphIndex index, PassContext context) {
-        Map<Value, List<Node>> byInput = new LinkedHashMap<>();
+    @Override
+    public Set<String> rootOps() {
+        return Set.of("Conv");
+    }
+
+    /**
+     * Matched at a fusable 1x1 conv: it and the others reading the same tensor whose weights
+     * share its element type (others stay apart) merge, in graph order.
+     */
+    @Override
+    public Match match(Node root, GraphIndex index) {
+        ConvLayer first = fusable(root);
+        if (first == null) {
+            return Match.NONE;
+        }
         Map<Node, ConvLayer> layers = new IdentityHashMap<>();
-        String[] why = new String[1];
-        for (Node n : g.nodes()) {
-            if (!n.is("Conv") || n.input(0) == null || n.outputs().size() != 1) {
-                continue;
+        List<Node> group = new ArrayList<>();
+        for (Node n : index.users(root.input(0))) {
+            if (n == root || (n.is("Conv") && n.input(0) == root.input(0) && !layers.containsKey(n))) {
+                ConvLayer c = n == root ? first : fusable(n);
+                if (c != null && c.elementType() == first.elementType()) {
+                    layers.put(n, c);
+                    group.add(n);
+                }
             }
-            ConvLayer c = ConvLayer.of(n, why);
-            if (c == null || !c.isPointwise() || c.group() != 1) {
-                continue;
-            }
-            layers.put(n, c);
-            byInput.computeIfAbsent(n.input(0), k -> new ArrayList<>()).add(n);
         }
-        boolean changed = false;
-        for (Map.Entry<Value, List<Node>> e : byInput.entrySet()) {
-            List<Node> group = sameType(e.getValue(), layers);
-            if (group.size() < 2) {
-                continue;
-            }
-            merge(model, g, index, e.getKey(), group, layers, context);
-            changed = true;
+        if (group.size() < 2) {
+            return Match.NONE;
         }
-        return changed;
+        List<Node> ordered = index.inGraphOrder(group);
+        return Match.rewrite(() -> merge(model, index, root.input(0), ordered, layers, context));
     }
 
-    /** The convs whose weights share the first conv's element type (others stay apart). */
-    private static List<Node> sameType(List<Node> convs, Map<Node, ConvLayer> layers) {
-        ElementType t = layers.get(convs.get(0)).elementType();
-        return convs.stream().filter(n -> layers.get(n).elementType() == t).toList();
+    /** The conv as a layer when it is a 1x1 conv with group 1 and one output; null otherwise. */
+    private static ConvLayer fusable(Node n) {
+        if (!n.is("Conv") || n.input(0) == null || n.outputs().size() != 1) {
+            return null;
+        }
+        ConvLayer c = ConvLayer.read(n).orElse(null);
+        return c == null || !c.isPointwise() || c.group() != 1 ? null : c;
     }
 
-    private static void merge(Model model, Graph g, GraphIndex index, Value input, List<Node> convs,
+    private static void merge(Model model, GraphIndex index, Value input, List<Node> convs,
                               Map<Node, ConvLayer> layers, PassContext context) {
+        Graph g = index.graph();
         int in = layers.get(convs.get(0)).in();
         int out = 0;
         boolean anyBias = false;
@@ -87,7 +103,7 @@ final class SiblingConvs {
                 first.elementType());
         String base = index.freshName(input.name() + "_fused_1x1");
         Value joint = new Value(base, null);
-        Node conv = ConvNodes.emit(fused, input, joint, index.freshName(base + "_conv"), g, index);
+        Node conv = ConvNodes.emit(fused, input, joint, index.freshName(base + "_conv"), index);
         List<Value> outs = convs.stream().map(n -> n.output(0)).toList();
         List<Value> splitInputs = new ArrayList<>(List.of(joint));
         Node split;

@@ -26,12 +26,13 @@ public final class Rewrites {
      * Gives {@code v} new contents, in place when only {@code user} reads it (the name stays),
      * else as a new initializer named after it, which is returned for the caller to wire in.
      */
-    public static Value replaceContents(Graph g, Uses uses, GraphIndex names, Value v, Node user, Tensor contents) {
-        if (uses.onlyReadBy(v, user) && !g.inputs().contains(v)) {
+    public static Value replaceContents(GraphIndex index, Value v, Node user, Tensor contents) {
+        Graph g = index.graph();
+        if (index.onlyReadBy(v, user) && !g.inputs().contains(v)) {
             v.setInitializer(contents);
             return v;
         }
-        return g.addInitializer(names.freshName(v.name()), contents);
+        return g.addInitializer(index.freshName(v.name()), contents);
     }
 
     /** True for an initializer the caller cannot override (one that is not also a graph input). */

@@ -34,8 +34,8 @@ class ConvCompositionTest {
 
     /** Runs a then b, and the composition, on a random input; they must agree to rounding. */
     static void assertComposes(ConvLayer a, ConvLayer b, int h, int w) {
-        assertNull(ConvComposition.whyNot(a, b));
-        ConvLayer c = ConvComposition.compose(a, b);
+        assertNull(ConvComposition.compose(a, b).whyNot());
+        ConvLayer c = ConvComposition.compose(a, b).value();
         double[] x = new double[a.in() * h * w];
         for (int i = 0; i < x.length; i++) {
             x[i] = RANDOM.nextDouble(-1, 1);
@@ -66,7 +66,7 @@ class ConvCompositionTest {
         ConvLayer a = conv(8, 4, 3, 3, 2, true, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
         ConvLayer b = pointwise(5, 8, 1, true);
         assertComposes(a, b, 7, 6);
-        assertEquals(1, ConvComposition.compose(a, b).group(), "mixing channels makes the result dense");
+        assertEquals(1, ConvComposition.compose(a, b).value().group(), "mixing channels makes the result dense");
     }
 
     @Test
@@ -74,10 +74,10 @@ class ConvCompositionTest {
         ConvLayer first = pointwise(3, 8, 1, false);
         ConvLayer core = conv(4, 3, 3, 3, 1, false, new int[] {2, 2}, new int[] {0, 1, 1, 0}, new int[] {1, 1});
         ConvLayer last = pointwise(9, 4, 1, true);
-        ConvLayer c = ConvComposition.compose(ConvComposition.compose(first, core), last);
+        ConvLayer c = ConvComposition.compose(ConvComposition.compose(first, core).value(), last).value();
         assertEquals(9, c.out());
         assertEquals(8, c.in());
-        assertComposes(ConvComposition.compose(first, core), last, 9, 8);
+        assertComposes(ConvComposition.compose(first, core).value(), last, 9, 8);
     }
 
     @Test
@@ -85,7 +85,7 @@ class ConvCompositionTest {
         ConvLayer vertical = conv(6, 6, 3, 1, 6, false, new int[] {2, 1}, new int[] {1, 0, 1, 0}, new int[] {1, 1});
         ConvLayer horizontal = conv(6, 6, 1, 3, 6, true, new int[] {1, 2}, new int[] {0, 2, 0, 2}, new int[] {1, 2});
         assertComposes(vertical, horizontal, 8, 9);
-        ConvLayer c = ConvComposition.compose(vertical, horizontal);
+        ConvLayer c = ConvComposition.compose(vertical, horizontal).value();
         assertEquals(6, c.group(), "aligned groups stay grouped");
         assertEquals(3, c.kh());
         assertEquals(3, c.kw());
@@ -94,12 +94,12 @@ class ConvCompositionTest {
     @Test
     void refusesWhatIsNotExact() {
         ConvLayer k3 = conv(4, 4, 3, 3, 1, false, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
-        assertTrue(ConvComposition.whyNot(k3, k3).contains("same axis"));
+        assertTrue(ConvComposition.compose(k3, k3).whyNot().contains("same axis"));
         ConvLayer biased = pointwise(4, 4, 1, true);
-        assertTrue(ConvComposition.whyNot(biased, k3).contains("bias"));
+        assertTrue(ConvComposition.compose(biased, k3).whyNot().contains("bias"));
         ConvLayer unpadded = conv(4, 4, 3, 3, 1, false, new int[] {1, 1}, new int[4], new int[] {1, 1});
-        assertNull(ConvComposition.whyNot(biased, unpadded));
+        assertNull(ConvComposition.compose(biased, unpadded).whyNot());
         assertComposes(biased, unpadded, 6, 6);
-        assertNotNull(ConvComposition.whyNot(pointwise(4, 3, 1, false), pointwise(4, 5, 1, false)));
+        assertNotNull(ConvComposition.compose(pointwise(4, 3, 1, false), pointwise(4, 5, 1, false)).whyNot());
     }
 }

@@ -36,9 +36,8 @@ class BiasCorrectionTest {
         int[] ranks = m == Method.SVD ? new int[] {2} : new int[] {2, 2};
         var choice = new Decompose.LayerChoice(m, ranks, null, 1);
         var layer = new RankSelection.Layer(6, 5, 3, 3, 1, 1);
-        String[] why = new String[1];
-        Fit plain = Fit.conv(m, c, kernel, choice, layer, 1, cov, false, false, why);
-        Fit corrected = Fit.conv(m, c, kernel, choice, layer, 1, cov, false, true, why);
+        Fit plain = Fit.conv(m, c, kernel, choice, layer, 1, cov, false, false).value();
+        Fit corrected = Fit.conv(m, c, kernel, choice, layer, 1, cov, false, true).value();
         assertNull(c.bias());
         ConvLayer lastPlain = plain.convs().get(plain.convs().size() - 1);
         ConvLayer last = corrected.convs().get(corrected.convs().size() - 1);
@@ -75,7 +74,7 @@ class BiasCorrectionTest {
 
     private static double[] composed(Fit fit) {
         ConvLayer whole = fit.convs().get(0);
-        for (int i = 1; i < fit.convs().size(); i++) whole = ConvComposition.compose(whole, fit.convs().get(i));
+        for (int i = 1; i < fit.convs().size(); i++) whole = ConvComposition.compose(whole, fit.convs().get(i)).value();
         return whole.weights();
     }
 }

@@ -35,7 +35,7 @@ class ConvChainTest {
     static void assertChainComputes(List<ConvLayer> chain, DenseTensor expected) {
         ConvLayer c = chain.get(0);
         for (int i = 1; i < chain.size(); i++) {
-            c = ConvComposition.compose(c, chain.get(i));
+            c = ConvComposition.compose(c, chain.get(i)).value();
         }
         assertEquals(1, c.group());
         double[] e = expected.data();

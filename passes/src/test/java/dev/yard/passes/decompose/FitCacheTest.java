@@ -20,7 +20,7 @@ class FitCacheTest {
         ConvLayer c = ConvChainTest.conv(6, 5, 3, 3).withElementType(type);
         var choice = new Decompose.LayerChoice(Method.TUCKER2, new int[] {3, 2}, null, 1);
         Fit fit = Fit.conv(Method.TUCKER2, c, ConvChain.kernel(c), choice, new RankSelection.Layer(6, 5, 3, 3, 1, 1), 1,
-                null, false, false, new String[1]);
+                null, false, false).value();
         FitCache cache = new FitCache();
         String what = FitCache.what("tucker2", new int[] {3, 2}, 1);
         cache.put("conv", what, fit);

@@ -41,12 +41,11 @@ class SequentialFitTest {
         int[] ranks = m == Method.SVD ? new int[] {3} : new int[] {3, 3};
         var choice = new Decompose.LayerChoice(m, ranks, null, 1);
         var layer = new RankSelection.Layer(6, 5, 3, 3, 1, 1);
-        String[] why = new String[1];
         InputCovariance paired = InputCovariance.paired(original.clone(), approximate.clone(), d);
         InputCovariance alone = InputCovariance.fromSamples(original.clone(), d);
         for (boolean correctBias : new boolean[] {false, true}) {
-            Fit sequential = Fit.conv(m, c, kernel, choice, layer, 1, paired, false, correctBias, why);
-            Fit plain = Fit.conv(m, c, kernel, choice, layer, 1, alone, false, correctBias, why);
+            Fit sequential = Fit.conv(m, c, kernel, choice, layer, 1, paired, false, correctBias).value();
+            Fit plain = Fit.conv(m, c, kernel, choice, layer, 1, alone, false, correctBias).value();
             double reported = sequential.outputError();
             double measured = error(c, sequential, original, approximate, n, d);
             assertEquals(measured, reported, 1e-9 * measured, "bias corrected: " + correctBias);
@@ -59,7 +58,7 @@ class SequentialFitTest {
     /** ||W X - (W~ X^ + b)|| / ||W X|| over the samples, b the chain's last bias. */
     private static double error(ConvLayer c, Fit fit, double[] x, double[] xa, int n, int d) {
         ConvLayer whole = fit.convs().get(0);
-        for (int i = 1; i < fit.convs().size(); i++) whole = ConvComposition.compose(whole, fit.convs().get(i));
+        for (int i = 1; i < fit.convs().size(); i++) whole = ConvComposition.compose(whole, fit.convs().get(i)).value();
         double[] w = c.weights();
         double[] wt = whole.weights();
         double[] b = whole.bias();
