@@ -12,7 +12,6 @@ import dev.yard.ir.YardException;
 import dev.yard.ir.analysis.LayerCost;
 import dev.yard.ir.analysis.RelativeL2;
 import dev.yard.ir.text.OnnxTextPrinter;
-import dev.yard.ir.verify.Verifier;
 import dev.yard.passes.Calibration;
 import dev.yard.passes.FidelityOracle;
 import dev.yard.passes.PassContext;
@@ -183,7 +182,6 @@ final class OptimizeCommand implements Callable<Integer> {
         Calibration cal = calibration(model);
         StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
         PassManager.Report report = new PassManager(p)
-                .verifyWith(Verifier::verify)
                 .calibrateWith(cal)
                 .costModel(costs)
                 .costModelsFrom(pluginLoader)

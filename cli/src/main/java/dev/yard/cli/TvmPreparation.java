@@ -5,7 +5,6 @@ import dev.yard.ir.Shape;
 import dev.yard.ir.Value;
 import dev.yard.ir.ValueType;
 import dev.yard.ir.YardException;
-import dev.yard.ir.verify.Verifier;
 import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;
 import dev.yard.passes.Pipeline;
@@ -60,7 +59,7 @@ final class TvmPreparation {
         // Shapes and constants feed each other (PP-OCR's weights are Constant nodes, so Conv
         // output shapes appear only after folding; then Shape nodes fold): alternate until
         // folding changes nothing. Each round folds at least one node, so this ends.
-        PassManager fold = new PassManager(Pipeline.parse("fold-constants,dce", PassRegistry.load())).verifyWith(Verifier::verify);
+        PassManager fold = new PassManager(Pipeline.parse("fold-constants,dce", PassRegistry.load()));
         boolean changed = true;
         while (changed) {
             Models.inferShapes(m);

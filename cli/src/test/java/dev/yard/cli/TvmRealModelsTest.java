@@ -11,7 +11,6 @@ import dev.yard.backend.tvm.ffi.TvmModel;
 import dev.yard.frontend.onnx.OnnxReader;
 import dev.yard.ir.Model;
 import dev.yard.ir.Tensor;
-import dev.yard.ir.verify.Verifier;
 import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;
 import dev.yard.passes.Pipeline;
@@ -66,7 +65,7 @@ class TvmRealModelsTest {
         Model prepared = OnnxReader.read(file);
         TvmPreparation.prepare(prepared, Map.of(input, String.join(",", shape.split(";"))));
         if (variant.equals("decomposed")) {
-            new PassManager(Pipeline.parse(DECOMPOSED, PassRegistry.load())).verifyWith(Verifier::verify).run(prepared);
+            new PassManager(Pipeline.parse(DECOMPOSED, PassRegistry.load())).run(prepared);
             original = prepared;
         }
         RelaxModule module = RelaxEmitter.emit(prepared);

@@ -33,4 +33,14 @@ public abstract class PassDefinition {
 
     /** Makes a pass configured by checked {@code options}. */
     public abstract Pass create(PassOptions options);
+
+    /**
+     * Why this pass, configured by {@code options}, cannot do what it was asked in a pipeline
+     * run with {@code state}, or null when it can. The pass manager asks every pass of a
+     * pipeline before the first one runs, so a pipeline that cannot finish fails at once,
+     * naming the pass, instead of after the passes before it.
+     */
+    public String notApplicableTo(PassOptions options, PipelineState state) {
+        return null;
+    }
 }

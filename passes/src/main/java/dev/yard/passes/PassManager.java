@@ -3,6 +3,7 @@ package dev.yard.passes;
 import dev.yard.ir.Model;
 import dev.yard.ir.YardException;
 import dev.yard.ir.infer.ShapeInference;
+import dev.yard.ir.verify.Verifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,9 +13,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Runs a {@link Pipeline} over a model: shape inference before each pass (so passes can rely
- * on types and shapes), each pass in turn, the verifier after every pass that changed the graph, IR dumps after the passes asked for, and (in tests) a check that each
- * pass's claim to have changed the graph or not is true.
+ * Runs a {@link Pipeline} over a model: first asks every pass whether it can run with what
+ * the pipeline has ({@link PassDefinition#notApplicableTo}); then shape inference before each
+ * pass (so passes can rely on types and shapes), each pass in turn, the verifier after every
+ * pass that changed the graph, IR dumps after the passes asked for, and (in tests) a check
+ * that each pass's claim to have changed the graph or not is true.
  */
 public final class PassManager {
     /** How one pass went. */
@@ -27,7 +30,7 @@ public final class PassManager {
     }
 
     private final Pipeline pipeline;
-    private Consumer<Model> verifier = m -> { };
+    private Consumer<Model> verifier = Verifier::verify;
     private Function<Model, String> fingerprint;
     private Set<String> printAfter = Set.of();
     private boolean printAfterAll;
@@ -40,7 +43,7 @@ public final class PassManager {
         this.pipeline = Objects.requireNonNull(pipeline);
     }
 
-    /** The check run after every pass that changed the graph; it throws on a broken graph. */
+    /** The check run after every pass that changed the graph (default: {@link Verifier#verify}); it throws on a broken graph. */
     public PassManager verifyWith(Consumer<Model> verifier) {
         this.verifier = verifier;
         return this;
@@ -106,6 +109,13 @@ public final class PassManager {
     }
 
     public Report run(Model model) {
+        PipelineState state = new PipelineState(calibration != null, fidelity != null);
+        for (Pipeline.Entry e : pipeline.entries()) {
+            String why = e.definition().notApplicableTo(e.options(), state);
+            if (why != null) {
+                throw YardException.badInput("pass " + e + ": " + why);
+            }
+        }
         PassContext context = new PassContext(calibration, costModel, progress);
         dev.yard.passes.cost.CostModel pipelineCosts = context.costModel();
         java.util.Map<String, dev.yard.passes.cost.CostModel> named = new java.util.HashMap<>();

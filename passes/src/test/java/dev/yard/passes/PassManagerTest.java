@@ -8,9 +8,9 @@ import dev.yard.ir.Model;
 import dev.yard.ir.YardException;
 import dev.yard.ir.text.OnnxTextPrinter;
 import dev.yard.ir.text.OnnxTextReader;
-import dev.yard.ir.verify.Verifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +73,6 @@ class PassManagerTest {
 
     static PassManager manager(String pipeline) {
         return new PassManager(Pipeline.parse(pipeline, registry()))
-                .verifyWith(Verifier::verify)
                 .checkChangeClaims(OnnxTextPrinter::print);
     }
 
@@ -120,6 +119,26 @@ class PassManagerTest {
         YardException e = assertThrows(YardException.class, () -> manager("liar{how=break}").run(model()));
         assertTrue(e.getMessage().startsWith("after pass liar{how=break}: the graph is broken"), e.getMessage());
         assertTrue(e.getMessage().contains("y"), e.getMessage());
+    }
+
+    @Test
+    void aPipelineThatCannotFinishFailsBeforeItsFirstPass() {
+        PassRegistry all = PassRegistry.load();
+        Model m = model();
+        YardException e = assertThrows(YardException.class,
+                () -> new PassManager(Pipeline.parse("dce,select-ranks", all)).run(m));
+        assertTrue(e.isBadInput());
+        assertTrue(e.getMessage().startsWith("pass select-ranks: select-ranks needs evaluation inputs"), e.getMessage());
+        assertEquals(2, m.graph().nodes().size(), "dce did not run");
+        e = assertThrows(YardException.class, () -> new PassManager(Pipeline.parse("dce,decompose{stages=2}", all))
+                .run(m));
+        assertTrue(e.getMessage().contains("stages=2 fits on calibration data, and there is none"), e.getMessage());
+        e = assertThrows(YardException.class, () -> new PassManager(Pipeline.parse("decompose{calibrate=true}", all))
+                .run(m));
+        assertTrue(e.getMessage().contains("calibrate=true fits on calibration data"), e.getMessage());
+        // With calibration data, the same pipeline runs (this model has no layers to measure).
+        new PassManager(Pipeline.parse("decompose{stages=2}", all)).calibrateWith((model, layers) -> Map.of()).run(m);
+        new PassManager(Pipeline.parse("decompose", all)).run(m);
     }
 
     @Test

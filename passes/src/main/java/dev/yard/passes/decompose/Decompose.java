@@ -13,6 +13,7 @@ import dev.yard.passes.Pass;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.PassDefinition;
 import dev.yard.passes.PassOptions;
+import dev.yard.passes.PipelineState;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.conv.ConvNodes;
 import dev.yard.passes.cost.Cost;
@@ -64,6 +65,21 @@ public final class Decompose implements Pass {
                             + "the original layer's outputs (sequential fitting; 1: every layer from the original's)"),
                     OptionSpec.choice("precision", List.of("model", "f32"), "model", "conv chains of f16 and bf16 "
                             + "layers: model keeps their type; f32 stores and computes the chain in f32 between two Casts")));
+        }
+
+        @Override
+        public String notApplicableTo(PassOptions o, PipelineState state) {
+            if (state.calibration()) {
+                return null;
+            }
+            if (o.integer("stages") > 1) {
+                return "stages=" + o.integer("stages") + " fits on calibration data, and there is none "
+                        + "(give --calibration)";
+            }
+            if (o.isGiven("calibrate") && o.bool("calibrate")) {
+                return "calibrate=true fits on calibration data, and there is none (give --calibration)";
+            }
+            return null;
         }
 
         @Override

@@ -12,6 +12,7 @@ import dev.yard.passes.Pass;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.PassDefinition;
 import dev.yard.passes.PassOptions;
+import dev.yard.passes.PipelineState;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.cost.Chains;
 import dev.yard.passes.cost.Cost;
@@ -123,6 +124,19 @@ public final class SelectRanks implements Pass {
                     o.string("sensitivity"), (int) Math.min(o.integer("trials"), Integer.MAX_VALUE),
                     o.bool("correct-bias")).inStages((int) Math.min(o.integer("stages"), Integer.MAX_VALUE));
         }
+
+        @Override
+        public String notApplicableTo(PassOptions o, PipelineState state) {
+            if (!state.evaluationInputs()) {
+                return "select-ranks needs evaluation inputs to check fidelity on (yard optimize gives them: --eval, "
+                        + "--sample, or seeded random inputs)";
+            }
+            if (o.integer("stages") > 1 && !state.calibration()) {
+                return "stages=" + o.integer("stages") + " refits on calibration data, and there is none "
+                        + "(give --calibration)";
+            }
+            return null;
+        }
     }
 
     private final String budgetText;
@@ -195,10 +209,8 @@ public final class SelectRanks implements Pass {
 
     @Override
     public boolean run(Model model, PassContext context) {
+        // Not null: the pass manager asked notApplicableTo first.
         FidelityOracle oracle = context.fidelity();
-        if (oracle == null) {
-            throw YardException.badInput("select-ranks needs evaluation inputs to check fidelity: run it from yard optimize");
-        }
         Budget budget = Budget.parse(budgetText != null ? budgetText : oracle.budget(), oracle.labels());
         Model original = model.copy();
         JsonObject report = new JsonObject();

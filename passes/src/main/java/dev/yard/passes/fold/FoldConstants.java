@@ -30,7 +30,7 @@ import java.util.List;
  * <p>One sweep in topological order reaches the fixpoint: a node's producers are visited
  * before it, so when it is visited every input that can become constant already has. No loop,
  * hence nothing to prove about termination. Works on the main graph; subgraphs are left alone.
- * Shapes come from the value types already in the IR (run shape inference first).
+ * Shapes come from the value types in the IR (the pass manager infers them before every pass).
  */
 public final class FoldConstants implements Pass {
 
