@@ -29,22 +29,33 @@ import picocli.CommandLine.Spec;
  * {@code yard cost [MODEL] --cost-model NAME}: what each layer costs on a target, as the passes
  * see it, and the predicted latency of the whole model (the sum of its layers).
  */
-@Command(name = "cost", mixinStandardHelpOptions = true, description = "Price every conv, Gemm and MatMul of a model with a cost model: "
-        + "per-layer latency, measured or estimated, and the predicted total. Without MODEL, the built-in LeNet.")
+@Command(
+        name = "cost",
+        mixinStandardHelpOptions = true,
+        description =
+                "Price every conv, Gemm and MatMul of a model with a cost model: "
+                        + "per-layer latency, measured or estimated, and the predicted total. Without MODEL, the built-in LeNet.")
 final class CostCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Model (.onnx or .onnxtxt).")
     Path input;
 
-    @Option(names = "--cost-model", paramLabel = "NAME[:ARGS]", defaultValue = CostModels.DEFAULT,
+    @Option(
+            names = "--cost-model",
+            paramLabel = "NAME[:ARGS]",
+            defaultValue = CostModels.DEFAULT,
             description = "macs, analytic[:TARGET|FILE], ort[:threads=N], ... (default: ${DEFAULT-VALUE}).")
     String costModel;
 
-    @Option(names = "--plugin", paramLabel = "JAR", description = "A jar of cost-model plugins (also YARD_PLUGINS); "
-            + "repeatable.")
+    @Option(
+            names = "--plugin",
+            paramLabel = "JAR",
+            description = "A jar of cost-model plugins (also YARD_PLUGINS); " + "repeatable.")
     List<Path> plugins = new ArrayList<>();
 
-    @Option(names = "--input-shape", paramLabel = "NAME=D,D,...", description = "Shape of an input with dynamic "
-            + "dimensions (e.g. x=1,3,320,320).")
+    @Option(
+            names = "--input-shape",
+            paramLabel = "NAME=D,D,...",
+            description = "Shape of an input with dynamic " + "dimensions (e.g. x=1,3,320,320).")
     Map<String, String> inputShapes = new LinkedHashMap<>();
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
@@ -84,15 +95,23 @@ final class CostCommand implements Callable<Integer> {
             if (p.layer() == null) {
                 t.row(Names.layer(p.node()), "not priced: " + p.why(), "", "", "");
             } else {
-                t.row(Names.layer(p.node()), p.layer().key(), OptimizeCommand.group(p.layer().macs()), ms(p.cost().seconds()),
+                t.row(
+                        Names.layer(p.node()),
+                        p.layer().key(),
+                        OptimizeCommand.group(p.layer().macs()),
+                        ms(p.cost().seconds()),
                         p.cost().measured() ? "measured" : "estimated");
             }
         }
         t.print(out);
         long unpriced = priced.stream().filter(p -> p.layer() == null).count();
-        out.printf("%npredicted latency of the %d priced layers: %s (%s)%s; priced in %.1f s%n",
-                priced.size() - unpriced, ms(total.seconds()), total.measured() ? "measured" : "estimated",
-                unpriced == 0 ? "" : ", " + unpriced + " not priced", seconds);
+        out.printf(
+                "%npredicted latency of the %d priced layers: %s (%s)%s; priced in %.1f s%n",
+                priced.size() - unpriced,
+                ms(total.seconds()),
+                total.measured() ? "measured" : "estimated",
+                unpriced == 0 ? "" : ", " + unpriced + " not priced",
+                seconds);
         return Main.OK;
     }
 

@@ -16,25 +16,41 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code yard emit-tvm}: writes a model as a Relax module (TVMScript and parameters), optionally built. */
-@Command(name = "emit-tvm", mixinStandardHelpOptions = true, description = "Emit a model as an Apache TVM Relax module (TVMScript + parameters); --build compiles it.")
+@Command(
+        name = "emit-tvm",
+        mixinStandardHelpOptions = true,
+        description = "Emit a model as an Apache TVM Relax module (TVMScript + parameters); --build compiles it.")
 final class EmitTvmCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "Model (.onnx or .onnxtxt).")
     Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for module.py, params.bin, params.json, signature.json (and module.so).")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "DIR",
+            description = "Folder for module.py, params.bin, params.json, signature.json (and module.so).")
     Path output;
 
-    @Option(names = "--target", paramLabel = "JSON", defaultValue = TvmToolchain.HOST_TARGET,
-            description = "TVM target as JSON, e.g. '{\"kind\": \"llvm\", \"mcpu\": \"core-avx2\"}' (default: ${DEFAULT-VALUE}, llvm for this CPU).")
+    @Option(
+            names = "--target",
+            paramLabel = "JSON",
+            defaultValue = TvmToolchain.HOST_TARGET,
+            description =
+                    "TVM target as JSON, e.g. '{\"kind\": \"llvm\", \"mcpu\": \"core-avx2\"}' (default: ${DEFAULT-VALUE}, llvm for this CPU).")
     String target;
 
     @Option(names = "--build", description = "Also compile the module into DIR/module.so with TVM.")
     boolean build;
 
-    @Option(names = "--keep-f16", description = "Compute f16 tensors in f16 (default: in f32, as ONNX Runtime does on CPUs).")
+    @Option(
+            names = "--keep-f16",
+            description = "Compute f16 tensors in f16 (default: in f32, as ONNX Runtime does on CPUs).")
     boolean keepF16;
 
-    @Option(names = "--input-shape", paramLabel = "NAME=D,D,...", description = "Static shape of an input with dynamic dimensions.")
+    @Option(
+            names = "--input-shape",
+            paramLabel = "NAME=D,D,...",
+            description = "Static shape of an input with dynamic dimensions.")
     Map<String, String> inputShapes = new LinkedHashMap<>();
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")

@@ -15,14 +15,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code yard inspect [MODEL]}: a per-layer table of shapes, parameters and MACs, with totals. */
-@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a per-layer table (op, shapes, parameters, MACs) and totals. "
-        + "Without MODEL, inspects the built-in trained LeNet.")
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = "Print a per-layer table (op, shapes, parameters, MACs) and totals. "
+                + "Without MODEL, inspects the built-in trained LeNet.")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Model (.onnx or .onnxtxt).")
     Path input;
@@ -33,8 +36,11 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--all", description = "List every node, not only those with parameters or MACs.")
     boolean all;
 
-    @Option(names = "--input-shape", paramLabel = "NAME=D,D,...", description = "Shape of an input with dynamic "
-            + "dimensions, so that the layers behind it get shapes and MACs (e.g. x=1,3,320,320).")
+    @Option(
+            names = "--input-shape",
+            paramLabel = "NAME=D,D,...",
+            description = "Shape of an input with dynamic "
+                    + "dimensions, so that the layers behind it get shapes and MACs (e.g. x=1,3,320,320).")
     java.util.Map<String, String> inputShapes = new java.util.LinkedHashMap<>();
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
@@ -44,8 +50,7 @@ final class InspectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** One row of the table. */
-    record Row(String name, String op, String input, String output, long params, long macs) {
-    }
+    record Row(String name, String op, String input, String output, long params, long macs) {}
 
     @Override
     public Integer call() {
@@ -69,13 +74,23 @@ final class InspectCommand implements Callable<Integer> {
                 macs += c.macs();
             }
             if (all || c.parameters() > 0 || c.macs() != 0) {
-                rows.add(new Row(n.name().isEmpty() && n.output(0) != null ? n.output(0).name() : n.name(), opName(n), firstData(n), typeOf(n.output(0)), c.parameters(), c.macs()));
+                rows.add(new Row(
+                        n.name().isEmpty() && n.output(0) != null ? n.output(0).name() : n.name(),
+                        opName(n),
+                        firstData(n),
+                        typeOf(n.output(0)),
+                        c.parameters(),
+                        c.macs()));
             }
         }
         // Weights are initializers, or Constant nodes (as some exporters keep them).
-        long weightBytes = m.graph().initializers().stream().mapToLong(v -> v.initializer().byteSize()).sum();
+        long weightBytes = m.graph().initializers().stream()
+                .mapToLong(v -> v.initializer().byteSize())
+                .sum();
         for (Node n : m.graph().nodes()) {
-            if (n.is("Constant") && n.attribute("value") != null && !n.attribute("value").isReference()) {
+            if (n.is("Constant")
+                    && n.attribute("value") != null
+                    && !n.attribute("value").isReference()) {
                 weightBytes += n.attribute("value").asTensor().byteSize();
             }
         }
@@ -112,10 +127,22 @@ final class InspectCommand implements Callable<Integer> {
         return v.type() == null ? "?" : v.type().toString();
     }
 
-    private static void table(PrintWriter out, Model m, String source, List<Row> rows, long params, long macs,
-                              boolean macsUnknown, long weightBytes) {
-        out.printf("%s: opset %d, %d nodes, %d inputs, %d outputs%n", source, m.defaultOpset(),
-                m.graph().nodes().size(), m.graph().inputs().size(), m.graph().outputs().size());
+    private static void table(
+            PrintWriter out,
+            Model m,
+            String source,
+            List<Row> rows,
+            long params,
+            long macs,
+            boolean macsUnknown,
+            long weightBytes) {
+        out.printf(
+                "%s: opset %d, %d nodes, %d inputs, %d outputs%n",
+                source,
+                m.defaultOpset(),
+                m.graph().nodes().size(),
+                m.graph().inputs().size(),
+                m.graph().outputs().size());
         for (Value v : m.graph().inputs()) {
             if (!v.isInitializer()) {
                 out.printf("  input  %s %s%n", v.name(), typeOf(v));
@@ -125,23 +152,33 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("  output %s %s%n", v.name(), typeOf(v));
         }
         out.println();
-        int wName = Math.max(4, rows.stream().mapToInt(r -> r.name().length()).max().orElse(0));
+        int wName =
+                Math.max(4, rows.stream().mapToInt(r -> r.name().length()).max().orElse(0));
         int wOp = Math.max(2, rows.stream().mapToInt(r -> r.op().length()).max().orElse(0));
-        int wIn = Math.max(5, rows.stream().mapToInt(r -> r.input().length()).max().orElse(0));
-        int wOut = Math.max(6, rows.stream().mapToInt(r -> r.output().length()).max().orElse(0));
+        int wIn = Math.max(
+                5, rows.stream().mapToInt(r -> r.input().length()).max().orElse(0));
+        int wOut = Math.max(
+                6, rows.stream().mapToInt(r -> r.output().length()).max().orElse(0));
         String fmt = "%-" + wName + "s  %-" + wOp + "s  %-" + wIn + "s  %-" + wOut + "s  %12s  %15s%n";
         out.printf(fmt, "name", "op", "input", "output", "params", "MACs");
         for (Row r : rows) {
-            out.printf(fmt, r.name(), r.op(), r.input(), r.output(), group(r.params()),
+            out.printf(
+                    fmt,
+                    r.name(),
+                    r.op(),
+                    r.input(),
+                    r.output(),
+                    group(r.params()),
                     r.macs() == LayerCost.UNKNOWN ? "?" : group(r.macs()));
         }
         out.printf(fmt, "total", "", "", "", group(params), group(macs) + (macsUnknown ? "+?" : ""));
-        out.printf("%nparameters %s (%s of weights), MACs %s%s per inference (batch 1)%n", human(params),
-                bytes(weightBytes), human(macs), macsUnknown ? " plus layers of unknown size" : "");
+        out.printf(
+                "%nparameters %s (%s of weights), MACs %s%s per inference (batch 1)%n",
+                human(params), bytes(weightBytes), human(macs), macsUnknown ? " plus layers of unknown size" : "");
     }
 
-    private static String json(Model m, String source, List<Row> rows, long params, long macs, boolean macsUnknown,
-                               long weightBytes) {
+    private static String json(
+            Model m, String source, List<Row> rows, long params, long macs, boolean macsUnknown, long weightBytes) {
         JsonObject o = new JsonObject();
         o.addProperty("model", source);
         o.addProperty("opset", m.defaultOpset());
@@ -168,7 +205,11 @@ final class InspectCommand implements Callable<Integer> {
         t.addProperty("macs_complete", !macsUnknown);
         t.addProperty("weight_bytes", weightBytes);
         o.add("total", t);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
+        return new GsonBuilder()
+                .setPrettyPrinting()
+                .disableHtmlEscaping()
+                .create()
+                .toJson(o);
     }
 
     private static String group(long v) {

@@ -1,7 +1,9 @@
 package dev.yard.cli;
 
 import dev.yard.ir.YardException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,16 +11,32 @@ import picocli.CommandLine.Command;
  * The {@code yard} command. Exit codes: 0 success, 2 bad input or usage, 1 internal fault.
  * Errors print one line naming the file and the problem; {@code --verbose} adds the stack trace.
  */
-@Command(name = "yard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "yard",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "A graph compiler for convolutional networks: reads ONNX, rewrites, writes ONNX.",
-        subcommands = {OptimizeCommand.class, InspectCommand.class, CostCommand.class, TargetCommand.class, ConvertCommand.class, EmitTvmCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            OptimizeCommand.class,
+            InspectCommand.class,
+            CostCommand.class,
+            TargetCommand.class,
+            ConvertCommand.class,
+            EmitTvmCommand.class,
+            RunCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     public static final int OK = 0;
     public static final int INTERNAL = 1;
     public static final int BAD_INPUT = 2;
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // UTF-8 whatever the platform's default: the same bytes on every machine.
+        System.exit(run(
+                args,
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
     }
 
     /** Runs the command line in-process and returns its exit code (tests call this). */
@@ -30,7 +48,9 @@ public final class Main {
         // Bad usage: one line and exit code 2, not picocli's whole usage text.
         cl.setParameterExceptionHandler((e, a) -> {
             err.println("yard: " + oneLine(e.getMessage()) + " (see yard "
-                    + (e.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^yard ?", "") + " --help").trim() + ")");
+                    + (e.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^yard ?", "") + " --help")
+                            .trim()
+                    + ")");
             err.flush();
             return BAD_INPUT;
         });

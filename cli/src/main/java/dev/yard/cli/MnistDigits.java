@@ -44,7 +44,8 @@ record MnistDigits(Tensor images, int[] labels) {
             for (int i = 0; i < rows.size(); i++) {
                 System.arraycopy(rows.get(i), 0, all, i * 784, 784);
             }
-            return new MnistDigits(Tensor.ofFloats(new long[] {rows.size(), 1, 28, 28}, all),
+            return new MnistDigits(
+                    Tensor.ofFloats(new long[] {rows.size(), 1, 28, 28}, all),
                     labels.stream().mapToInt(Integer::intValue).toArray());
         } catch (IOException | RuntimeException e) {
             throw new YardException("cannot read the bundled MNIST digits: " + e.getMessage(), false, e);
@@ -64,7 +65,9 @@ record MnistDigits(Tensor images, int[] labels) {
     /** The labels of {@link #heldOut()}. */
     int[] heldOutLabels() {
         int[] out = new int[labels.length / 2];
-        for (int i = 0; i < out.length; i++) out[i] = labels[2 * i + 1];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = labels[2 * i + 1];
+        }
         return out;
     }
 

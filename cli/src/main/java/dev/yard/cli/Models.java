@@ -8,29 +8,29 @@ import dev.yard.ir.infer.ShapeInference;
 import dev.yard.ir.io.AtomicFile;
 import dev.yard.ir.text.OnnxTextPrinter;
 import dev.yard.ir.text.OnnxTextReader;
+import dev.yard.ir.verify.Problem;
+import dev.yard.ir.verify.Verifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import dev.yard.ir.verify.Problem;
-import dev.yard.ir.verify.Verifier;
-import java.util.List;
-import java.util.Map;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Loads and saves models by file extension, and provides the built-in default model. */
 final class Models {
     /** The trained LeNet that ships with the tribuo-onnx test jar, resolved by Maven. */
     static final String DEFAULT_MODEL_RESOURCE = "org/tribuo/interop/onnx/cnn_mnist.onnx";
+
     static final String DEFAULT_MODEL_NAME = "lenet-mnist (built in)";
 
-    private Models() {
-    }
+    private Models() {}
 
     static Model load(Path file) {
         String ext = extension(file);
@@ -43,8 +43,9 @@ final class Models {
         Model m = switch (ext) {
             case "onnx" -> OnnxReader.read(file);
             case "onnxtxt" -> OnnxTextReader.parse(readText(file), file.toString());
-            default -> throw YardException.badInput(file + ": unknown model format '." + ext
-                    + "' (expected .onnx or .onnxtxt)");
+            default ->
+                throw YardException.badInput(
+                        file + ": unknown model format '." + ext + "' (expected .onnx or .onnxtxt)");
         };
         verify(m, file.toString());
         return m;
@@ -65,12 +66,13 @@ final class Models {
                 }
             }
             case "onnxtxt" -> {
-                String text = OnnxTextPrinter.print(model, compact ? OnnxTextPrinter.Options.COMPACT
-                        : OnnxTextPrinter.Options.FULL);
+                String text = OnnxTextPrinter.print(
+                        model, compact ? OnnxTextPrinter.Options.COMPACT : OnnxTextPrinter.Options.FULL);
                 AtomicFile.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
             }
-            default -> throw YardException.badInput(file + ": unknown output format '." + ext
-                    + "' (expected .onnx or .onnxtxt)");
+            default ->
+                throw YardException.badInput(
+                        file + ": unknown output format '." + ext + "' (expected .onnx or .onnxtxt)");
         }
     }
 
@@ -98,7 +100,10 @@ final class Models {
     static void checkFitsInMemory(Model m, String source) {
         long limit = physicalMemory() / 2;
         java.util.function.Consumer<dev.yard.ir.Value> check = v -> {
-            if (v == null || v.shape() == null || !v.shape().isStatic() || v.elementType() == null
+            if (v == null
+                    || v.shape() == null
+                    || !v.shape().isStatic()
+                    || v.elementType() == null
                     || v.elementType() == dev.yard.ir.ElementType.STRING) {
                 return;
             }
@@ -109,7 +114,9 @@ final class Models {
             }
             if (bytes < 0 || bytes > limit) {
                 throw YardException.badInput(source + ": tensor '" + v.name() + "' " + v.shape() + " needs "
-                        + (bytes < 0 ? "more than 2^63 bytes" : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30)))
+                        + (bytes < 0
+                                ? "more than 2^63 bytes"
+                                : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30)))
                         + ", more than half of this machine's memory: the model cannot be run");
             }
         };
@@ -118,7 +125,8 @@ final class Models {
     }
 
     private static long physicalMemory() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getTotalMemorySize();
         }
         return Runtime.getRuntime().maxMemory() * 2;
@@ -130,8 +138,8 @@ final class Models {
         m.graph().inputs().stream().filter(v -> !v.isInitializer()).forEach(v -> names.add(v.name()));
         for (Map.Entry<String, String> e : inputShapes.entrySet()) {
             if (!names.contains(e.getKey())) {
-                throw YardException.badInput("--input-shape " + e.getKey() + ": " + source + " has no input of that name (inputs: "
-                        + String.join(", ", names) + ")");
+                throw YardException.badInput("--input-shape " + e.getKey() + ": " + source
+                        + " has no input of that name (inputs: " + String.join(", ", names) + ")");
             }
             TvmPreparation.parse(e.getKey(), e.getValue());
         }
@@ -146,8 +154,7 @@ final class Models {
         for (dev.yard.ir.Value v : copy.graph().inputs()) {
             String shape = inputShapes.get(v.name());
             if (shape != null && v.elementType() != null) {
-                v.setType(dev.yard.ir.ValueType.tensor(v.elementType(),
-                        TvmPreparation.parse(v.name(), shape)));
+                v.setType(dev.yard.ir.ValueType.tensor(v.elementType(), TvmPreparation.parse(v.name(), shape)));
             }
         }
         for (dev.yard.ir.Node n : copy.graph().nodes()) {
@@ -164,8 +171,10 @@ final class Models {
     static Model loadDefault() {
         try (InputStream in = Models.class.getClassLoader().getResourceAsStream(DEFAULT_MODEL_RESOURCE)) {
             if (in == null) {
-                throw new YardException("the built-in model " + DEFAULT_MODEL_RESOURCE
-                        + " is missing from the class path (tribuo-onnx tests jar)", false);
+                throw new YardException(
+                        "the built-in model " + DEFAULT_MODEL_RESOURCE
+                                + " is missing from the class path (tribuo-onnx tests jar)",
+                        false);
             }
             Model m = OnnxReader.read(ByteBuffer.wrap(in.readAllBytes()), null, DEFAULT_MODEL_NAME);
             verify(m, DEFAULT_MODEL_NAME);
@@ -178,8 +187,10 @@ final class Models {
     private static String readText(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);
-            CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            CharsetDecoder dec = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
             return dec.decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw YardException.badInput(file + ": not UTF-8 text, so not ONNX textual syntax");

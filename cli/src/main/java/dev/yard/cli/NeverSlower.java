@@ -18,7 +18,8 @@ import java.util.Map;
  */
 record NeverSlower(Cost before, Cost after, boolean keptInput) {
 
-    static NeverSlower compare(Model input, Model result, CostModel costs, Map<String, String> inputShapes, StatusLine status) {
+    static NeverSlower compare(
+            Model input, Model result, CostModel costs, Map<String, String> inputShapes, StatusLine status) {
         Cost before = predicted(input, costs, inputShapes, status);
         Cost after = predicted(result, costs, inputShapes, status);
         if (costs instanceof WholeModelCost) {
@@ -43,7 +44,8 @@ record NeverSlower(Cost before, Cost after, boolean keptInput) {
                 status.show(costs.name() + ": timing the whole model");
                 return whole.model(shaped);
             }
-            return ModelPricing.total(ModelPricing.price(shaped, costs, what -> status.show(costs.name() + ": pricing " + what)));
+            return ModelPricing.total(
+                    ModelPricing.price(shaped, costs, what -> status.show(costs.name() + ": pricing " + what)));
         } finally {
             status.clear();
         }

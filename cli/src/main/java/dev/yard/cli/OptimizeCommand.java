@@ -41,8 +41,11 @@ import picocli.CommandLine.Spec;
  * and after, parameters, MACs, ONNX Runtime latency and fidelity (accuracy on the bundled
  * digits for the built-in LeNet; agreement with the original on given images or seeded inputs otherwise).
  */
-@Command(name = "optimize", mixinStandardHelpOptions = true, description = "Run a pass pipeline on a model and compare it with the original. "
-        + "Without IN, optimizes the built-in trained LeNet and measures its accuracy on 62 labelled digits.")
+@Command(
+        name = "optimize",
+        mixinStandardHelpOptions = true,
+        description = "Run a pass pipeline on a model and compare it with the original. "
+                + "Without IN, optimizes the built-in trained LeNet and measures its accuracy on 62 labelled digits.")
 final class OptimizeCommand implements Callable<Integer> {
     /** The pipeline used when none is given. */
     static final String DEFAULT_PIPELINE = "fold-constants,fold-batchnorm,select-ranks,fuse-1x1,dce";
@@ -50,11 +53,17 @@ final class OptimizeCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IN", description = "Model (.onnx or .onnxtxt).")
     Path input;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Where to write the result (.onnx or .onnxtxt).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "OUT",
+            description = "Where to write the result (.onnx or .onnxtxt).")
     Path output;
 
-    @Option(names = {"-p", "--pipeline"}, paramLabel = "P", description = "Pass pipeline, e.g. 'fold-batchnorm,dce' "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = DEFAULT_PIPELINE)
+    @Option(
+            names = {"-p", "--pipeline"},
+            paramLabel = "P",
+            description = "Pass pipeline, e.g. 'fold-batchnorm,dce' " + "(default: ${DEFAULT-VALUE}).",
+            defaultValue = DEFAULT_PIPELINE)
     String pipeline;
 
     @Option(names = "--print-after", paramLabel = "PASS", split = ",", description = "Print the IR after these passes.")
@@ -63,8 +72,10 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--print-after-all", description = "Print the IR after every pass.")
     boolean printAfterAll;
 
-    @Option(names = "--input-shape", paramLabel = "NAME=D,D,...", description = "Shape of an input with dynamic "
-            + "dimensions, for measuring (e.g. x=1,3,320,320).")
+    @Option(
+            names = "--input-shape",
+            paramLabel = "NAME=D,D,...",
+            description = "Shape of an input with dynamic " + "dimensions, for measuring (e.g. x=1,3,320,320).")
     Map<String, String> inputShapes = new LinkedHashMap<>();
 
     /**
@@ -74,51 +85,82 @@ final class OptimizeCommand implements Callable<Integer> {
      */
     static final String DEFAULT_COST_MODEL = "analytic:x86-64-avx2";
 
-    @Option(names = "--cost-model", paramLabel = "NAME[:ARGS]", defaultValue = DEFAULT_COST_MODEL,
+    @Option(
+            names = "--cost-model",
+            paramLabel = "NAME[:ARGS]",
+            defaultValue = DEFAULT_COST_MODEL,
             description = "What passes decide by and the result is checked against: macs, analytic[:TARGET|FILE], "
                     + "ort[:threads=N] (measured on this host) (default: ${DEFAULT-VALUE}).")
     String costModel;
 
-    @Option(names = "--plugin", paramLabel = "JAR", description = "A jar of cost-model plugins (also YARD_PLUGINS); "
-            + "repeatable.")
+    @Option(
+            names = "--plugin",
+            paramLabel = "JAR",
+            description = "A jar of cost-model plugins (also YARD_PLUGINS); " + "repeatable.")
     List<Path> plugins = new ArrayList<>();
 
-    @Option(names = "--budget", paramLabel = "BOUND", description = "What rank selection must keep, on evaluation "
-            + "inputs: iou[:OUT[:T]]>=S (masks), ctc[:OUT]>=S (text recognisers), argmax[:OUT]>=S, digits>=S (the "
-            + "built-in LeNet), rel-l2[:OUT]<=E, or a bare number E for rel-l2<=E; repeatable, all must hold "
-            + "(default: digits>=1 for the built-in LeNet, else rel-l2<=0.02 on every output).")
+    @Option(
+            names = "--budget",
+            paramLabel = "BOUND",
+            description = "What rank selection must keep, on evaluation "
+                    + "inputs: iou[:OUT[:T]]>=S (masks), ctc[:OUT]>=S (text recognisers), argmax[:OUT]>=S, digits>=S (the "
+                    + "built-in LeNet), rel-l2[:OUT]<=E, or a bare number E for rel-l2<=E; repeatable, all must hold "
+                    + "(default: digits>=1 for the built-in LeNet, else rel-l2<=0.02 on every output).")
     List<String> budgets = new ArrayList<>();
 
-    @Option(names = "--speedup", paramLabel = "X", description = "Instead of spending the whole budget, stop at the "
-            + "first model the cost model prices X times faster than the input: the most faithful at that speed. "
-            + "Without --budget, any model whose outputs keep rel-l2<=1 may be chosen.")
+    @Option(
+            names = "--speedup",
+            paramLabel = "X",
+            description = "Instead of spending the whole budget, stop at the "
+                    + "first model the cost model prices X times faster than the input: the most faithful at that speed. "
+                    + "Without --budget, any model whose outputs keep rel-l2<=1 may be chosen.")
     Double speedup;
 
-    @Option(names = "--eval", paramLabel = "DIR", description = "Images (PNG, JPEG) rank selection judges fidelity "
-            + "on, never used for calibration (default: a quarter of --calibration DIR's images, else --sample "
-            + "images, else seeded random inputs).")
+    @Option(
+            names = "--eval",
+            paramLabel = "DIR",
+            description = "Images (PNG, JPEG) rank selection judges fidelity "
+                    + "on, never used for calibration (default: a quarter of --calibration DIR's images, else --sample "
+                    + "images, else seeded random inputs).")
     Path evalDir;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "Write rank selection's report.json there: per "
-            + "layer its candidates, their costs and errors, the front and the choice.")
+    @Option(
+            names = "--report",
+            paramLabel = "DIR",
+            description = "Write rank selection's report.json there: per "
+                    + "layer its candidates, their costs and errors, the front and the choice.")
     Path reportDir;
 
-    @Option(names = "--threads", description = "ONNX Runtime threads for measuring (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--threads",
+            description = "ONNX Runtime threads for measuring (default: ${DEFAULT-VALUE}).",
             defaultValue = "2")
     int threads;
 
-    @Option(names = "--calibration", paramLabel = "SOURCE", defaultValue = "auto", description = "Inputs whose "
-            + "activations calibration-aware fitting uses: auto (the built-in LeNet: 31 of its digits; other models: "
-            + "none), none, random (seeded uniform inputs), or a folder of images (PNG, JPEG), resized to the input "
-            + "and normalised as --pixel-norm. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--calibration",
+            paramLabel = "SOURCE",
+            defaultValue = "auto",
+            description = "Inputs whose "
+                    + "activations calibration-aware fitting uses: auto (the built-in LeNet: 31 of its digits; other models: "
+                    + "none), none, random (seeded uniform inputs), or a folder of images (PNG, JPEG), resized to the input "
+                    + "and normalised as --pixel-norm. Default: ${DEFAULT-VALUE}.")
     String calibration;
 
-    @Option(names = "--sample", paramLabel = "IMAGE", description = "An image (PNG, JPEG) to measure fidelity on "
-            + "instead of seeded random inputs, resized to the model's input; repeatable.")
+    @Option(
+            names = "--sample",
+            paramLabel = "IMAGE",
+            description = "An image (PNG, JPEG) to measure fidelity on "
+                    + "instead of seeded random inputs, resized to the model's input; repeatable.")
     List<Path> samples = new ArrayList<>();
 
-    @Option(names = "--pixel-norm", paramLabel = "MEAN,STD", defaultValue = "0,255", description = "How sample "
-            + "pixels (0..255) become input values: (pixel - MEAN) / STD (default: ${DEFAULT-VALUE}, i.e. 0..1).")
+    @Option(
+            names = "--pixel-norm",
+            paramLabel = "MEAN,STD",
+            defaultValue = "0,255",
+            description =
+                    "How sample "
+                            + "pixels (0..255) become input values: (pixel - MEAN) / STD (default: ${DEFAULT-VALUE}, i.e. 0..1).")
     String pixelNorm;
 
     @Option(names = "--no-measure", description = "Skip running the models; report counts only.")
@@ -205,25 +247,36 @@ final class OptimizeCommand implements Callable<Integer> {
         if (!selects && judges && !builtInDigits()) {
             evalImages(); // names them in evalNote
         }
-        out.printf("%s, pipeline %s, cost model %s%s%s%n", source, p, costs.name(),
+        out.printf(
+                "%s, pipeline %s, cost model %s%s%s%n",
+                source,
+                p,
+                costs.name(),
                 cal == null ? "" : ", calibrated on " + calibrationNote,
-                selects ? ", budget " + budgetText(model) + " on " + evalNote
+                selects
+                        ? ", budget " + budgetText(model) + " on " + evalNote
                         : judges && !builtInDigits() ? ", measuring " + budgetText(model) + " on " + evalNote : "");
         for (PassManager.PassRun r : report.runs()) {
-            out.printf("  %-16s %s in %.1f ms%n", r.pass(), r.changed() ? "changed the graph" : "no change", r.micros() / 1e3);
+            out.printf(
+                    "  %-16s %s in %.1f ms%n",
+                    r.pass(), r.changed() ? "changed the graph" : "no change", r.micros() / 1e3);
         }
         for (PassContext.Remark r : report.remarks()) {
             out.println("  " + r);
         }
         if (check.keptInput()) {
-            out.printf("  kept the input: %s predicts %s for the result, more than the input's %s%n", costs.name(),
-                    costs.describe(check.after()), costs.describe(check.before()));
+            out.printf(
+                    "  kept the input: %s predicts %s for the result, more than the input's %s%n",
+                    costs.name(), costs.describe(check.after()), costs.describe(check.before()));
         }
         out.println();
         Table t = new Table();
         t.row("", "before", "after", "change");
         Cost kept = check.keptInput() ? check.before() : check.after();
-        t.row("predicted (" + costs.name() + ")", costs.describe(check.before()), costs.describe(kept),
+        t.row(
+                "predicted (" + costs.name() + ")",
+                costs.describe(check.before()),
+                costs.describe(kept),
                 ratio(kept.seconds(), check.before().seconds()));
         t.row("nodes", Long.toString(before.nodes), Long.toString(after.nodes), ratio(after.nodes, before.nodes));
         t.row("parameters", group(before.params), group(after.params), ratio(after.params, before.params));
@@ -259,7 +312,9 @@ final class OptimizeCommand implements Callable<Integer> {
         Model shaped = Models.withInputShapes(m, inputShapes);
         java.util.function.Consumer<dev.yard.ir.Value> add = v -> {
             long[] d = v == null ? null : dev.yard.passes.cost.ModelPricing.staticDims(v);
-            if (d != null) hints.put(v.name(), d);
+            if (d != null) {
+                hints.put(v.name(), d);
+            }
         };
         shaped.graph().inputs().forEach(add);
         shaped.graph().nodes().forEach(n -> n.outputs().forEach(add));
@@ -270,8 +325,12 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** The budget rank selection meets: the --budget bounds, else the default for this model. */
     private String budgetText(Model model) {
-        if (!budgets.isEmpty()) return String.join(";", budgets);
-        if (speedup != null) return "rel-l2<=1";
+        if (!budgets.isEmpty()) {
+            return String.join(";", budgets);
+        }
+        if (speedup != null) {
+            return "rel-l2<=1";
+        }
         return builtInDigits() ? "digits>=1" : "rel-l2<=0.02";
     }
 
@@ -286,13 +345,18 @@ final class OptimizeCommand implements Callable<Integer> {
         if (builtInDigits()) {
             MnistDigits d = MnistDigits.load();
             evalNote = "the 31 odd-numbered digits";
-            return new OrtFidelity(shaped, List.of(Map.of(model.graph().inputs().get(0).name(), d.heldOut())),
-                    evalNote, d.heldOutLabels()).withBudget(budget);
+            return new OrtFidelity(
+                            shaped,
+                            List.of(Map.of(model.graph().inputs().get(0).name(), d.heldOut())),
+                            evalNote,
+                            d.heldOutLabels())
+                    .withBudget(budget);
         }
         try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(shaped), 1)) {
             List<Path> images = evalImages();
             if (!images.isEmpty()) {
-                return new OrtFidelity(shaped, imageInputs(model, images, "evaluation"), evalNote, null).withBudget(budget);
+                return new OrtFidelity(shaped, imageInputs(model, images, "evaluation"), evalNote, null)
+                        .withBudget(budget);
             }
             evalNote = "seeded random inputs";
             return new OrtFidelity(shaped, List.of(Fidelity.randomInputs(s, inputShapes, 11)), evalNote, null)
@@ -315,7 +379,11 @@ final class OptimizeCommand implements Callable<Integer> {
                         + "and evaluation; add images or give --eval DIR");
             }
             List<Path> held = new ArrayList<>();
-            for (int i = 0; i < all.size(); i++) if (heldOut(i, all.size())) held.add(all.get(i));
+            for (int i = 0; i < all.size(); i++) {
+                if (heldOut(i, all.size())) {
+                    held.add(all.get(i));
+                }
+            }
             evalNote = held.size() + " images held out of " + cal;
             return held;
         }
@@ -378,14 +446,13 @@ final class OptimizeCommand implements Callable<Integer> {
             case "digits" -> {
                 MnistDigits d = MnistDigits.load();
                 calibrationNote = "the 31 even-numbered of the 62 digits";
-                return new OrtCalibration(Map.of(model.graph().inputs().get(0).name(), d.everyOther()),
-                        CALIBRATION_SAMPLES, 42);
+                return new OrtCalibration(
+                        Map.of(model.graph().inputs().get(0).name(), d.everyOther()), CALIBRATION_SAMPLES, 42);
             }
             case "random" -> {
                 calibrationNote = "seeded random inputs";
                 try (OrtSession s = OrtSession.of(model, 1)) {
-                    return new OrtCalibration(Fidelity.randomInputs(s, inputShapes, 7),
-                            CALIBRATION_SAMPLES, 42);
+                    return new OrtCalibration(Fidelity.randomInputs(s, inputShapes, 7), CALIBRATION_SAMPLES, 42);
                 }
             }
             default -> {
@@ -398,7 +465,9 @@ final class OptimizeCommand implements Callable<Integer> {
                 List<Path> used = new ArrayList<>();
                 for (int i = 0; i < all.size(); i++) {
                     boolean held = evalDir == null && heldOut(i, all.size());
-                    if (!held || all.size() == 1) used.add(all.get(i));
+                    if (!held || all.size() == 1) {
+                        used.add(all.get(i));
+                    }
                 }
                 calibrationNote = used.size() + " images of " + dir;
                 return new OrtCalibration(imageInputs(model, used, "--calibration"), CALIBRATION_SAMPLES, 42)
@@ -416,13 +485,15 @@ final class OptimizeCommand implements Callable<Integer> {
         try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(shaped), 1)) {
             Map<String, long[]> declared = s.inputShapes();
             if (declared.size() != 1) {
-                throw YardException.badInput(what + " images feed models with one input; this one has "
-                        + declared.size());
+                throw YardException.badInput(
+                        what + " images feed models with one input; this one has " + declared.size());
             }
             String name = declared.keySet().iterator().next();
             long[] shape = Fidelity.shape(name, declared.get(name), inputShapes);
             List<Map<String, Tensor>> out = new ArrayList<>();
-            for (Path p : images) out.add(Map.of(name, Samples.image(p, shape, Samples.PixelNorm.parse(pixelNorm))));
+            for (Path p : images) {
+                out.add(Map.of(name, Samples.image(p, shape, Samples.PixelNorm.parse(pixelNorm))));
+            }
             return out;
         }
     }
@@ -496,21 +567,32 @@ final class OptimizeCommand implements Callable<Integer> {
     }
 
     /** Runs the original and the optimized model in ONNX Runtime side by side. */
-    record Measurement(int threads, Map<String, String> shapes, CommandSpec spec, boolean latency, List<Path> samples,
-                       Samples.PixelNorm norm, dev.yard.passes.fidelity.Budget budget) {
+    record Measurement(
+            int threads,
+            Map<String, String> shapes,
+            CommandSpec spec,
+            boolean latency,
+            List<Path> samples,
+            Samples.PixelNorm norm,
+            dev.yard.passes.fidelity.Budget budget) {
         void compare(byte[] original, Model optimized, boolean builtIn, Table t) {
-            try (OrtSession a = OrtSession.of(original, threads); OrtSession b = OrtSession.of(optimized, threads)) {
+            try (OrtSession a = OrtSession.of(original, threads);
+                    OrtSession b = OrtSession.of(optimized, threads)) {
                 Map<String, Tensor> inputs;
                 if (!samples.isEmpty()) {
                     inputs = compareOnSamples(a, b, t);
-                } else
-                if (builtIn) {
+                } else if (builtIn) {
                     MnistDigits digits = MnistDigits.load();
-                    Map<String, Tensor> batch = Map.of(a.inputShapes().keySet().iterator().next(), digits.images());
+                    Map<String, Tensor> batch =
+                            Map.of(a.inputShapes().keySet().iterator().next(), digits.images());
                     Tensor ya = a.run(batch).values().iterator().next();
                     Tensor yb = b.run(batch).values().iterator().next();
                     int n = digits.labels().length;
-                    t.row("accuracy (" + n + " digits)", digits.correct(ya) + "/" + n, digits.correct(yb) + "/" + n, "");
+                    t.row(
+                            "accuracy (" + n + " digits)",
+                            digits.correct(ya) + "/" + n,
+                            digits.correct(yb) + "/" + n,
+                            "");
                     inputs = Map.of(a.inputShapes().keySet().iterator().next(), firstImage(digits.images()));
                     Fidelity.compare(List.of(a.run(inputs)), List.of(b.run(inputs)), "", t);
                 } else {
@@ -562,9 +644,15 @@ final class OptimizeCommand implements Callable<Integer> {
             String on = " (" + samples.size() + (samples.size() == 1 ? " image" : " images") + ")";
             Fidelity.compare(ya, yb, on, t);
             if (budget != null) {
-                for (dev.yard.passes.fidelity.Evaluation.Score sc : budget.evaluate(ya, yb).scores()) {
-                    t.row(sc.bound().metric().text() + " against the input" + on, "", String.format(Locale.ROOT, "%.4g",
-                            sc.value()), sc.usage() <= 1 ? "within " + sc.bound().text() : "breaks " + sc.bound().text());
+                for (dev.yard.passes.fidelity.Evaluation.Score sc :
+                        budget.evaluate(ya, yb).scores()) {
+                    t.row(
+                            sc.bound().metric().text() + " against the input" + on,
+                            "",
+                            String.format(Locale.ROOT, "%.4g", sc.value()),
+                            sc.usage() <= 1
+                                    ? "within " + sc.bound().text()
+                                    : "breaks " + sc.bound().text());
                 }
             }
             return first;
@@ -582,8 +670,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** Agreement of two models' outputs. */
     static final class Fidelity {
-        private Fidelity() {
-        }
+        private Fidelity() {}
 
         /** The input's shape to measure with: as given, or as declared with a dynamic batch of 1. */
         static long[] shape(String name, long[] declared, Map<String, String> given) {
@@ -595,8 +682,8 @@ final class OptimizeCommand implements Callable<Integer> {
                 if (s[i] < 0 && i == 0) {
                     s[i] = 1;
                 } else if (s[i] < 0) {
-                    throw YardException.badInput("input '" + name + "' has dynamic dimensions: give "
-                            + "--input-shape " + name + "=D,D,... (rank selection and measuring run the model)");
+                    throw YardException.badInput("input '" + name + "' has dynamic dimensions: give " + "--input-shape "
+                            + name + "=D,D,... (rank selection and measuring run the model)");
                 }
             }
             return s;
@@ -652,7 +739,8 @@ final class OptimizeCommand implements Callable<Integer> {
             for (String k : a.get(0).keySet()) {
                 RelativeL2 error = new RelativeL2();
                 for (int run = 0; run < a.size(); run++) {
-                    error.add(a.get(run).get(k).toFloatArray(), b.get(run).get(k).toFloatArray());
+                    error.add(
+                            a.get(run).get(k).toFloatArray(), b.get(run).get(k).toFloatArray());
                 }
                 t.row("output " + k + " rel. L2 error" + on, "", String.format(Locale.ROOT, "%.2e", error.value()), "");
             }

@@ -28,18 +28,28 @@ final class Plugins {
         List<Path> all = new ArrayList<>();
         String env = System.getenv(ENVIRONMENT);
         if (env != null && !env.isBlank()) {
-            for (String p : env.split(File.pathSeparator)) if (!p.isBlank()) all.add(Path.of(p.trim()));
+            for (String p : env.split(File.pathSeparator)) {
+                if (!p.isBlank()) {
+                    all.add(Path.of(p.trim()));
+                }
+            }
         }
         all.addAll(jars);
         ClassLoader parent = Plugins.class.getClassLoader();
-        if (all.isEmpty()) return parent;
+        if (all.isEmpty()) {
+            return parent;
+        }
         URL[] urls = new URL[all.size()];
-        for (int i = 0; i < urls.length; i++) urls[i] = checked(all.get(i));
+        for (int i = 0; i < urls.length; i++) {
+            urls[i] = checked(all.get(i));
+        }
         return new URLClassLoader("yard-plugins", urls, parent);
     }
 
     private static URL checked(Path jar) {
-        if (!Files.isRegularFile(jar)) throw YardException.badInput(jar + ": plugin jar not found");
+        if (!Files.isRegularFile(jar)) {
+            throw YardException.badInput(jar + ": plugin jar not found");
+        }
         try (JarFile j = new JarFile(jar.toFile())) {
             j.size();
         } catch (IOException e) {

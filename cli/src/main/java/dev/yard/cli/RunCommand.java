@@ -33,24 +33,44 @@ import picocli.CommandLine.Spec;
  * first; a folder from {@code emit-tvm --build} is loaded as is) and prints a summary of each
  * output and the median latency.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a model in ONNX Runtime or TVM; print output summaries and median latency.")
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run a model in ONNX Runtime or TVM; print output summaries and median latency.")
 final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL_OR_DIR", description = "Model (.onnx/.onnxtxt), or a folder written by emit-tvm --build.")
+    @Parameters(
+            index = "0",
+            paramLabel = "MODEL_OR_DIR",
+            description = "Model (.onnx/.onnxtxt), or a folder written by emit-tvm --build.")
     Path model;
 
     @Option(names = "--backend", defaultValue = "ort", description = "ort or tvm (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "Raw little-endian float32 data for the (single) input; default: uniform random in [0, 1), seed 42.")
+    @Option(
+            names = "--input",
+            paramLabel = "FILE",
+            description =
+                    "Raw little-endian float32 data for the (single) input; default: uniform random in [0, 1), seed 42.")
     Path inputFile;
 
-    @Option(names = "--input-shape", paramLabel = "NAME=D,D,...", description = "Static shape of an input with dynamic dimensions.")
+    @Option(
+            names = "--input-shape",
+            paramLabel = "NAME=D,D,...",
+            description = "Static shape of an input with dynamic dimensions.")
     Map<String, String> inputShapes = new LinkedHashMap<>();
 
-    @Option(names = "--target", paramLabel = "JSON", defaultValue = TvmToolchain.HOST_TARGET, description = "TVM target when building (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--target",
+            paramLabel = "JSON",
+            defaultValue = TvmToolchain.HOST_TARGET,
+            description = "TVM target when building (default: ${DEFAULT-VALUE}).")
     String target;
 
-    @Option(names = "--threads", defaultValue = "2", description = "ONNX Runtime threads (TVM uses its own pool, TVM_NUM_THREADS).")
+    @Option(
+            names = "--threads",
+            defaultValue = "2",
+            description = "ONNX Runtime threads (TVM uses its own pool, TVM_NUM_THREADS).")
     int threads;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
@@ -97,7 +117,8 @@ final class RunCommand implements Callable<Integer> {
                     names = s.outputNames();
                 } catch (YardException e) {
                     // A model ONNX Runtime refuses or cannot run is the user's to fix: one line naming it.
-                    String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                    String first =
+                            String.valueOf(e.getMessage()).lines().findFirst().orElse("");
                     throw new YardException(model + ": " + first, true, e);
                 }
             }
@@ -132,8 +153,14 @@ final class RunCommand implements Callable<Integer> {
                 min = Math.min(min, f);
                 max = Math.max(max, f);
             }
-            out.printf(Locale.ROOT, "output %s %s: mean %.6g min %.6g max %.6g%n", names.get(i),
-                    java.util.Arrays.toString(outputs.get(i).dims()), sum / v.length, min, max);
+            out.printf(
+                    Locale.ROOT,
+                    "output %s %s: mean %.6g min %.6g max %.6g%n",
+                    names.get(i),
+                    java.util.Arrays.toString(outputs.get(i).dims()),
+                    sum / v.length,
+                    min,
+                    max);
         }
         out.printf(Locale.ROOT, "%s median latency: %.2f ms%n", backend, ms);
         return Main.OK;
@@ -149,10 +176,12 @@ final class RunCommand implements Callable<Integer> {
             }
             if (inputFile != null) {
                 if (shapes.size() != 1) {
-                    throw YardException.badInput("--input: the model has " + shapes.size() + " inputs, --input gives one");
+                    throw YardException.badInput(
+                            "--input: the model has " + shapes.size() + " inputs, --input gives one");
                 }
                 if (!Files.isRegularFile(inputFile)) {
-                    throw YardException.badInput(inputFile + (Files.exists(inputFile) ? ": not a regular file" : ": no such file"));
+                    throw YardException.badInput(
+                            inputFile + (Files.exists(inputFile) ? ": not a regular file" : ": no such file"));
                 }
                 if (Files.size(inputFile) != n * 4) {
                     throw YardException.badInput(inputFile + ": " + Files.size(inputFile) + " bytes, expected " + n * 4

@@ -17,8 +17,7 @@ import javax.imageio.ImageIO;
  * to H x W, each value {@code (pixel - mean) / std} with pixels in 0..255.
  */
 final class Samples {
-    private Samples() {
-    }
+    private Samples() {}
 
     /** How pixel values map to input values: {@code (pixel - mean) / std}. */
     record PixelNorm(double mean, double std) {
@@ -26,7 +25,8 @@ final class Samples {
             String[] parts = text.split(",");
             try {
                 if (parts.length == 2) {
-                    PixelNorm n = new PixelNorm(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
+                    PixelNorm n =
+                            new PixelNorm(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
                     if (n.std != 0 && Double.isFinite(n.mean) && Double.isFinite(n.std)) {
                         return n;
                     }
@@ -34,7 +34,8 @@ final class Samples {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw YardException.badInput("--pixel-norm: '" + text + "' is not MEAN,STD with STD not zero (e.g. 128,256)");
+            throw YardException.badInput(
+                    "--pixel-norm: '" + text + "' is not MEAN,STD with STD not zero (e.g. 128,256)");
         }
     }
 
@@ -94,9 +95,11 @@ final class Samples {
         }
         java.util.List<Path> out;
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-            out = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-                            .matches(".*\\.(png|jpe?g|bmp|gif)"))
-                    .filter(Files::isRegularFile).sorted().toList();
+            out = s.filter(p ->
+                            p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|bmp|gif)"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw YardException.badInput(flag + " " + dir + ": cannot be listed: " + e.getMessage(), e);
         }

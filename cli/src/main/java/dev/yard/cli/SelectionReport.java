@@ -38,7 +38,11 @@ final class SelectionReport {
         passReports.forEach(passes::add);
         root.add("passes", passes);
         Path file = dir.resolve("report.json");
-        byte[] bytes = (new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n")
+        byte[] bytes = (new GsonBuilder()
+                                .setPrettyPrinting()
+                                .disableHtmlEscaping()
+                                .create()
+                                .toJson(root) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] page = ReportPage.render(root).getBytes(StandardCharsets.UTF_8);
         AtomicFile.write(file, out -> out.write(bytes));

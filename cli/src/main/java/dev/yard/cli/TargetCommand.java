@@ -16,7 +16,10 @@ import picocli.CommandLine.Spec;
  * {@code yard target}: target descriptions for the {@code analytic} cost model. {@code yard target probe} measures
  * this host's with ONNX Runtime, for {@code --cost-model analytic:FILE.json}.
  */
-@Command(name = "target", mixinStandardHelpOptions = true, description = "Target descriptions for the analytic cost model.",
+@Command(
+        name = "target",
+        mixinStandardHelpOptions = true,
+        description = "Target descriptions for the analytic cost model.",
         subcommands = {TargetCommand.Probe.class, CommandLine.HelpCommand.class})
 final class TargetCommand implements Callable<Integer> {
     @Spec
@@ -28,14 +31,23 @@ final class TargetCommand implements Callable<Integer> {
     }
 
     /** {@code yard target probe [-o FILE] [--threads N]}. */
-    @Command(name = "probe", mixinStandardHelpOptions = true, description = "Measure this host with ONNX Runtime micro-benchmarks (some seconds): "
-            + "MAC rates per kernel kind, bandwidths, per-operator overhead; cache sizes and vector width from Linux. "
-            + "Prints the target description as JSON, or writes it to FILE for --cost-model analytic:FILE.")
+    @Command(
+            name = "probe",
+            mixinStandardHelpOptions = true,
+            description = "Measure this host with ONNX Runtime micro-benchmarks (some seconds): "
+                    + "MAC rates per kernel kind, bandwidths, per-operator overhead; cache sizes and vector width from Linux. "
+                    + "Prints the target description as JSON, or writes it to FILE for --cost-model analytic:FILE.")
     static final class Probe implements Callable<Integer> {
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the JSON here (default: stdout).")
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FILE",
+                description = "Write the JSON here (default: stdout).")
         Path output;
 
-        @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+        @Option(
+                names = "--threads",
+                paramLabel = "N",
+                defaultValue = "2",
                 description = "ONNX Runtime threads, as the target will run (default: ${DEFAULT-VALUE}).")
         int threads;
 
@@ -63,7 +75,9 @@ final class TargetCommand implements Callable<Integer> {
             }
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
             AtomicFile.write(output, out -> out.write(bytes));
-            spec.commandLine().getErr().println("wrote " + output + " (use it with --cost-model analytic:" + output + ")");
+            spec.commandLine()
+                    .getErr()
+                    .println("wrote " + output + " (use it with --cost-model analytic:" + output + ")");
             return Main.OK;
         }
     }

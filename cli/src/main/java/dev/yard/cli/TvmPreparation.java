@@ -17,8 +17,7 @@ import java.util.Map;
  * computations exporters leave behind folded away ({@code fold-constants,dce}).
  */
 final class TvmPreparation {
-    private TvmPreparation() {
-    }
+    private TvmPreparation() {}
 
     static void prepare(Model m, Map<String, String> inputShapes) {
         for (String name : inputShapes.keySet()) {
@@ -68,7 +67,9 @@ final class TvmPreparation {
     }
 
     private static void forgetNegativeDims(Value v) {
-        if (v != null && v.type() instanceof ValueType.TensorType tt && tt.shape() != null
+        if (v != null
+                && v.type() instanceof ValueType.TensorType tt
+                && tt.shape() != null
                 && tt.shape().dims().stream().anyMatch(d -> d instanceof dev.yard.ir.Dim.Known k && k.size() < 0)) {
             v.setType(new ValueType.TensorType(tt.elementType(), null));
         }
@@ -81,13 +82,18 @@ final class TvmPreparation {
     static long[] parse(String name, String dims) {
         long[] d;
         try {
-            d = Arrays.stream(dims.split(",")).mapToLong(s -> Long.parseLong(s.strip())).toArray();
+            d = Arrays.stream(dims.split(","))
+                    .mapToLong(s -> Long.parseLong(s.strip()))
+                    .toArray();
         } catch (NumberFormatException e) {
             throw YardException.badInput("--input-shape " + name + "=" + dims + ": expected comma-separated integers");
         }
         long elements = 1;
         for (long x : d) {
-            if (x < 1) throw YardException.badInput("--input-shape " + name + "=" + dims + ": every dimension must be at least 1");
+            if (x < 1) {
+                throw YardException.badInput(
+                        "--input-shape " + name + "=" + dims + ": every dimension must be at least 1");
+            }
             elements = elements > MAX_INPUT_ELEMENTS ? elements : elements * Math.min(x, MAX_INPUT_ELEMENTS + 1);
         }
         if (elements > MAX_INPUT_ELEMENTS) {

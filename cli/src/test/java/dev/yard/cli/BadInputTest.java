@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,8 +30,7 @@ class BadInputTest {
     @TempDir
     Path dir;
 
-    record Outcome(int exit, String out, String err) {
-    }
+    record Outcome(int exit, String out, String err) {}
 
     static Outcome yard(String... args) {
         StringWriter out = new StringWriter();
@@ -49,7 +50,7 @@ class BadInputTest {
         String line = lines.get(0);
         assertTrue(line.contains(model.toString()), "names the file: " + line);
         for (String w : expectedWords) {
-            assertTrue(line.toLowerCase().contains(w.toLowerCase()), "says '" + w + "': " + line);
+            assertTrue(line.toLowerCase(Locale.ROOT).contains(w.toLowerCase(Locale.ROOT)), "says '" + w + "': " + line);
         }
         assertTrue(Arrays.equals(previous, Files.readAllBytes(out)), "the old output was touched");
         try (var files = Files.list(dir)) {
@@ -70,18 +71,29 @@ class BadInputTest {
     }
 
     private static OnnxMl.ValueInfoProto floatInput(String name) {
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))).build();
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1)))
+                .build();
     }
 
     private static OnnxMl.NodeProto relu(String in, String out) {
-        return OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("relu_" + out).addInput(in).addOutput(out).build();
+        return OnnxMl.NodeProto.newBuilder()
+                .setOpType("Relu")
+                .setName("relu_" + out)
+                .addInput(in)
+                .addOutput(out)
+                .build();
     }
 
     private static OnnxMl.ModelProto model(OnnxMl.GraphProto.Builder g) {
-        return OnnxMl.ModelProto.newBuilder().setIrVersion(8)
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
-                .setGraph(g.setName("g")).build();
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(g.setName("g"))
+                .build();
     }
 
     @Test
@@ -92,7 +104,8 @@ class BadInputTest {
 
     @Test
     void fileThatIsNotOnnx() throws IOException {
-        assertRefused(write("text.onnx", "this is a text file, not a model\n".getBytes()), "onnx");
+        assertRefused(
+                write("text.onnx", "this is a text file, not a model\n".getBytes(StandardCharsets.UTF_8)), "onnx");
         byte[] noise = new byte[4096];
         new SplittableRandom(7).nextBytes(noise);
         assertRefused(write("noise.onnx", noise), "onnx");
@@ -101,8 +114,14 @@ class BadInputTest {
 
     @Test
     void graphWithCycle() throws IOException {
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x"))
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").setName("a").addInput("x").addInput("c").addOutput("b"))
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .addInput(floatInput("x"))
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Add")
+                        .setName("a")
+                        .addInput("x")
+                        .addInput("c")
+                        .addOutput("b"))
                 .addNode(relu("b", "c"))
                 .addOutput(floatInput("c"));
         assertRefused(write("cycle.onnx", model(g).toByteArray()), "cycle", "node");
@@ -110,38 +129,69 @@ class BadInputTest {
 
     @Test
     void useOfUndefinedValue() throws IOException {
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x"))
-                .addNode(relu("nowhere", "y")).addOutput(floatInput("y"));
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .addInput(floatInput("x"))
+                .addNode(relu("nowhere", "y"))
+                .addOutput(floatInput("y"));
         assertRefused(write("undefined.onnx", model(g).toByteArray()), "'nowhere'", "relu_y");
     }
 
     @Test
     void missingExternalDataFile() throws IOException {
-        OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+        OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(1)
+                .addDims(4)
                 .setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
+                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder()
+                        .setKey("location")
+                        .setValue("weights.bin"))
                 .build();
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("x").addInput("w").addOutput("y"))
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .addInput(floatInput("x"))
+                .addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Add")
+                        .addInput("x")
+                        .addInput("w")
+                        .addOutput("y"))
                 .addOutput(floatInput("y"));
         assertRefused(write("external.onnx", model(g).toByteArray()), "weights.bin", "not found");
     }
 
     @Test
     void externalDataCannotEscapeThroughALinkOrANegativeLength() throws IOException {
-        Path secret = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("secret.bin"), "0123456789abcdef");
+        Path secret = Files.writeString(
+                Files.createDirectories(dir.resolve("elsewhere")).resolve("secret.bin"), "0123456789abcdef");
         Path folder = Files.createDirectories(dir.resolve("model"));
         Files.createSymbolicLink(folder.resolve("link.bin"), secret);
-        for (String[] c : new String[][] {{"link.bin", null, "lies outside the model's folder"},
-                {"../elsewhere/secret.bin", null, "lies outside the model's folder"},
-                {"weights.bin", "-5", "negative external data length -5"}}) {
+        for (String[] c : new String[][] {
+            {"link.bin", null, "lies outside the model's folder"},
+            {"../elsewhere/secret.bin", null, "lies outside the model's folder"},
+            {"weights.bin", "-5", "negative external data length -5"}
+        }) {
             Files.write(folder.resolve("weights.bin"), new byte[16]);
-            OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+            OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder()
+                    .setName("w")
+                    .setDataType(1)
+                    .addDims(4)
                     .setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
-                    .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue(c[0]));
-            if (c[1] != null) w.addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("length").setValue(c[1]));
-            OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
-                    .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("x").addInput("w").addOutput("y"))
+                    .addExternalData(OnnxMl.StringStringEntryProto.newBuilder()
+                            .setKey("location")
+                            .setValue(c[0]));
+            if (c[1] != null) {
+                w.addExternalData(OnnxMl.StringStringEntryProto.newBuilder()
+                        .setKey("length")
+                        .setValue(c[1]));
+            }
+            OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                    .addInput(floatInput("x"))
+                    .addInitializer(w)
+                    .addNode(OnnxMl.NodeProto.newBuilder()
+                            .setOpType("Add")
+                            .addInput("x")
+                            .addInput("w")
+                            .addOutput("y"))
                     .addOutput(floatInput("y"));
             Path m = folder.resolve("m.onnx");
             Files.write(m, model(g).toByteArray());
@@ -155,24 +205,43 @@ class BadInputTest {
         Object[][] cases = {
             {new long[] {1L << 31}, null, "no raw or external data"},
             {new long[] {1L << 40, 1L << 40, 1L << 40}, null, "more than 2^63 elements"},
-            {new long[] {1L << 31, 1L << 31}, new byte[16], "larger than any file can hold"}};
+            {new long[] {1L << 31, 1L << 31}, new byte[16], "larger than any file can hold"}
+        };
         int i = 0;
         for (Object[] c : cases) {
-            OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1);
-            for (long d : (long[]) c[0]) w.addDims(d);
-            if (c[1] != null) w.setRawData(ByteString.copyFrom((byte[]) c[1]));
-            OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
-                    .addNode(relu("x", "y")).addOutput(floatInput("y"));
+            OnnxMl.TensorProto.Builder w =
+                    OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1);
+            for (long d : (long[]) c[0]) {
+                w.addDims(d);
+            }
+            if (c[1] != null) {
+                w.setRawData(ByteString.copyFrom((byte[]) c[1]));
+            }
+            OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                    .addInput(floatInput("x"))
+                    .addInitializer(w)
+                    .addNode(relu("x", "y"))
+                    .addOutput(floatInput("y"));
             assertRefused(write("huge" + (i++) + ".onnx", model(g).toByteArray()), "tensor 'w'", (String) c[2]);
         }
     }
 
     @Test
     void unknownElementType() throws IOException {
-        OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(99).addDims(1)
-                .setRawData(ByteString.copyFrom(new byte[4])).build();
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("x").addInput("w").addOutput("y"))
+        OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(99)
+                .addDims(1)
+                .setRawData(ByteString.copyFrom(new byte[4]))
+                .build();
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .addInput(floatInput("x"))
+                .addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Add")
+                        .addInput("x")
+                        .addInput("w")
+                        .addOutput("y"))
                 .addOutput(floatInput("y"));
         assertRefused(write("elemtype.onnx", model(g).toByteArray()), "unknown element type 99");
     }
@@ -195,8 +264,11 @@ class BadInputTest {
 
     @Test
     void textWithSyntaxErrorNamesLineAndColumn() throws IOException {
-        Path bad = write("bad.onnxtxt", ("<ir_version: 8, opset_import: [\"\" : 17]>\n"
-                + "g (float[2] x) => (float[2] y) {\n   y = Relu (x\n}\n").getBytes());
+        Path bad = write(
+                "bad.onnxtxt",
+                ("<ir_version: 8, opset_import: [\"\" : 17]>\n"
+                                + "g (float[2] x) => (float[2] y) {\n   y = Relu (x\n}\n")
+                        .getBytes(StandardCharsets.UTF_8));
         assertRefused(bad, ":4:");
         assertRefused(write("latin1.onnxtxt", new byte[] {(byte) 0xe9, 'x'}), "not utf-8");
     }
@@ -205,7 +277,10 @@ class BadInputTest {
     void compactTextCannotBecomeAModel() throws IOException {
         Path in = write("lenet.onnx", lenet());
         Path compact = dir.resolve("lenet.onnxtxt");
-        assertEquals(0, yard("convert", in.toString(), "-o", compact.toString(), "--compact").exit());
+        assertEquals(
+                0,
+                yard("convert", in.toString(), "-o", compact.toString(), "--compact")
+                        .exit());
         assertRefused(compact, "digest");
     }
 
@@ -226,15 +301,20 @@ class BadInputTest {
     @Test
     void unwritableOutputIsReported() throws IOException {
         Path in = write("lenet.onnx", lenet());
-        Outcome o = yard("convert", in.toString(), "-o", dir.resolve("missing/dir/out.onnx").toString());
+        Outcome o = yard(
+                "convert",
+                in.toString(),
+                "-o",
+                dir.resolve("missing/dir/out.onnx").toString());
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("does not exist"), o.err());
     }
 
     @Test
     void everyCommandAnswersHelp() {
-        for (String[] command : new String[][] {{"optimize"}, {"inspect"}, {"cost"}, {"convert"}, {"emit-tvm"}, {"run"},
-                {"target", "probe"}}) {
+        for (String[] command : new String[][] {
+            {"optimize"}, {"inspect"}, {"cost"}, {"convert"}, {"emit-tvm"}, {"run"}, {"target", "probe"}
+        }) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             Outcome o = yard(args);
@@ -264,7 +344,14 @@ class BadInputTest {
     @Test
     void aMissingRunInputIsBadInput() throws Exception {
         Path model = TestEnvironment.materialize(dir, "cls", "classpath:models/ch_ppocr_mobile_v2.0_cls_infer.onnx");
-        Outcome o = yard("run", model.toString(), "--backend", "ort", "--input-shape", "x=1,3,48,192", "--input",
+        Outcome o = yard(
+                "run",
+                model.toString(),
+                "--backend",
+                "ort",
+                "--input-shape",
+                "x=1,3,48,192",
+                "--input",
                 "/no/such/input.bin");
         assertEquals(2, o.exit(), o.err());
         assertEquals("yard: /no/such/input.bin: no such file", o.err().strip());
@@ -273,10 +360,21 @@ class BadInputTest {
     @Test
     void modelsOnnxRuntimeRefusesAreBadInputNamingTheFile() throws IOException {
         // Verifies, but cannot run: 6 elements reshaped to 16.
-        OnnxMl.TensorProto shape = OnnxMl.TensorProto.newBuilder().setName("s").setDataType(7).addDims(2)
-                .addInt64Data(4).addInt64Data(4).build();
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(shape)
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Reshape").addInput("x").addInput("s").addOutput("y"))
+        OnnxMl.TensorProto shape = OnnxMl.TensorProto.newBuilder()
+                .setName("s")
+                .setDataType(7)
+                .addDims(2)
+                .addInt64Data(4)
+                .addInt64Data(4)
+                .build();
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .addInput(floatInput("x"))
+                .addInitializer(shape)
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Reshape")
+                        .addInput("x")
+                        .addInput("s")
+                        .addOutput("y"))
                 .addOutput(floatInput("y"));
         Path m = write("reshape.onnx", model(g).toByteArray());
         Outcome o = yard("optimize", m.toString(), "--input-shape", "x=2,3");
@@ -299,42 +397,86 @@ class BadInputTest {
     void modelsWithBooleanOrIntegerInputsAreRunOnInputsOfTheirTypes() throws IOException {
         // y = where(c, x, 0) + float(k): inputs of three types, all fed by the seeded inputs.
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
-                .addInput(floatInput("x")).addInput(typedInput("c", 9)).addInput(typedInput("k", 7))
-                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("zero").setDataType(1).addFloatData(0))
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Where").addInput("c").addInput("x").addInput("zero")
+                .addInput(floatInput("x"))
+                .addInput(typedInput("c", 9))
+                .addInput(typedInput("k", 7))
+                .addInitializer(OnnxMl.TensorProto.newBuilder()
+                        .setName("zero")
+                        .setDataType(1)
+                        .addFloatData(0))
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Where")
+                        .addInput("c")
+                        .addInput("x")
+                        .addInput("zero")
                         .addOutput("w"))
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Cast").addInput("k").addOutput("kf")
-                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to").setType(
-                                OnnxMl.AttributeProto.AttributeType.INT).setI(1)))
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("w").addInput("kf").addOutput("y"))
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Cast")
+                        .addInput("k")
+                        .addOutput("kf")
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder()
+                                .setName("to")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                                .setI(1)))
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Add")
+                        .addInput("w")
+                        .addInput("kf")
+                        .addOutput("y"))
                 .addOutput(floatInput("y"));
         Path m = write("typed-inputs.onnx", model(g).toByteArray());
         for (String measure : new String[] {"--no-latency", "--no-measure"}) {
-            Outcome o = yard("optimize", m.toString(), "--input-shape", "x=2,3", "--input-shape", "c=2,3",
-                    "--input-shape", "k=2,3", measure, "-o", dir.resolve("typed-out.onnx").toString());
+            Outcome o = yard(
+                    "optimize",
+                    m.toString(),
+                    "--input-shape",
+                    "x=2,3",
+                    "--input-shape",
+                    "c=2,3",
+                    "--input-shape",
+                    "k=2,3",
+                    measure,
+                    "-o",
+                    dir.resolve("typed-out.onnx").toString());
             assertEquals(0, o.exit(), measure + ": " + o.err());
         }
     }
 
     private static OnnxMl.ValueInfoProto typedInput(String name, int type) {
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type).setShape(OnnxMl.TensorShapeProto.newBuilder()
-                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("a"))
-                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("b"))))).build();
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(type)
+                                .setShape(OnnxMl.TensorShapeProto.newBuilder()
+                                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                                .setDimParam("a"))
+                                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                                .setDimParam("b")))))
+                .build();
     }
 
     @Test
     void usageErrorsAndHostileNamesGiveOneLine() throws IOException {
-        for (String[] args : new String[][] {{"optimize", "--nosuch"}, {"convert", "x.onnx"}, {"nosuchcommand"},
-                {"optimize", "--threads", "0", "--no-measure"}, {"optimize", "--threads", "100000", "--no-measure"},
-                {"optimize", "--input-shape", "x"}}) {
+        for (String[] args : new String[][] {
+            {"optimize", "--nosuch"},
+            {"convert", "x.onnx"},
+            {"nosuchcommand"},
+            {"optimize", "--threads", "0", "--no-measure"},
+            {"optimize", "--threads", "100000", "--no-measure"},
+            {"optimize", "--input-shape", "x"}
+        }) {
             Outcome o = yard(args);
             assertEquals(2, o.exit(), String.join(" ", args) + ": " + o.err());
             assertEquals(1, o.err().strip().lines().count(), String.join(" ", args) + ": " + o.err());
         }
         // A node name with a line break and an escape sequence cannot split the line or reach the terminal raw.
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x"))
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("evil\nname\u001b[2J").addInput("nowhere")
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .addInput(floatInput("x"))
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Relu")
+                        .setName("evil\nname\u001b[2J")
+                        .addInput("nowhere")
                         .addOutput("y"))
                 .addOutput(floatInput("y"));
         Path m = write("evil.onnx", model(g).toByteArray());
@@ -344,15 +486,35 @@ class BadInputTest {
         assertFalse(o.err().contains("\u001b"), o.err());
         assertTrue(o.err().contains("evil\\nname\\u001b[2J"), o.err());
         // A group that does not divide the output channels: not priced, said why (once an internal error).
-        OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4).addDims(1).addDims(3)
-                .addDims(3).setRawData(ByteString.copyFrom(new byte[4 * 9 * 4])).build();
-        OnnxMl.GraphProto.Builder grouped = OnnxMl.GraphProto.newBuilder().addInput(floatInput("x")).addInitializer(w)
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Conv").addInput("x").addInput("w").addOutput("y")
-                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("group")
-                                .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1000)))
+        OnnxMl.TensorProto w = OnnxMl.TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(1)
+                .addDims(4)
+                .addDims(1)
+                .addDims(3)
+                .addDims(3)
+                .setRawData(ByteString.copyFrom(new byte[4 * 9 * 4]))
+                .build();
+        OnnxMl.GraphProto.Builder grouped = OnnxMl.GraphProto.newBuilder()
+                .addInput(floatInput("x"))
+                .addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Conv")
+                        .addInput("x")
+                        .addInput("w")
+                        .addOutput("y")
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder()
+                                .setName("group")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                                .setI(1000)))
                 .addOutput(floatInput("y"));
-        Outcome cost = yard("cost", write("group.onnx", model(grouped).toByteArray()).toString(), "--input-shape",
-                "x=1,1,8,8", "--cost-model", "macs");
+        Outcome cost = yard(
+                "cost",
+                write("group.onnx", model(grouped).toByteArray()).toString(),
+                "--input-shape",
+                "x=1,1,8,8",
+                "--cost-model",
+                "macs");
         assertEquals(0, cost.exit(), cost.err());
         assertTrue(cost.out().contains("not priced: group 1000 does not divide the 4 output channels"), cost.out());
         // A rank plan or target that is a device.
@@ -367,15 +529,28 @@ class BadInputTest {
     @Test
     void modelsThatDoubleBeyondMemoryAreRefusedBeforeTheyRun() throws IOException {
         // 70 doublings of float[1,4]: dims once wrapped to 0, and the run was killed at 20 GiB.
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(OnnxMl.ValueInfoProto.newBuilder().setName("t")
-                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1)
-                        .setShape(OnnxMl.TensorShapeProto.newBuilder()
-                                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
-                                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4))))));
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .addInput(OnnxMl.ValueInfoProto.newBuilder()
+                        .setName("t")
+                        .setType(OnnxMl.TypeProto.newBuilder()
+                                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                        .setElemType(1)
+                                        .setShape(OnnxMl.TensorShapeProto.newBuilder()
+                                                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                                        .setDimValue(1))
+                                                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                                        .setDimValue(4))))));
         String prev = "t";
         for (int i = 0; i < 70; i++) {
-            g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Concat").addInput(prev).addInput(prev).addOutput("t" + i)
-                    .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis").setType(OnnxMl.AttributeProto.AttributeType.INT).setI(0)));
+            g.addNode(OnnxMl.NodeProto.newBuilder()
+                    .setOpType("Concat")
+                    .addInput(prev)
+                    .addInput(prev)
+                    .addOutput("t" + i)
+                    .addAttribute(OnnxMl.AttributeProto.newBuilder()
+                            .setName("axis")
+                            .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                            .setI(0)));
             prev = "t" + i;
         }
         g.addOutput(floatInput(prev));
@@ -386,30 +561,43 @@ class BadInputTest {
         assertTrue(o.err().contains("more than half of this machine's memory"), o.err());
         Outcome inspect = yard("inspect", m.toString());
         assertEquals(0, inspect.exit(), inspect.err());
-        assertTrue(inspect.err().contains("has more than 68719476736 elements"), "inference stops at the cap: " + inspect.err());
+        assertTrue(
+                inspect.err().contains("has more than 68719476736 elements"),
+                "inference stops at the cap: " + inspect.err());
     }
 
     @Test
     void namesThatMatchNothingAreBadInput() {
         Outcome layers = yard("optimize", "--no-measure", "--pipeline", "decompose{layers=nosuch},dce");
         assertEquals(2, layers.exit(), layers.err());
-        assertEquals("yard: decompose: layers: no Conv, Gemm or MatMul named nosuch", layers.err().strip());
+        assertEquals(
+                "yard: decompose: layers: no Conv, Gemm or MatMul named nosuch",
+                layers.err().strip());
         Outcome print = yard("optimize", "--no-measure", "--print-after", "nosuchpass");
         assertEquals(2, print.exit(), print.err());
-        assertTrue(print.err().startsWith("yard: --print-after: 'nosuchpass' is not a pass of the pipeline"), print.err());
+        assertTrue(
+                print.err().startsWith("yard: --print-after: 'nosuchpass' is not a pass of the pipeline"), print.err());
     }
 
     @Test
     void textNestedThousandsOfLevelsDeepIsBadInput() throws IOException {
         String type = "seq(".repeat(10_000) + "float" + ")".repeat(10_000);
-        assertRefused(write("deep.onnxtxt", ("<ir_version: 8, opset_import: [\"\" : 17]>\ng (" + type
-                + " x) => (float y) {\n   y = Identity (x)\n}\n").getBytes()), "nested too deeply");
+        assertRefused(
+                write(
+                        "deep.onnxtxt",
+                        ("<ir_version: 8, opset_import: [\"\" : 17]>\ng (" + type
+                                        + " x) => (float y) {\n   y = Identity (x)\n}\n")
+                                .getBytes(StandardCharsets.UTF_8)),
+                "nested too deeply");
     }
 
     @Test
     void planRanksMustBeWholeNumbers() throws IOException {
         for (String ranks : new String[] {"[\"abc\", 2]", "[1e20, 2]", "[2.7, 2]", "[0, 2]"}) {
-            Path plan = write("plan.json", ("{\"layers\": {\"12\": {\"method\": \"tucker2\", \"ranks\": " + ranks + "}}}").getBytes());
+            Path plan = write(
+                    "plan.json",
+                    ("{\"layers\": {\"12\": {\"method\": \"tucker2\", \"ranks\": " + ranks + "}}}")
+                            .getBytes(StandardCharsets.UTF_8));
             Outcome o = yard("optimize", "--no-measure", "--pipeline", "decompose{plan=\"" + plan + "\"},dce");
             assertEquals(2, o.exit(), ranks + ": " + o.err());
             assertTrue(o.err().contains("layer '12': rank 1: expected a whole number"), o.err());

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The decomposition pipeline on the trained LeNet and on single layers, run in ONNX Runtime:
@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 class DecomposeAcceptanceTest {
 
     static PassManager.Report run(Model m, String pipeline, OrtCalibration calibration) {
-        return new PassManager(Pipeline.parse(pipeline, PassRegistry.load())).calibrateWith(calibration).run(m);
+        return new PassManager(Pipeline.parse(pipeline, PassRegistry.load()))
+                .calibrateWith(calibration)
+                .run(m);
     }
 
     static double relativeL2(Tensor a, Tensor b) {
@@ -64,7 +66,8 @@ class DecomposeAcceptanceTest {
         Map<String, Tensor> in = Map.of(m.graph().inputs().get(0).name(), digits.images());
         run(m, "decompose{method=tucker2 rank=0.5 force=true},recompose,dce", null);
         assertEquals(original.graph().nodes().size(), m.graph().nodes().size());
-        assertEquals(original.graph().nodes().stream().map(n -> n.opType()).toList(),
+        assertEquals(
+                original.graph().nodes().stream().map(n -> n.opType()).toList(),
                 m.graph().nodes().stream().map(n -> n.opType()).toList());
         Model full = Models.loadDefault();
         run(full, "decompose{method=tucker2 rank=1.0 force=true},recompose,dce", null);
@@ -96,7 +99,10 @@ class DecomposeAcceptanceTest {
         float[] all = digits.everyOther().toFloatArray();
         java.util.List<Map<String, Tensor>> one = new java.util.ArrayList<>();
         for (int i = 0; i < all.length / 784; i++) {
-            one.add(Map.of(input, Tensor.ofFloats(new long[] {1, 1, 28, 28}, java.util.Arrays.copyOfRange(all, i * 784, (i + 1) * 784))));
+            one.add(Map.of(
+                    input,
+                    Tensor.ofFloats(
+                            new long[] {1, 1, 28, 28}, java.util.Arrays.copyOfRange(all, i * 784, (i + 1) * 784))));
         }
         var batch = new OrtCalibration(Map.of(input, digits.everyOther()), 1 << 30, 7).inputCovariances(m, layers);
         var streamed = new OrtCalibration(one, 1 << 30, 7).inputCovariances(m, layers);
@@ -106,7 +112,9 @@ class DecomposeAcceptanceTest {
             double[] a = batch.get(n).values();
             double[] b = streamed.get(n).values();
             assertEquals(batch.get(n).samples(), streamed.get(n).samples(), n.name());
-            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-9 * (1 + Math.abs(a[i])), n.name());
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], b[i], 1e-9 * (1 + Math.abs(a[i])), n.name());
+            }
             assertTrue(java.util.Arrays.equals(b, grouped.get(n).values()), n.name());
         }
         // Handed over as each group completes: with a budget of the second conv's samples,
@@ -114,11 +122,16 @@ class DecomposeAcceptanceTest {
         // doubles, 10 x 12 x 12 floats), the convs alone and both Gemms together: more than one
         // group and fewer than one a layer, each layer in exactly one.
         java.util.List<java.util.Set<dev.yard.ir.Node>> groups = new java.util.ArrayList<>();
-        new OrtCalibration(one, 1 << 30, 7).activationBudget(31 * 64 * 250 * 8 + 250 * 250 * 8 + 10 * 12 * 12 * 4)
+        new OrtCalibration(one, 1 << 30, 7)
+                .activationBudget(31 * 64 * 250 * 8 + 250 * 250 * 8 + 10 * 12 * 12 * 4)
                 .inputCovariances(m, layers, g -> groups.add(java.util.Set.copyOf(g.keySet())));
         assertTrue(groups.size() > 1 && groups.size() < layers.size(), groups.size() + " groups");
         java.util.Set<dev.yard.ir.Node> seen = new java.util.HashSet<>();
-        for (var g : groups) for (dev.yard.ir.Node n : g) assertTrue(seen.add(n), n + " in two groups");
+        for (var g : groups) {
+            for (dev.yard.ir.Node n : g) {
+                assertTrue(seen.add(n), n + " in two groups");
+            }
+        }
         assertEquals(java.util.Set.copyOf(layers), seen);
     }
 
@@ -144,7 +157,8 @@ class DecomposeAcceptanceTest {
             assertTrue(java.util.Arrays.equals(alone.get(n).mean(), p.originalMean()), n.name());
             if (n.is("Conv")) {
                 Tensor w = n.input(1).initializer();
-                int[] dims = java.util.Arrays.stream(w.dims()).mapToInt(d -> (int) d).toArray();
+                int[] dims =
+                        java.util.Arrays.stream(w.dims()).mapToInt(d -> (int) d).toArray();
                 var weight = dev.yard.passes.linalg.DenseTensor.of(dev.yard.passes.numeric.Doubles.of(w), dims);
                 double drift = weight.relativeErrorTo(p.target(weight));
                 assertTrue(drift < 1e-9, n.name() + ": target moved by " + drift);
@@ -177,16 +191,24 @@ class DecomposeAcceptanceTest {
             Model m = Models.loadDefault();
             var report = run(m, "decompose{rank=0.5 force=true stages=" + stages + "},dce", cal);
             fitted.put(stages, m);
-            remarks.put(stages, report.remarks().stream().filter(r -> r.kind() == PassContext.Kind.APPLIED).toList());
+            remarks.put(
+                    stages,
+                    report.remarks().stream()
+                            .filter(r -> r.kind() == PassContext.Kind.APPLIED)
+                            .toList());
         }
         // Four layers in two stages: the first two fitted alike, the last two on the inputs the
         // first stage's chains give them, and said so.
         assertEquals(4, remarks.get(2).size(), remarks.get(2).toString());
         for (int i = 0; i < 4; i++) {
             boolean later = i >= 2;
-            assertEquals(later, remarks.get(2).get(i).message().contains("earlier layers replaced"),
+            assertEquals(
+                    later,
+                    remarks.get(2).get(i).message().contains("earlier layers replaced"),
                     remarks.get(2).get(i).toString());
-            assertEquals(!later, remarks.get(1).get(i).message().equals(remarks.get(2).get(i).message()),
+            assertEquals(
+                    !later,
+                    remarks.get(1).get(i).message().equals(remarks.get(2).get(i).message()),
                     remarks.get(1).get(i) + " / " + remarks.get(2).get(i));
         }
         Map<String, Tensor> in = Map.of(input, digits.images());
@@ -195,12 +217,15 @@ class DecomposeAcceptanceTest {
             int right = digits.correct(output(fitted.get(stages), in));
             assertTrue(right >= 55, stages + " stages: " + right + " of 62 digits");
         }
-        assertTrue(relativeL2(reference, output(fitted.get(2), in)) != relativeL2(reference, output(fitted.get(1), in)));
+        assertTrue(
+                relativeL2(reference, output(fitted.get(2), in)) != relativeL2(reference, output(fitted.get(1), in)));
     }
 
     /** The layers of LeNet calibration measures: its convs and Gemms. */
     private static java.util.List<dev.yard.ir.Node> layers(Model m) {
-        return m.graph().nodes().stream().filter(n -> n.is("Conv") || n.is("Gemm")).toList();
+        return m.graph().nodes().stream()
+                .filter(n -> n.is("Conv") || n.is("Gemm"))
+                .toList();
     }
 
     /** Turns the graph input W into an initializer holding {@code w}. */
@@ -240,11 +265,15 @@ class DecomposeAcceptanceTest {
         }
         Map<String, Tensor> in = Map.of("x", Tensor.ofFloats(new long[] {2, 8, 13, 11}, x));
         Model original = withWeights(OnnxTextReader.parse(text, "layer"), w);
-        PassManager.Report report = run(m, "decompose{method=" + method + " rank=4 force=true},dce",
-                new OrtCalibration(in, 100_000, 1));
-        String remark = report.remarks().stream().filter(k -> k.kind() == PassContext.Kind.APPLIED)
-                .map(PassContext.Remark::message).findFirst().orElseThrow();
-        Matcher mm = Pattern.compile("output error ([0-9.e-]+) on calibration data").matcher(remark);
+        PassManager.Report report =
+                run(m, "decompose{method=" + method + " rank=4 force=true},dce", new OrtCalibration(in, 100_000, 1));
+        String remark = report.remarks().stream()
+                .filter(k -> k.kind() == PassContext.Kind.APPLIED)
+                .map(PassContext.Remark::message)
+                .findFirst()
+                .orElseThrow();
+        Matcher mm =
+                Pattern.compile("output error ([0-9.e-]+) on calibration data").matcher(remark);
         assertTrue(mm.find(), remark);
         double reported = Double.parseDouble(mm.group(1));
         double measured = relativeL2(output(original, in), output(m, in));

@@ -35,11 +35,13 @@ class DeterminismTest {
         byte[] first = optimize(model, "first", Map.of());
         Map<String, String> avx512 = Map.of("OPENBLAS_CORETYPE", "SkylakeX", "OPENBLAS_NUM_THREADS", "1");
         byte[] otherCpu = optimize(model, "skylakex", avx512);
-        assertArrayEquals(first, otherCpu, "a second JVM with the kernels and thread count another machine would choose");
+        assertArrayEquals(
+                first, otherCpu, "a second JVM with the kernels and thread count another machine would choose");
         // Left to choose, OpenBLAS takes those kernels and the bytes change: so the model does
         // reach the native kernels, and the equality above is the pin's doing.
         byte[] unpinned = optimize(model, "unpinned", avx512, "-Dyard.linalg.reproducible=false");
-        assertFalse(Arrays.equals(first, unpinned), "without the pin the bytes must differ, or the test proves nothing");
+        assertFalse(
+                Arrays.equals(first, unpinned), "without the pin the bytes must differ, or the test proves nothing");
     }
 
     /** Runs {@code yard optimize} in a fresh JVM and returns the bytes it wrote. */
@@ -50,9 +52,22 @@ class DeterminismTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx4g");
         command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "optimize",
-                model.toString(), "-o", out.toString(), "--input-shape", "x=1,3,48,320", "--calibration", "random",
-                "--cost-model", "macs", "--no-measure", "--pipeline",
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "optimize",
+                model.toString(),
+                "-o",
+                out.toString(),
+                "--input-shape",
+                "x=1,3,48,320",
+                "--calibration",
+                "random",
+                "--cost-model",
+                "macs",
+                "--no-measure",
+                "--pipeline",
                 "fold-constants,fold-batchnorm,decompose{method=tucker2 rank=evbmf},fuse-1x1,dce"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("OPENBLAS_CORETYPE");

@@ -34,7 +34,9 @@ class InspectCommandTest {
     void weightsInConstantNodesAreCounted() throws Exception {
         // 4 x 2 x 3 x 3 = 72 floats kept in a Constant node, as some exporters write them.
         StringBuilder w = new StringBuilder();
-        for (int i = 0; i < 72; i++) w.append(i == 0 ? "" : ", ").append(i % 7);
+        for (int i = 0; i < 72; i++) {
+            w.append(i == 0 ? "" : ", ").append(i % 7);
+        }
         JsonObject j = inspect("""
                 <ir_version: 8, opset_import: ["" : 17]>
                 g (float[1,2,5,5] x) => (float[1,4,3,3] y) {

@@ -41,14 +41,14 @@ class OnnxBackendSuiteTest {
     Path work;
 
     /** The outcome of one {@code yard convert} call. */
-    record Conversion(int exit, String stderr) {
-    }
+    record Conversion(int exit, String stderr) {}
 
     @Test
     void yardOutputsPassEveryCaseTheOriginalPasses() throws Exception {
         List<Path> cases = new ArrayList<>();
         for (String s : SUITES) {
-            try (Stream<Path> dirs = Files.list(TestEnvironment.require(TestEnvironment.ONNX_TEST_DATA.resolve(s),
+            try (Stream<Path> dirs = Files.list(TestEnvironment.require(
+                    TestEnvironment.ONNX_TEST_DATA.resolve(s),
                     "ONNX backend test data (Debian package libonnx-testdata)"))) {
                 dirs.filter(d -> Files.exists(d.resolve("model.onnx"))).sorted().forEach(cases::add);
             }
@@ -77,11 +77,16 @@ class OnnxBackendSuiteTest {
             Path model = c.resolve("model.onnx");
             conv.put("binary", convert(model, out.resolve("binary.onnx")));
             Conversion toText = convert(model, out.resolve("yard.onnxtxt"));
-            conv.put("text", toText.exit() != 0 ? toText : convert(out.resolve("yard.onnxtxt"), out.resolve("text.onnx")));
+            conv.put(
+                    "text",
+                    toText.exit() != 0 ? toText : convert(out.resolve("yard.onnxtxt"), out.resolve("text.onnx")));
             conv.put("onnx-parser", toText);
             Path printed = out.resolve("onnx-printer.onnxtxt");
-            conv.put("onnx-printer", Files.exists(printed) ? convert(printed, out.resolve("onnx-printer.onnx"))
-                    : new Conversion(-1, "onnx.printer could not print this model"));
+            conv.put(
+                    "onnx-printer",
+                    Files.exists(printed)
+                            ? convert(printed, out.resolve("onnx-printer.onnx"))
+                            : new Conversion(-1, "onnx.printer could not print this model"));
             addIfWritten(models, conv, "binary", out.resolve("binary.onnx"));
             addIfWritten(models, conv, "text", out.resolve("text.onnx"));
             addIfWritten(models, conv, "onnx-parser", out.resolve("yard.onnxtxt"));
@@ -96,9 +101,10 @@ class OnnxBackendSuiteTest {
         Path resultsFile = work.resolve("results.json");
         Files.writeString(manifestFile, new Gson().toJson(manifest));
         python("run", manifestFile.toString(), resultsFile.toString());
-        Map<String, Map<String, String>> results = new Gson().fromJson(
-                Files.readString(resultsFile, StandardCharsets.UTF_8),
-                new TypeToken<Map<String, Map<String, String>>>() { }.getType());
+        Map<String, Map<String, String>> results = new Gson()
+                .fromJson(
+                        Files.readString(resultsFile, StandardCharsets.UTF_8),
+                        new TypeToken<Map<String, Map<String, String>>>() {}.getType());
 
         int originalPasses = 0;
         Map<String, Integer> passes = new TreeMap<>();
@@ -110,8 +116,11 @@ class OnnxBackendSuiteTest {
             Map<String, Conversion> conv = conversions.get(key);
             for (Map.Entry<String, Conversion> e : conv.entrySet()) {
                 Conversion k = e.getValue();
-                if (k.exit() > 0 && (k.exit() != Main.BAD_INPUT || k.stderr().strip().lines().count() != 1)) {
-                    problems.add(key + " (" + e.getKey() + "): convert exited " + k.exit() + " with: " + k.stderr().strip());
+                if (k.exit() > 0
+                        && (k.exit() != Main.BAD_INPUT
+                                || k.stderr().strip().lines().count() != 1)) {
+                    problems.add(key + " (" + e.getKey() + "): convert exited " + k.exit() + " with: "
+                            + k.stderr().strip());
                 }
             }
             if (conv.get("binary").exit() != 0) {
@@ -131,8 +140,10 @@ class OnnxBackendSuiteTest {
                 }
             }
         }
-        System.out.printf("ONNX backend suite: %d cases; ONNX Runtime passes %d originals; of those, Yard passes "
-                + "%s; Yard refused %d models%n", cases.size(), originalPasses, passes, refused);
+        System.out.printf(
+                "ONNX backend suite: %d cases; ONNX Runtime passes %d originals; of those, Yard passes "
+                        + "%s; Yard refused %d models%n",
+                cases.size(), originalPasses, passes, refused);
         problems.stream().limit(40).forEach(p -> System.out.println("  " + p));
         assertEquals(List.of(), problems, problems.size() + " problems");
     }
@@ -148,7 +159,8 @@ class OnnxBackendSuiteTest {
     }
 
     private static void python(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(TestEnvironment.python().toString(),
+        List<String> cmd = new ArrayList<>(List.of(
+                TestEnvironment.python().toString(),
                 Path.of("src/test/python/backend_cases.py").toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         TestEnvironment.run(cmd, 30);
@@ -156,8 +168,10 @@ class OnnxBackendSuiteTest {
 
     private static Conversion convert(Path in, Path out) {
         StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"convert", in.toString(), "-o", out.toString()},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        int code = Main.run(
+                new String[] {"convert", in.toString(), "-o", out.toString()},
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
         return new Conversion(code, err.toString());
     }
 }

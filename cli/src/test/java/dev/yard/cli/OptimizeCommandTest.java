@@ -24,8 +24,8 @@ class OptimizeCommandTest {
     @Test
     void writesTheResultAndPrintsIrAfterPasses() throws Exception {
         Path out = dir.resolve("lenet.onnxtxt");
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--no-measure", "--pipeline", "dce",
-                "--print-after-all", "-o", out.toString());
+        BadInputTest.Outcome o = BadInputTest.yard(
+                "optimize", "--no-measure", "--pipeline", "dce", "--print-after-all", "-o", out.toString());
         assertEquals(0, o.exit(), o.err());
         assertTrue(o.out().contains("// ----- IR after dce"), o.out());
         assertTrue(Files.readString(out).contains("Conv"), "the written model has its convolutions");
@@ -51,7 +51,8 @@ class OptimizeCommandTest {
         try (var in = getClass().getClassLoader().getResourceAsStream("models/ch_PP-OCRv3_det_infer.onnx")) {
             Files.copy(in, model);
         }
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 30; y++) {
             for (int x = 0; x < 40; x++) {
                 img.setRGB(x, y, (x * 6) << 16 | (y * 8) << 8 | ((x + y) & 1) * 255);
@@ -59,12 +60,28 @@ class OptimizeCommandTest {
         }
         Path picture = dir.resolve("picture.png");
         javax.imageio.ImageIO.write(img, "png", picture.toFile());
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", model.toString(), "--input-shape", "x=1,3,64,64",
-                "--no-latency", "--sample", picture.toString(), "--sample", picture.toString(), "--pixel-norm", "128,256",
-                "--pipeline", "decompose{rank=0.5},dce");
+        BadInputTest.Outcome o = BadInputTest.yard(
+                "optimize",
+                model.toString(),
+                "--input-shape",
+                "x=1,3,64,64",
+                "--no-latency",
+                "--sample",
+                picture.toString(),
+                "--sample",
+                picture.toString(),
+                "--pixel-norm",
+                "128,256",
+                "--pipeline",
+                "decompose{rank=0.5},dce");
         assertEquals(0, o.exit(), o.err());
         assertTrue(o.out().contains("rel. L2 error (2 images)"), o.out());
-        o = BadInputTest.yard("optimize", model.toString(), "--input-shape", "x=1,3,64,64", "--sample",
+        o = BadInputTest.yard(
+                "optimize",
+                model.toString(),
+                "--input-shape",
+                "x=1,3,64,64",
+                "--sample",
                 dir.resolve("missing.png").toString());
         assertEquals(2, o.exit(), o.out() + o.err());
         assertTrue(o.err().contains("missing.png: no such file"), o.err());
@@ -89,8 +106,8 @@ class OptimizeCommandTest {
     @Test
     void aResultPricedAboveTheInputIsDropped() {
         // force emits chains whatever they cost; the check after the pipeline keeps the input.
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--no-measure", "--pipeline",
-                "decompose{method=tucker2 rank=0.5 force=true},dce");
+        BadInputTest.Outcome o = BadInputTest.yard(
+                "optimize", "--no-measure", "--pipeline", "decompose{method=tucker2 rank=0.5 force=true},dce");
         assertEquals(0, o.exit(), o.err());
         assertTrue(o.out().contains("kept the input: analytic:x86-64-avx2 predicts"), o.out());
         assertTrue(o.out().matches("(?s).*\nMACs +480,500 +480,500 .*"), o.out());
@@ -100,7 +117,12 @@ class OptimizeCommandTest {
     void aMeasuredCostModelTimesTheWholeResult() {
         // Forced chains on LeNet add three convs of overhead each: ort times both whole models
         // (not the sum of their layers) and keeps the input.
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--no-measure", "--cost-model", "ort", "--pipeline",
+        BadInputTest.Outcome o = BadInputTest.yard(
+                "optimize",
+                "--no-measure",
+                "--cost-model",
+                "ort",
+                "--pipeline",
                 "decompose{method=tucker2 rank=0.5 force=true},dce");
         assertEquals(0, o.exit(), o.err());
         assertTrue(o.out().contains("kept the input: ort:threads=2 predicts"), o.out());
@@ -112,15 +134,19 @@ class OptimizeCommandTest {
         // MAC counts see a saving in every layer; the budget decides which survive, judged on
         // the 31 digits calibration never sees.
         Path report = dir.resolve("report");
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency",
-                "--report", report.toString());
+        BadInputTest.Outcome o = BadInputTest.yard(
+                "optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency", "--report", report.toString());
         assertEquals(0, o.exit(), o.err());
         assertTrue(o.out().contains("pipeline fold-constants,fold-batchnorm,select-ranks,fuse-1x1,dce"), o.out());
         assertTrue(o.out().contains("budget 0.1 on the 31 odd-numbered digits"), o.out());
-        java.util.regex.Matcher chosen = java.util.regex.Pattern.compile("select-ranks: (\\d) of 4 layers decomposed").matcher(o.out());
+        java.util.regex.Matcher chosen = java.util.regex.Pattern.compile("select-ranks: (\\d) of 4 layers decomposed")
+                .matcher(o.out());
         assertTrue(chosen.find() && Integer.parseInt(chosen.group(1)) >= 1, o.out());
-        com.google.gson.JsonObject sel = com.google.gson.JsonParser.parseString(Files.readString(report.resolve("report.json")))
-                .getAsJsonObject().getAsJsonObject("passes").getAsJsonObject("select-ranks");
+        com.google.gson.JsonObject sel = com.google.gson.JsonParser.parseString(
+                        Files.readString(report.resolve("report.json")))
+                .getAsJsonObject()
+                .getAsJsonObject("passes")
+                .getAsJsonObject("select-ranks");
         assertEquals("rel-l2<=0.1", sel.get("budget").getAsString());
         assertTrue(sel.getAsJsonObject("chosen_model").get("rel-l2").getAsDouble() <= 0.1, sel.toString());
         for (var layer : sel.getAsJsonArray("layers")) {
@@ -139,7 +165,10 @@ class OptimizeCommandTest {
                     dominated |= s2 >= saving && e2 <= error && (s2 > saving || e2 < error);
                 }
                 assertEquals(!dominated, cand.get("on_front").getAsBoolean(), cand.toString());
-                assertTrue(!cand.get("chosen").getAsBoolean() || cand.get("on_front").getAsBoolean(), cand.toString());
+                assertTrue(
+                        !cand.get("chosen").getAsBoolean()
+                                || cand.get("on_front").getAsBoolean(),
+                        cand.toString());
             }
         }
         // Every accepted trial met the budget, every refused one broke it; the last verified the
@@ -150,7 +179,9 @@ class OptimizeCommandTest {
             var trial = t.getAsJsonObject();
             boolean met = trial.getAsJsonObject("model").get("budget_used").getAsDouble() <= 1;
             assertEquals(trial.get("accepted").getAsBoolean(), met, trial.toString());
-            if (!met) refused++;
+            if (!met) {
+                refused++;
+            }
         }
         assertTrue(refused > 0, "the most aggressive candidates must break a budget of 0.1: " + sel);
         // The search starts with the Lagrangian sweep: whole models of one or more layers, the
@@ -159,9 +190,12 @@ class OptimizeCommandTest {
         boolean startVerified = false;
         for (var t : trials) {
             var trial = t.getAsJsonObject();
-            if (!trial.get("kind").getAsString().startsWith("lagrangian")) continue;
+            if (!trial.get("kind").getAsString().startsWith("lagrangian")) {
+                continue;
+            }
             assertTrue(trial.get("layers").getAsInt() >= 1, trial.toString());
-            startVerified |= trial.get("kind").getAsString().equals("lagrangian, verified") && trial.get("accepted").getAsBoolean();
+            startVerified |= trial.get("kind").getAsString().equals("lagrangian, verified")
+                    && trial.get("accepted").getAsBoolean();
         }
         assertTrue(startVerified, trials.toString());
         var last = trials.get(trials.size() - 1).getAsJsonObject();
@@ -169,22 +203,35 @@ class OptimizeCommandTest {
         assertTrue(last.get("accepted").getAsBoolean(), last.toString());
         // The same command writes the same report.
         Path again = dir.resolve("again");
-        BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency", "--report", again.toString());
+        BadInputTest.yard(
+                "optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency", "--report", again.toString());
         assertEquals(Files.readString(report.resolve("report.json")), Files.readString(again.resolve("report.json")));
         // A pipeline without select-ranks has nothing to spend a budget on.
-        BadInputTest.Outcome bad = BadInputTest.yard("optimize", "--budget", "0.1", "--pipeline", "dce", "--no-measure");
+        BadInputTest.Outcome bad =
+                BadInputTest.yard("optimize", "--budget", "0.1", "--pipeline", "dce", "--no-measure");
         assertEquals(2, bad.exit(), bad.err());
     }
 
     @Test
     void probedSensitivitiesWeighEachLayerByItsEffectAtTheOutputs() throws Exception {
         Path report = dir.resolve("probe");
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency",
-                "--pipeline", "fold-constants,fold-batchnorm,select-ranks{sensitivity=probe},fuse-1x1,dce",
-                "--report", report.toString());
+        BadInputTest.Outcome o = BadInputTest.yard(
+                "optimize",
+                "--budget",
+                "0.1",
+                "--cost-model",
+                "macs",
+                "--no-latency",
+                "--pipeline",
+                "fold-constants,fold-batchnorm,select-ranks{sensitivity=probe},fuse-1x1,dce",
+                "--report",
+                report.toString());
         assertEquals(0, o.exit(), o.err());
-        com.google.gson.JsonObject sel = com.google.gson.JsonParser.parseString(Files.readString(report.resolve("report.json")))
-                .getAsJsonObject().getAsJsonObject("passes").getAsJsonObject("select-ranks");
+        com.google.gson.JsonObject sel = com.google.gson.JsonParser.parseString(
+                        Files.readString(report.resolve("report.json")))
+                .getAsJsonObject()
+                .getAsJsonObject("passes")
+                .getAsJsonObject("select-ranks");
         assertTrue(sel.getAsJsonObject("chosen_model").get("rel-l2").getAsDouble() <= 0.1, sel.toString());
         // Every candidate of a layer with a front carries the layer's one weight, positive; the
         // layers do not all weigh the same.
@@ -197,20 +244,26 @@ class OptimizeCommandTest {
                 front |= cand.get("on_front").getAsBoolean();
                 double s = cand.has("sensitivity") ? cand.get("sensitivity").getAsDouble() : 1;
                 assertTrue(s > 0, cand.toString());
-                if (w == null) w = s;
+                if (w == null) {
+                    w = s;
+                }
                 assertEquals(w, s, 0, layer.toString());
             }
-            if (front) weights.add(w);
+            if (front) {
+                weights.add(w);
+            }
         }
         assertTrue(weights.size() > 1, "one weight for every layer: " + weights);
     }
 
     @Test
     void aSpeedupStopsTheSearchOnceReached() {
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--speedup", "1.25", "--cost-model", "macs", "--no-latency");
+        BadInputTest.Outcome o =
+                BadInputTest.yard("optimize", "--speedup", "1.25", "--cost-model", "macs", "--no-latency");
         assertEquals(0, o.exit(), o.err());
         assertTrue(o.out().contains("select-ranks{speedup=1.25}"), o.out());
-        java.util.regex.Matcher macs = java.util.regex.Pattern.compile("\nMACs +([0-9,]+) +([0-9,]+) ").matcher(o.out());
+        java.util.regex.Matcher macs =
+                java.util.regex.Pattern.compile("\nMACs +([0-9,]+) +([0-9,]+) ").matcher(o.out());
         assertTrue(macs.find(), o.out());
         double before = Double.parseDouble(macs.group(1).replace(",", ""));
         double after = Double.parseDouble(macs.group(2).replace(",", ""));
@@ -229,10 +282,11 @@ class OptimizeCommandTest {
 
     @Test
     void anImpossibleBudgetKeepsTheInputAndSaysWhy() {
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "rel-l2<=0", "--cost-model", "macs",
-                "--no-latency");
+        BadInputTest.Outcome o =
+                BadInputTest.yard("optimize", "--budget", "rel-l2<=0", "--cost-model", "macs", "--no-latency");
         assertEquals(0, o.exit(), o.err());
-        assertTrue(o.out().contains("select-ranks: kept the input: every candidate broke the budget rel-l2<=0"), o.out());
+        assertTrue(
+                o.out().contains("select-ranks: kept the input: every candidate broke the budget rel-l2<=0"), o.out());
         assertTrue(o.out().contains("gave rel-l2 "), "it says what each candidate scored: " + o.out());
         assertTrue(o.out().matches("(?s).*\nMACs +480,500 +480,500 .*"), o.out());
     }
@@ -241,13 +295,14 @@ class OptimizeCommandTest {
     void badBudgetsAndEvaluationFoldersAreBadInput() throws Exception {
         Path empty = Files.createDirectory(dir.resolve("empty"));
         for (String[] c : new String[][] {
-                {"--budget", "iou<=0.5", "iou is an agreement, bounded from below"},
-                {"--budget", "nosuch>=1", "unknown metric 'nosuch'"},
-                {"--budget", "rel-l2:nosuch<=0.1", "no output 'nosuch'"},
-                {"--eval", empty.toString(), "holds no images"},
-                {"--eval", dir.resolve("missing").toString(), "not a folder"},
-                {"--calibration", dir.resolve("missing").toString(), "is not auto, none, random or a folder of images"},
-                {"--calibration", empty.toString(), "holds no images"}}) {
+            {"--budget", "iou<=0.5", "iou is an agreement, bounded from below"},
+            {"--budget", "nosuch>=1", "unknown metric 'nosuch'"},
+            {"--budget", "rel-l2:nosuch<=0.1", "no output 'nosuch'"},
+            {"--eval", empty.toString(), "holds no images"},
+            {"--eval", dir.resolve("missing").toString(), "not a folder"},
+            {"--calibration", dir.resolve("missing").toString(), "is not auto, none, random or a folder of images"},
+            {"--calibration", empty.toString(), "holds no images"}
+        }) {
             BadInputTest.Outcome o = BadInputTest.yard("optimize", c[0], c[1], "--cost-model", "macs", "--no-measure");
             assertEquals(2, o.exit(), String.join(" ", c) + ": " + o.out() + o.err());
             assertTrue(o.err().contains(c[2]), String.join(" ", c) + ": " + o.err());
@@ -259,17 +314,22 @@ class OptimizeCommandTest {
     void costPricesEveryLayer() {
         BadInputTest.Outcome o = BadInputTest.yard("cost", "--cost-model", "macs", "--json");
         assertEquals(0, o.exit(), o.err());
-        com.google.gson.JsonObject j = com.google.gson.JsonParser.parseString(o.out()).getAsJsonObject();
+        com.google.gson.JsonObject j =
+                com.google.gson.JsonParser.parseString(o.out()).getAsJsonObject();
         assertEquals(4, j.getAsJsonArray("layers").size());
         assertEquals(480_500 / 1e9, j.get("total_seconds").getAsDouble(), 1e-15);
         BadInputTest.Outcome table = BadInputTest.yard("cost", "--cost-model", "analytic:ascend-310");
         assertEquals(0, table.exit(), table.err());
-        assertTrue(table.out().contains("conv float n1 c10->20 h12w12 k5x5") && table.out().contains("estimated"), table.out());
+        assertTrue(
+                table.out().contains("conv float n1 c10->20 h12w12 k5x5")
+                        && table.out().contains("estimated"),
+                table.out());
     }
 
     @Test
     void badCostModelsAreBadInput() {
-        for (String bad : new String[] {"nosuch", "ort:threads=0", "analytic:no-such-target", "analytic:/missing/t.json"}) {
+        for (String bad :
+                new String[] {"nosuch", "ort:threads=0", "analytic:no-such-target", "analytic:/missing/t.json"}) {
             BadInputTest.Outcome o = BadInputTest.yard("cost", "--cost-model", bad);
             assertEquals(2, o.exit(), bad + ": " + o.err());
             assertEquals(1, o.err().strip().lines().count(), o.err());

@@ -27,8 +27,13 @@ class ReportPageTest {
     private record Run(String out, String err) {}
 
     private Run browser(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(BROWSER, "--no-sandbox", "--disable-gpu",
-                "--enable-logging=stderr", "--v=0", "--user-data-dir=" + dir.resolve("profile")));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                BROWSER,
+                "--no-sandbox",
+                "--disable-gpu",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--user-data-dir=" + dir.resolve("profile")));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
         p.getOutputStream().close();
@@ -42,11 +47,13 @@ class ReportPageTest {
     @Test
     void theReportRendersItsPlotsWithNoConsoleError() throws Exception {
         Path report = dir.resolve("report");
-        BadInputTest.Outcome o = BadInputTest.yard("optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency",
-                "--report", report.toString());
+        BadInputTest.Outcome o = BadInputTest.yard(
+                "optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency", "--report", report.toString());
         assertEquals(0, o.exit(), o.err());
-        JsonObject sel = JsonParser.parseString(Files.readString(report.resolve("report.json"))).getAsJsonObject()
-                .getAsJsonObject("passes").getAsJsonObject("select-ranks");
+        JsonObject sel = JsonParser.parseString(Files.readString(report.resolve("report.json")))
+                .getAsJsonObject()
+                .getAsJsonObject("passes")
+                .getAsJsonObject("select-ranks");
         int candidates = 0;
         for (JsonElement l : sel.getAsJsonArray("layers")) {
             candidates += l.getAsJsonObject().getAsJsonArray("candidates").size();
@@ -72,7 +79,9 @@ class ReportPageTest {
         for (int y = 0; y < shot.getHeight(); y++) {
             for (int x = 0; x < shot.getWidth(); x++) {
                 int rgb = shot.getRGB(x, y);
-                if (((rgb >> 16) & 0xff) > 180 && ((rgb >> 8) & 0xff) < 80 && (rgb & 0xff) < 80) red++;
+                if (((rgb >> 16) & 0xff) > 180 && ((rgb >> 8) & 0xff) < 80 && (rgb & 0xff) < 80) {
+                    red++;
+                }
             }
         }
         assertTrue(red > 20, "the chosen points are drawn in red: " + red + " red pixels");

@@ -48,7 +48,8 @@ class SamplesTest {
 
     @Test
     void resizingInterpolatesWithinTheImagesRange() throws Exception {
-        float[] v = Samples.image(picture(2, 2), new long[] {1, 1, 8, 8}, new Samples.PixelNorm(0, 1)).toFloatArray();
+        float[] v = Samples.image(picture(2, 2), new long[] {1, 1, 8, 8}, new Samples.PixelNorm(0, 1))
+                .toFloatArray();
         assertEquals(64, v.length);
         double lo = 0.299 * 1 + 0.587 * 2 + 0.114 * 7;
         double hi = 0.299 * 11 + 0.587 * 22 + 0.114 * 7;

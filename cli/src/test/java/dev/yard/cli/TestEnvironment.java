@@ -15,8 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class TestEnvironment {
     static final Path ONNX_TEST_DATA = Path.of("/usr/share/libonnx-testdata/data");
 
-    private TestEnvironment() {
-    }
+    private TestEnvironment() {}
 
     static Path cache() {
         String c = System.getProperty("yard.cache");

@@ -55,13 +55,20 @@ class TvmRealModelsTest {
         "ppocr-v3-rec, classpath:models/ch_PP-OCRv3_rec_infer.onnx, 1;3;48;320, original",
         "ppocr-v3-rec, classpath:models/ch_PP-OCRv3_rec_infer.onnx, 1;3;48;320, decomposed",
         "isnet-medium, cache:models/isnet-medium.onnx, 1;3;1024;1024, original",
-        "isnet-medium, cache:models/isnet-medium.onnx, 1;3;1024;1024, decomposed"})
+        "isnet-medium, cache:models/isnet-medium.onnx, 1;3;1024;1024, decomposed"
+    })
     void tvmMatchesOnnxRuntime(String name, String where, String shape, String variant) throws IOException {
         System.setProperty("yard.cache", TestEnvironment.cache().toString());
         Path file = materialize(name, where);
-        long[] dims = java.util.Arrays.stream(shape.split(";")).mapToLong(Long::parseLong).toArray();
+        long[] dims = java.util.Arrays.stream(shape.split(";"))
+                .mapToLong(Long::parseLong)
+                .toArray();
         Model original = OnnxReader.read(file);
-        String input = original.graph().inputs().stream().filter(v -> !v.isInitializer()).findFirst().orElseThrow().name();
+        String input = original.graph().inputs().stream()
+                .filter(v -> !v.isInitializer())
+                .findFirst()
+                .orElseThrow()
+                .name();
         Model prepared = OnnxReader.read(file);
         TvmPreparation.prepare(prepared, Map.of(input, String.join(",", shape.split(";"))));
         if (variant.equals("decomposed")) {
@@ -88,14 +95,16 @@ class TvmRealModelsTest {
             double firstMs = (System.nanoTime() - t0) / 1e6;
             assertEquals(expected.size(), actual.size());
             for (int i = 0; i < actual.size(); i++) {
-                double err = TestEnvironment.relativeL2(expected.get(i).toFloatArray(), actual.get(i).toFloatArray());
+                double err = TestEnvironment.relativeL2(
+                        expected.get(i).toFloatArray(), actual.get(i).toFloatArray());
                 System.out.printf(Locale.ROOT, "%s %s output %d: relative L2 error %.2e%n", name, variant, i, err);
                 assertTrue(err < 1e-3, name + " " + variant + " output " + i + ": relative L2 error " + err);
             }
             // Untuned TVM takes minutes per IS-Net run here: one timed run is all the suite affords.
             tvmMs = firstMs > 10_000 ? firstMs : tvm.medianMillis(List.of(x), 1, 3, 20, 1000);
         }
-        System.out.printf(Locale.ROOT, "latency %s %s: ONNX Runtime %.2f ms, TVM %.2f ms%n", name, variant, ortMs, tvmMs);
+        System.out.printf(
+                Locale.ROOT, "latency %s %s: ONNX Runtime %.2f ms, TVM %.2f ms%n", name, variant, ortMs, tvmMs);
     }
 
     /** IS-Net's input: a photograph, pixels mapped to (p - 128) / 256 as its own pipeline does. */
@@ -120,5 +129,4 @@ class TvmRealModelsTest {
         }
         return Tensor.ofFloats(dims, v);
     }
-
 }

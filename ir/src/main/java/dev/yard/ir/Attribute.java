@@ -16,10 +16,20 @@ public record Attribute(String name, Kind kind, Object value, String refAttrName
 
     /** The attribute kinds of ONNX, with their protobuf codes and textual type names. */
     public enum Kind {
-        FLOAT(1, "float"), INT(2, "int"), STRING(3, "string"), TENSOR(4, "tensor"), GRAPH(5, "graph"),
-        SPARSE_TENSOR(11, "sparse_tensor"), TYPE_PROTO(13, "type_proto"),
-        FLOATS(6, "floats"), INTS(7, "ints"), STRINGS(8, "strings"), TENSORS(9, "tensors"),
-        GRAPHS(10, "graphs"), SPARSE_TENSORS(12, "sparse_tensors"), TYPE_PROTOS(14, "type_protos");
+        FLOAT(1, "float"),
+        INT(2, "int"),
+        STRING(3, "string"),
+        TENSOR(4, "tensor"),
+        GRAPH(5, "graph"),
+        SPARSE_TENSOR(11, "sparse_tensor"),
+        TYPE_PROTO(13, "type_proto"),
+        FLOATS(6, "floats"),
+        INTS(7, "ints"),
+        STRINGS(8, "strings"),
+        TENSORS(9, "tensors"),
+        GRAPHS(10, "graphs"),
+        SPARSE_TENSORS(12, "sparse_tensors"),
+        TYPE_PROTOS(14, "type_protos");
 
         private final int code;
         private final String textName;

@@ -69,8 +69,15 @@ public enum ElementType {
 
     public boolean isFloatingPoint() {
         return switch (this) {
-            case FLOAT, FLOAT16, DOUBLE, BFLOAT16, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2,
-                    FLOAT8E5M2FNUZ, FLOAT4E2M1 -> true;
+            case FLOAT,
+                    FLOAT16,
+                    DOUBLE,
+                    BFLOAT16,
+                    FLOAT8E4M3FN,
+                    FLOAT8E4M3FNUZ,
+                    FLOAT8E5M2,
+                    FLOAT8E5M2FNUZ,
+                    FLOAT4E2M1 -> true;
             default -> false;
         };
     }
@@ -82,8 +89,8 @@ public enum ElementType {
      */
     public boolean hasElementAccess() {
         return switch (this) {
-            case FLOAT, DOUBLE, FLOAT16, BFLOAT16, UINT8, INT8, UINT16, INT16, INT32, INT64,
-                    UINT32, UINT64, BOOL -> true;
+            case FLOAT, DOUBLE, FLOAT16, BFLOAT16, UINT8, INT8, UINT16, INT16, INT32, INT64, UINT32, UINT64, BOOL ->
+                true;
             default -> false;
         };
     }

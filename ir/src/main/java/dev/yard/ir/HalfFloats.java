@@ -5,8 +5,7 @@ package dev.yard.ir;
  * nearest even, since Java 17 has no built-in half-precision type.
  */
 public final class HalfFloats {
-    private HalfFloats() {
-    }
+    private HalfFloats() {}
 
     /** {@code f} rounded to the nearest value of {@code type} (FLOAT16 or BFLOAT16). */
     public static float round(ElementType type, float f) {

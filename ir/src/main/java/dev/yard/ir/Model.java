@@ -128,13 +128,21 @@ public final class Model {
     private static Graph copy(Graph g, Map<Value, Value> copies) {
         Graph c = new Graph(g.name());
         c.setDocString(g.docString());
-        for (Value v : g.initializers()) c.initializers().add(copy(v, copies));
-        for (Value v : g.inputs()) c.inputs().add(copy(v, copies));
+        for (Value v : g.initializers()) {
+            c.initializers().add(copy(v, copies));
+        }
+        for (Value v : g.inputs()) {
+            c.inputs().add(copy(v, copies));
+        }
         for (Node n : g.nodes()) {
             List<Value> ins = new ArrayList<>();
-            for (Value v : n.inputs()) ins.add(v == null ? null : copy(v, copies));
+            for (Value v : n.inputs()) {
+                ins.add(v == null ? null : copy(v, copies));
+            }
             List<Value> outs = new ArrayList<>();
-            for (Value v : n.outputs()) outs.add(v == null ? null : copy(v, copies));
+            for (Value v : n.outputs()) {
+                outs.add(v == null ? null : copy(v, copies));
+            }
             Node k = new Node(n.name(), n.domain(), n.opType(), ins, outs);
             k.setDocString(n.docString());
             for (Attribute a : n.attributes().values()) {
@@ -142,14 +150,18 @@ public final class Model {
                     a = new Attribute(a.name(), a.kind(), copy(a.asGraph(), copies), null);
                 } else if (!a.isReference() && a.kind() == Attribute.Kind.GRAPHS) {
                     List<Graph> gs = new ArrayList<>();
-                    for (Graph sub : a.asGraphs()) gs.add(copy(sub, copies));
+                    for (Graph sub : a.asGraphs()) {
+                        gs.add(copy(sub, copies));
+                    }
                     a = new Attribute(a.name(), a.kind(), List.copyOf(gs), null);
                 }
                 k.setAttribute(a);
             }
             c.nodes().add(k);
         }
-        for (Value v : g.outputs()) c.outputs().add(copy(v, copies));
+        for (Value v : g.outputs()) {
+            c.outputs().add(copy(v, copies));
+        }
         return c;
     }
 

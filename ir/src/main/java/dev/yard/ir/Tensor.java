@@ -68,17 +68,18 @@ public final class Tensor {
         }
         long need = type.byteSize(count);
         if (raw.remaining() != need) {
-            throw new IllegalArgumentException("a " + type.textName() + Arrays.toString(dims) + " tensor needs "
-                    + need + " bytes, got " + raw.remaining());
+            throw new IllegalArgumentException("a " + type.textName() + Arrays.toString(dims) + " tensor needs " + need
+                    + " bytes, got " + raw.remaining());
         }
-        ByteBuffer b = raw.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                raw.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         return new Tensor(type, dims, b, null);
     }
 
     public static Tensor ofStrings(long[] dims, List<byte[]> values) {
         if (values.size() != count(dims)) {
-            throw new IllegalArgumentException("a string" + Arrays.toString(dims) + " tensor needs "
-                    + count(dims) + " elements, got " + values.size());
+            throw new IllegalArgumentException("a string" + Arrays.toString(dims) + " tensor needs " + count(dims)
+                    + " elements, got " + values.size());
         }
         return new Tensor(ElementType.STRING, dims, null, List.copyOf(values));
     }
@@ -119,7 +120,8 @@ public final class Tensor {
             try {
                 n = Math.multiplyExact(n, d);
             } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("the dimensions " + Arrays.toString(dims) + " hold more than 2^63 elements");
+                throw new IllegalArgumentException(
+                        "the dimensions " + Arrays.toString(dims) + " hold more than 2^63 elements");
             }
         }
         return n;

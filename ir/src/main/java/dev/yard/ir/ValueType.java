@@ -5,8 +5,11 @@ package dev.yard.ir;
  * and sparse tensors are kept so that any ONNX model survives a trip through Yard.
  */
 public sealed interface ValueType
-        permits ValueType.TensorType, ValueType.SequenceType, ValueType.MapType,
-                ValueType.OptionalType, ValueType.SparseTensorType {
+        permits ValueType.TensorType,
+                ValueType.SequenceType,
+                ValueType.MapType,
+                ValueType.OptionalType,
+                ValueType.SparseTensorType {
 
     /** A dense tensor; {@code elementType} may be null when unknown, {@code shape} null when the rank is unknown. */
     record TensorType(ElementType elementType, Shape shape) implements ValueType {

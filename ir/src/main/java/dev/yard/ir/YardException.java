@@ -45,7 +45,11 @@ public class YardException extends RuntimeException {
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
-                default -> b.append(Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
+                default ->
+                    b.append(
+                            Character.isISOControl(c)
+                                    ? String.format(Locale.ROOT, "\\u%04x", (int) c)
+                                    : String.valueOf(c));
             }
         }
         return b.toString();

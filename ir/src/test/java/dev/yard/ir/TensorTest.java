@@ -62,13 +62,15 @@ class TensorTest {
         assertEquals(3, ElementType.INT4.byteSize(5));
         Tensor t = Tensor.ofRaw(ElementType.UINT4, new long[] {5}, ByteBuffer.allocate(3));
         assertEquals(5, t.elementCount());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Tensor.ofRaw(ElementType.UINT4, new long[] {5}, ByteBuffer.allocate(2)));
     }
 
     @Test
     void wrongByteCountIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Tensor.ofRaw(ElementType.FLOAT, new long[] {3}, ByteBuffer.allocate(8)));
         assertTrue(e.getMessage().contains("needs 12 bytes"), e.getMessage());
     }
@@ -89,10 +91,16 @@ class TensorTest {
 
     @Test
     void stringTensorsHoldBytes() {
-        Tensor s = Tensor.ofStrings(new long[] {2}, List.of("a".getBytes(), "bc".getBytes()));
+        Tensor s = Tensor.ofStrings(
+                new long[] {2},
+                List.of(
+                        "a".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "bc".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertEquals(3, s.byteSize());
         assertThrows(IllegalStateException.class, s::raw);
-        assertThrows(IllegalArgumentException.class, () -> Tensor.ofStrings(new long[] {3}, List.of("a".getBytes())));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Tensor.ofStrings(new long[] {3}, List.of("a".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     @Test
@@ -103,7 +111,9 @@ class TensorTest {
         assertArrayEquals(new long[] {255, 7}, u8.toLongArray());
         Tensor i8 = Tensor.ofRaw(ElementType.INT8, new long[] {2}, ByteBuffer.wrap(new byte[] {-1, 7}));
         assertArrayEquals(new long[] {-1, 7}, i8.toLongArray());
-        Tensor u64 = Tensor.ofRaw(ElementType.UINT64, new long[] {1},
+        Tensor u64 = Tensor.ofRaw(
+                ElementType.UINT64,
+                new long[] {1},
                 ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, -1L));
         assertEquals(18446744073709551615.0, u64.getDouble(0));
     }

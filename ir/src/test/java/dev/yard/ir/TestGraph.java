@@ -109,13 +109,15 @@ public final class TestGraph {
             }
             // A name read before this definition (a test of misordering) becomes this output.
             Value earlier = values.get(s);
-            boolean placeholder = earlier != null && earlier.producer() == null && !earlier.isInitializer()
+            boolean placeholder = earlier != null
+                    && earlier.producer() == null
+                    && !earlier.isInitializer()
                     && !graph.inputs().contains(earlier);
             Value v = placeholder ? earlier : new Value(s, null);
             values.put(s, v);
             outs.add(v);
         }
-        Node n = new Node(op.toLowerCase() + (counter++), "", op, ins, outs);
+        Node n = new Node(op.toLowerCase(java.util.Locale.ROOT) + (counter++), "", op, ins, outs);
         for (Attribute a : attrs) {
             n.setAttribute(a);
         }

@@ -37,7 +37,6 @@ public interface Calibration {
      * {@code approximate} does not have are left out. By default nothing is measured: such a
      * calibration fits every layer from the original's activations.
      */
-    default void pairedCovariances(Model original, Model approximate, List<Node> layers,
-                                   Consumer<Map<Node, InputCovariance>> group) {
-    }
+    default void pairedCovariances(
+            Model original, Model approximate, List<Node> layers, Consumer<Map<Node, InputCovariance>> group) {}
 }

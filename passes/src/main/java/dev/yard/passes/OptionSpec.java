@@ -10,7 +10,13 @@ import java.util.Locale;
 public record OptionSpec(String name, Kind kind, List<String> choices, String defaultValue, String description) {
 
     /** The kinds of option values. */
-    public enum Kind { INT, FLOAT, BOOL, STRING, CHOICE }
+    public enum Kind {
+        INT,
+        FLOAT,
+        BOOL,
+        STRING,
+        CHOICE
+    }
 
     public OptionSpec {
         choices = List.copyOf(choices);

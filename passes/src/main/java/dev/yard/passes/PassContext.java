@@ -21,7 +21,11 @@ public final class PassContext {
     }
 
     /** Whether a remark reports a rewrite or a rewrite that was not done. */
-    public enum Kind { APPLIED, SKIPPED, NOTE }
+    public enum Kind {
+        APPLIED,
+        SKIPPED,
+        NOTE
+    }
 
     private final List<Remark> remarks = new ArrayList<>();
     private String currentPass = "";
@@ -30,7 +34,7 @@ public final class PassContext {
     private final java.util.function.Consumer<String> progress;
 
     public PassContext() {
-        this(null, null, s -> { });
+        this(null, null, s -> {});
     }
 
     /**
@@ -65,7 +69,7 @@ public final class PassContext {
 
     /** As {@link #trial()}, with {@code calibration} instead of this context's (a pass's cached measurements). */
     public PassContext trial(Calibration calibration) {
-        PassContext c = new PassContext(calibration, costModel, s -> { });
+        PassContext c = new PassContext(calibration, costModel, s -> {});
         c.shapeHints = shapeHints;
         c.fidelity = fidelity;
         return c;
@@ -97,7 +101,9 @@ public final class PassContext {
      */
     public long[] pricingDims(dev.yard.ir.Value v) {
         long[] known = dev.yard.passes.cost.ModelPricing.staticDims(v);
-        if (known != null) return known;
+        if (known != null) {
+            return known;
+        }
         dev.yard.ir.Shape s = v == null ? null : v.shape();
         long[] hint = v == null ? null : shapeHints.get(v.name());
         return hint != null && (s == null || hint.length == s.rank()) ? hint : null;

@@ -21,23 +21,23 @@ import java.util.function.Function;
  */
 public final class PassManager {
     /** How one pass went. */
-    public record PassRun(String pass, boolean changed, long micros) {
-    }
+    public record PassRun(String pass, boolean changed, long micros) {}
 
     /** The outcome of a whole pipeline: the passes run and the remarks they made. */
-    public record Report(List<PassRun> runs, List<PassContext.Remark> remarks,
-                         java.util.Map<String, com.google.gson.JsonElement> reports) {
-    }
+    public record Report(
+            List<PassRun> runs,
+            List<PassContext.Remark> remarks,
+            java.util.Map<String, com.google.gson.JsonElement> reports) {}
 
     private final Pipeline pipeline;
     private Consumer<Model> verifier = Verifier::verify;
     private Function<Model, String> fingerprint;
     private Set<String> printAfter = Set.of();
     private boolean printAfterAll;
-    private BiConsumer<String, Model> dump = (pass, m) -> { };
+    private BiConsumer<String, Model> dump = (pass, m) -> {};
     private Calibration calibration;
     private dev.yard.passes.cost.CostModel costModel;
-    private Consumer<String> progress = s -> { };
+    private Consumer<String> progress = s -> {};
 
     public PassManager(Pipeline pipeline) {
         this.pipeline = Objects.requireNonNull(pipeline);
@@ -125,9 +125,15 @@ public final class PassManager {
         for (Pipeline.Entry e : pipeline.entries()) {
             context.enter(e.name());
             String spec = e.options().given().get(OptionSpec.COST_MODEL);
-            context.costModel(spec == null ? pipelineCosts
-                    : named.computeIfAbsent(spec, k -> dev.yard.passes.cost.CostModels.create(k, costModelLoader,
-                            e.name() + "{" + OptionSpec.COST_MODEL + "=" + k + "}")));
+            context.costModel(
+                    spec == null
+                            ? pipelineCosts
+                            : named.computeIfAbsent(
+                                    spec,
+                                    k -> dev.yard.passes.cost.CostModels.create(
+                                            k,
+                                            costModelLoader,
+                                            e.name() + "{" + OptionSpec.COST_MODEL + "=" + k + "}")));
             // Types and shapes are an analysis kept fresh for every pass, so passes may rely on
             // them; the fingerprint is taken after, so inference is not counted as a change.
             ShapeInference.infer(model);
@@ -138,8 +144,10 @@ public final class PassManager {
             if (fingerprint != null) {
                 boolean reallyChanged = !before.equals(fingerprint.apply(model));
                 if (reallyChanged != changed) {
-                    throw new YardException("pass " + e + " said it " + (changed ? "changed" : "did not change")
-                            + " the graph, but it " + (reallyChanged ? "did" : "did not"), false);
+                    throw new YardException(
+                            "pass " + e + " said it " + (changed ? "changed" : "did not change") + " the graph, but it "
+                                    + (reallyChanged ? "did" : "did not"),
+                            false);
                 }
             }
             if (changed) {

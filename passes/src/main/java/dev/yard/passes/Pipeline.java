@@ -30,9 +30,10 @@ public final class Pipeline {
             if (options.given().isEmpty()) {
                 return definition.name();
             }
-            return definition.name() + options.given().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + quoteIfNeeded(e.getValue()))
-                    .collect(Collectors.joining(" ", "{", "}"));
+            return definition.name()
+                    + options.given().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + quoteIfNeeded(e.getValue()))
+                            .collect(Collectors.joining(" ", "{", "}"));
         }
     }
 
@@ -104,8 +105,12 @@ public final class Pipeline {
             String name = name("a pass name");
             PassDefinition def = registry.get(name);
             if (def == null) {
-                throw error(start, "unknown pass '" + name + "' (known: "
-                        + registry.all().stream().map(PassDefinition::name).collect(Collectors.joining(", ")) + ")");
+                throw error(
+                        start,
+                        "unknown pass '" + name + "' (known: "
+                                + registry.all().stream()
+                                        .map(PassDefinition::name)
+                                        .collect(Collectors.joining(", ")) + ")");
             }
             Map<String, String> given = new LinkedHashMap<>();
             skipSpaces();
@@ -118,12 +123,21 @@ public final class Pipeline {
                     }
                     int keyAt = pos;
                     String key = name("an option name");
-                    OptionSpec spec = def.options().stream().filter(o -> o.name().equals(key)).findFirst().orElse(null);
+                    OptionSpec spec = def.options().stream()
+                            .filter(o -> o.name().equals(key))
+                            .findFirst()
+                            .orElse(null);
                     if (spec == null) {
-                        throw error(keyAt, "pass " + name + " has no option '" + key + "'" + (def.options().isEmpty()
-                                ? " (it takes none)"
-                                : " (options: " + def.options().stream().map(OptionSpec::name)
-                                        .collect(Collectors.joining(", ")) + ")"));
+                        throw error(
+                                keyAt,
+                                "pass " + name + " has no option '" + key + "'"
+                                        + (def.options().isEmpty()
+                                                ? " (it takes none)"
+                                                : " (options: "
+                                                        + def.options().stream()
+                                                                .map(OptionSpec::name)
+                                                                .collect(Collectors.joining(", "))
+                                                        + ")"));
                     }
                     if (given.containsKey(key)) {
                         throw error(keyAt, "option '" + key + "' of " + name + " is given twice");
@@ -148,7 +162,9 @@ public final class Pipeline {
             try {
                 def.create(options);
             } catch (YardException e) {
-                if (e.isBadInput()) throw error(start, e.getMessage());
+                if (e.isBadInput()) {
+                    throw error(start, e.getMessage());
+                }
                 throw e;
             }
             return new Entry(def, options);
@@ -160,7 +176,8 @@ public final class Pipeline {
                 pos++;
             }
             if (start == pos) {
-                throw error(pos, "expected " + what + (pos < text.length() ? ", found '" + text.charAt(pos) + "'" : ""));
+                throw error(
+                        pos, "expected " + what + (pos < text.length() ? ", found '" + text.charAt(pos) + "'" : ""));
             }
             return text.substring(start, pos);
         }
@@ -195,8 +212,10 @@ public final class Pipeline {
 
         private void expect(char c) {
             if (peek() != c) {
-                throw error(pos, "expected '" + c + "'" + (pos < text.length() ? ", found '" + text.charAt(pos) + "'"
-                        : " at the end"));
+                throw error(
+                        pos,
+                        "expected '" + c + "'"
+                                + (pos < text.length() ? ", found '" + text.charAt(pos) + "'" : " at the end"));
             }
             pos++;
         }
@@ -214,7 +233,8 @@ public final class Pipeline {
         /** One line, whatever the pipeline holds: it may span lines, and options name files. */
         private YardException error(int at, String message) {
             return YardException.badInput(YardException.oneLine("pipeline, column " + (at + 1) + ": " + message + ": \""
-                    + text.substring(0, Math.min(at, text.length())) + "<here>" + text.substring(Math.min(at, text.length()))
+                    + text.substring(0, Math.min(at, text.length())) + "<here>"
+                    + text.substring(Math.min(at, text.length()))
                     + "\""));
         }
     }

@@ -6,5 +6,4 @@ package dev.yard.passes;
  * the pass manager infers them before every pass, and verifies the graph after every pass
  * that changed it.)
  */
-public record PipelineState(boolean calibration, boolean evaluationInputs) {
-}
+public record PipelineState(boolean calibration, boolean evaluationInputs) {}

@@ -30,8 +30,10 @@ class PassManagerTest {
     /** A pass that lies: it removes nothing but claims a change, or breaks the graph. */
     static final class Liar extends PassDefinition {
         Liar() {
-            super("liar", "Misbehaves on purpose.", List.of(OptionSpec.choice("how", List.of("claim", "hide", "break"),
-                    "claim", "how to misbehave")));
+            super(
+                    "liar",
+                    "Misbehaves on purpose.",
+                    List.of(OptionSpec.choice("how", List.of("claim", "hide", "break"), "claim", "how to misbehave")));
         }
 
         @Override
@@ -68,12 +70,12 @@ class PassManagerTest {
     }
 
     static PassRegistry registry() {
-        return PassRegistry.of(List.of(new Liar(), new Witness(), PassRegistry.load().get("dce")));
+        return PassRegistry.of(
+                List.of(new Liar(), new Witness(), PassRegistry.load().get("dce")));
     }
 
     static PassManager manager(String pipeline) {
-        return new PassManager(Pipeline.parse(pipeline, registry()))
-                .checkChangeClaims(OnnxTextPrinter::print);
+        return new PassManager(Pipeline.parse(pipeline, registry())).checkChangeClaims(OnnxTextPrinter::print);
     }
 
     @Test
@@ -82,33 +84,40 @@ class PassManagerTest {
         PassManager.Report r = manager("dce,dce").run(m);
         assertEquals(1, m.graph().nodes().size());
         assertEquals("Relu", m.graph().nodes().get(0).opType());
-        assertEquals(List.of(true, false), r.runs().stream().map(PassManager.PassRun::changed).toList(),
+        assertEquals(
+                List.of(true, false),
+                r.runs().stream().map(PassManager.PassRun::changed).toList(),
                 "the second dce finds nothing to do");
     }
 
     @Test
     void aPassDecidesByTheCostModelItNamesAndTheOthersByThePipelines() {
         Witness.seen.clear();
-        manager("witness,witness{cost-model=macs},witness").costModel(new dev.yard.passes.cost.CostModel() {
-            @Override
-            public String name() {
-                return "pipeline";
-            }
+        manager("witness,witness{cost-model=macs},witness")
+                .costModel(new dev.yard.passes.cost.CostModel() {
+                    @Override
+                    public String name() {
+                        return "pipeline";
+                    }
 
-            @Override
-            public dev.yard.passes.cost.Cost layer(dev.yard.passes.cost.Layer layer) {
-                return dev.yard.passes.cost.Cost.ZERO;
-            }
-        }).run(model());
+                    @Override
+                    public dev.yard.passes.cost.Cost layer(dev.yard.passes.cost.Layer layer) {
+                        return dev.yard.passes.cost.Cost.ZERO;
+                    }
+                })
+                .run(model());
         assertEquals(List.of("pipeline", "macs", "pipeline"), Witness.seen);
-        YardException e = assertThrows(YardException.class, () -> manager("witness{cost-model=nosuch}").run(model()));
-        assertTrue(e.getMessage().startsWith("witness{cost-model=nosuch}: unknown cost model 'nosuch'"), e.getMessage());
+        YardException e = assertThrows(
+                YardException.class, () -> manager("witness{cost-model=nosuch}").run(model()));
+        assertTrue(
+                e.getMessage().startsWith("witness{cost-model=nosuch}: unknown cost model 'nosuch'"), e.getMessage());
         assertTrue(e.isBadInput());
     }
 
     @Test
     void aFalseChangeClaimIsCaught() {
-        YardException e = assertThrows(YardException.class, () -> manager("liar{how=claim}").run(model()));
+        YardException e = assertThrows(
+                YardException.class, () -> manager("liar{how=claim}").run(model()));
         assertTrue(e.getMessage().contains("said it changed the graph, but it did not"), e.getMessage());
         e = assertThrows(YardException.class, () -> manager("liar{how=hide}").run(model()));
         assertTrue(e.getMessage().contains("said it did not change the graph, but it did"), e.getMessage());
@@ -116,7 +125,8 @@ class PassManagerTest {
 
     @Test
     void aBrokenGraphIsCaughtAndNamesThePass() {
-        YardException e = assertThrows(YardException.class, () -> manager("liar{how=break}").run(model()));
+        YardException e = assertThrows(
+                YardException.class, () -> manager("liar{how=break}").run(model()));
         assertTrue(e.getMessage().startsWith("after pass liar{how=break}: the graph is broken"), e.getMessage());
         assertTrue(e.getMessage().contains("y"), e.getMessage());
     }
@@ -125,19 +135,22 @@ class PassManagerTest {
     void aPipelineThatCannotFinishFailsBeforeItsFirstPass() {
         PassRegistry all = PassRegistry.load();
         Model m = model();
-        YardException e = assertThrows(YardException.class,
-                () -> new PassManager(Pipeline.parse("dce,select-ranks", all)).run(m));
+        YardException e = assertThrows(
+                YardException.class, () -> new PassManager(Pipeline.parse("dce,select-ranks", all)).run(m));
         assertTrue(e.isBadInput());
-        assertTrue(e.getMessage().startsWith("pass select-ranks: select-ranks needs evaluation inputs"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("pass select-ranks: select-ranks needs evaluation inputs"), e.getMessage());
         assertEquals(2, m.graph().nodes().size(), "dce did not run");
-        e = assertThrows(YardException.class, () -> new PassManager(Pipeline.parse("dce,decompose{stages=2}", all))
-                .run(m));
+        e = assertThrows(
+                YardException.class, () -> new PassManager(Pipeline.parse("dce,decompose{stages=2}", all)).run(m));
         assertTrue(e.getMessage().contains("stages=2 fits on calibration data, and there is none"), e.getMessage());
-        e = assertThrows(YardException.class, () -> new PassManager(Pipeline.parse("decompose{calibrate=true}", all))
-                .run(m));
+        e = assertThrows(
+                YardException.class, () -> new PassManager(Pipeline.parse("decompose{calibrate=true}", all)).run(m));
         assertTrue(e.getMessage().contains("calibrate=true fits on calibration data"), e.getMessage());
         // With calibration data, the same pipeline runs (this model has no layers to measure).
-        new PassManager(Pipeline.parse("decompose{stages=2}", all)).calibrateWith((model, layers) -> Map.of()).run(m);
+        new PassManager(Pipeline.parse("decompose{stages=2}", all))
+                .calibrateWith((model, layers) -> Map.of())
+                .run(m);
         new PassManager(Pipeline.parse("decompose", all)).run(m);
     }
 
@@ -145,7 +158,10 @@ class PassManagerTest {
     void printsAfterTheNamedPasses() {
         List<String> dumped = new ArrayList<>();
         new PassManager(Pipeline.parse("dce,dce", registry()))
-                .printAfter(Set.of("dce"), false, (pass, m) -> dumped.add(pass + ":" + m.graph().nodes().size()))
+                .printAfter(
+                        Set.of("dce"),
+                        false,
+                        (pass, m) -> dumped.add(pass + ":" + m.graph().nodes().size()))
                 .run(model());
         assertEquals(List.of("dce:1", "dce:1"), dumped);
     }

@@ -19,8 +19,7 @@ final class Execution {
     /** The size given to symbolic dimensions of inputs (N in float[N,3]) when a case is executed. */
     static final long SYMBOLIC_SIZE = 2;
 
-    private Execution() {
-    }
+    private Execution() {}
 
     /** How close two float outputs must be: elementwise {@code |a - b| <= atol + rtol * |b|}. */
     record Tolerance(double rtol, double atol) {
@@ -57,7 +56,9 @@ final class Execution {
             if (s == null || t == null || s.dims().stream().anyMatch(d -> d instanceof Dim.Unknown)) {
                 throw new IllegalArgumentException("input " + v + " needs a known type and rank to be executed");
             }
-            long[] dims = s.dims().stream().mapToLong(d -> d instanceof Dim.Known k ? k.size() : SYMBOLIC_SIZE).toArray();
+            long[] dims = s.dims().stream()
+                    .mapToLong(d -> d instanceof Dim.Known k ? k.size() : SYMBOLIC_SIZE)
+                    .toArray();
             double[] x = new double[Math.toIntExact(Shape.of(dims).elementCount())];
             for (int i = 0; i < x.length; i++) {
                 x[i] = t.isFloatingPoint() ? r.nextGaussian() : r.nextInt(t == ElementType.BOOL ? 2 : 4);

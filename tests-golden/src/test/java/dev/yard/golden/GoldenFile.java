@@ -39,7 +39,13 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
      * One case. {@code directives} are its own {@code # key: value} lines before the input;
      * {@code expected} is null when the case expects its input unchanged.
      */
-    record Case(String title, int line, List<String> directives, String input, int expectLine, String expected,
+    record Case(
+            String title,
+            int line,
+            List<String> directives,
+            String input,
+            int expectLine,
+            String expected,
             List<String> skipped) {
         boolean expectsUnchanged() {
             return expected == null;
@@ -75,7 +81,9 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
             List<String> directives = new ArrayList<>();
             StringBuilder input = new StringBuilder();
             boolean inModel = false;
-            while (i < lines.size() && !lines.get(i).startsWith(EXPECT) && !lines.get(i).startsWith(CASE)) {
+            while (i < lines.size()
+                    && !lines.get(i).startsWith(EXPECT)
+                    && !lines.get(i).startsWith(CASE)) {
                 String l = lines.get(i++);
                 inModel |= !l.startsWith("#") && !l.isBlank();
                 if (!inModel && l.matches("# [a-z-]+:.*")) {
@@ -84,8 +92,8 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
                 input.append(l).append('\n');
             }
             if (i >= lines.size() || !lines.get(i).startsWith(EXPECT)) {
-                throw new IllegalArgumentException(path + ":" + (start + 1) + ": case '" + title + "' has no '"
-                        + EXPECT + "' line");
+                throw new IllegalArgumentException(
+                        path + ":" + (start + 1) + ": case '" + title + "' has no '" + EXPECT + "' line");
             }
             boolean unchanged = lines.get(i).substring(EXPECT.length()).trim().equals(UNCHANGED);
             i++;
@@ -100,8 +108,14 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
                     expected.append(l).append('\n');
                 }
             }
-            cases.add(new Case(title, start + 1, directives, input.toString().strip() + "\n", expectLine,
-                    unchanged ? null : expected.toString().strip() + "\n", skipped));
+            cases.add(new Case(
+                    title,
+                    start + 1,
+                    directives,
+                    input.toString().strip() + "\n",
+                    expectLine,
+                    unchanged ? null : expected.toString().strip() + "\n",
+                    skipped));
         }
         return new GoldenFile(path, preamble, cases);
     }

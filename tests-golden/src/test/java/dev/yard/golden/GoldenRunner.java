@@ -3,8 +3,8 @@ package dev.yard.golden;
 import com.google.common.hash.Hashing;
 import dev.yard.ir.Model;
 import dev.yard.ir.Tensor;
-import dev.yard.ir.text.OnnxTextPrinter;
 import dev.yard.ir.infer.ShapeInference;
+import dev.yard.ir.text.OnnxTextPrinter;
 import dev.yard.ir.verify.Verifier;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.PassManager;
@@ -30,11 +30,9 @@ final class GoldenRunner {
      * expectation (which {@code -Dgolden.update} fixes), {@code numericProblem} a disagreement
      * of ONNX Runtime outputs (which it cannot fix), null when there is none.
      */
-    record Outcome(String output, List<String> skipped, List<String> textProblems, String numericProblem) {
-    }
+    record Outcome(String output, List<String> skipped, List<String> textProblems, String numericProblem) {}
 
-    private GoldenRunner() {
-    }
+    private GoldenRunner() {}
 
     /** The header golden inputs may leave out, exactly as the printer writes it. */
     static String defaultHeader(String opset) {
@@ -64,7 +62,9 @@ final class GoldenRunner {
         ShapeInference.infer(after);
         String printed = print(after, header);
         List<String> skipped = report.remarks().stream()
-                .filter(r -> r.kind() == PassContext.Kind.SKIPPED).map(PassContext.Remark::toString).toList();
+                .filter(r -> r.kind() == PassContext.Kind.SKIPPED)
+                .map(PassContext.Remark::toString)
+                .toList();
 
         List<String> problems = new ArrayList<>();
         boolean unchanged = printed.equals(printedInput);
@@ -97,6 +97,8 @@ final class GoldenRunner {
     }
 
     private static String fingerprint(Model m) {
-        return Hashing.sha256().hashString(OnnxTextPrinter.print(m), StandardCharsets.UTF_8).toString();
+        return Hashing.sha256()
+                .hashString(OnnxTextPrinter.print(m), StandardCharsets.UTF_8)
+                .toString();
     }
 }

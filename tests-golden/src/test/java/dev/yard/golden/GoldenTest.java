@@ -70,7 +70,8 @@ class GoldenTest {
             tests.add(DynamicTest.dynamicTest("update " + path.getFileName(), () -> {
                 for (int k = 0; k < n; k++) {
                     if (!ran[k]) {
-                        fail("not rewriting " + path + ": case '" + file.cases().get(k).title() + "' did not run or failed in ONNX Runtime");
+                        fail("not rewriting " + path + ": case '"
+                                + file.cases().get(k).title() + "' did not run or failed in ONNX Runtime");
                     }
                 }
                 String text = GoldenFile.render(file, outputs, skipped);

@@ -49,12 +49,17 @@ class RealModelFoldTest {
         "ppocr-v3-det, models/ch_PP-OCRv3_det_infer.onnx, 1x3x320x320",
     })
     void foldingKeepsOutputsAndShrinksTheGraph(String name, String resource, String shapeText) throws IOException {
-        long[] shape = java.util.Arrays.stream(shapeText.split("x")).mapToLong(Long::parseLong).toArray();
+        long[] shape = java.util.Arrays.stream(shapeText.split("x"))
+                .mapToLong(Long::parseLong)
+                .toArray();
         // The reference is the model prepared the same way: ONNX Runtime itself computes a
         // little differently (rel. L2 ~2e-3 on PP-OCR det) once it knows the input shape.
         Model original = prepared(resource, shape);
         Model folded = prepared(resource, shape);
-        Value input = folded.graph().inputs().stream().filter(v -> !v.isInitializer()).findFirst().orElseThrow();
+        Value input = folded.graph().inputs().stream()
+                .filter(v -> !v.isInitializer())
+                .findFirst()
+                .orElseThrow();
         int before = folded.graph().nodeCountDeep();
         Map<String, Long> opsBefore = histogram(folded);
 
@@ -62,11 +67,23 @@ class RealModelFoldTest {
                 .checkChangeClaims(RealModelFoldTest::fingerprint)
                 .run(folded);
         int after = folded.graph().nodeCountDeep();
-        long skipped = report.remarks().stream().filter(r -> r.kind() == PassContext.Kind.SKIPPED).count();
-        System.out.printf("%s: %d nodes before, %d after %s; ops before %s; after %s; %d skip remarks%s%n", name,
-                before, after, PIPELINE, opsBefore, histogram(folded), skipped,
-                report.remarks().stream().filter(r -> r.kind() == PassContext.Kind.SKIPPED).limit(5)
-                        .map(r -> "\n  " + r).collect(Collectors.joining()));
+        long skipped = report.remarks().stream()
+                .filter(r -> r.kind() == PassContext.Kind.SKIPPED)
+                .count();
+        System.out.printf(
+                "%s: %d nodes before, %d after %s; ops before %s; after %s; %d skip remarks%s%n",
+                name,
+                before,
+                after,
+                PIPELINE,
+                opsBefore,
+                histogram(folded),
+                skipped,
+                report.remarks().stream()
+                        .filter(r -> r.kind() == PassContext.Kind.SKIPPED)
+                        .limit(5)
+                        .map(r -> "\n  " + r)
+                        .collect(Collectors.joining()));
 
         Map<String, Tensor> feeds = Map.of(input.name(), shape[1] == 3 ? textPage(shape, 42) : randomImage(shape, 42));
         Map<String, Tensor> expected = Execution.run(original, feeds);
@@ -78,13 +95,15 @@ class RealModelFoldTest {
             assertTrue(rel < 1e-5, name + ": output " + k + " has relative L2 error " + rel);
         }
         assertTrue(after < before, name + ": the pipeline should remove nodes (" + before + " -> " + after + ")");
-
     }
 
     /** The model with its input shape fixed, shapes inferred and verified, as the pipeline expects it. */
     private static Model prepared(String resource, long[] shape) throws IOException {
         Model m = read(resource);
-        Value input = m.graph().inputs().stream().filter(v -> !v.isInitializer()).findFirst().orElseThrow();
+        Value input = m.graph().inputs().stream()
+                .filter(v -> !v.isInitializer())
+                .findFirst()
+                .orElseThrow();
         input.setType(ValueType.tensor(input.elementType(), Shape.of(shape)));
         ShapeInference.infer(m);
         Verifier.verify(m);
@@ -108,8 +127,9 @@ class RealModelFoldTest {
 
     private static String fingerprint(Model m) {
         // Compact text hashes large tensors by digest: the same information, far less text.
-        return Hashing.sha256().hashString(OnnxTextPrinter.print(m, OnnxTextPrinter.Options.COMPACT),
-                StandardCharsets.UTF_8).toString();
+        return Hashing.sha256()
+                .hashString(OnnxTextPrinter.print(m, OnnxTextPrinter.Options.COMPACT), StandardCharsets.UTF_8)
+                .toString();
     }
 
     /**
@@ -129,7 +149,8 @@ class RealModelFoldTest {
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    boolean ink = (y / 8) % 4 == 1 && (x / 6) % 3 != 2 && x > w / 16 && x < w - w / 16 && (y / 32) % 2 == 0;
+                    boolean ink =
+                            (y / 8) % 4 == 1 && (x / 6) % 3 != 2 && x > w / 16 && x < w - w / 16 && (y / 32) % 2 == 0;
                     float px = (ink ? 0.1f : 0.95f) + 0.02f * (float) r.nextGaussian();
                     v[(c * h + y) * w + x] = (px - mean[c]) / std[c];
                 }

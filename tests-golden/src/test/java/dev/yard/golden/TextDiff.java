@@ -4,8 +4,7 @@ package dev.yard.golden;
 final class TextDiff {
     private static final int CONTEXT = 3;
 
-    private TextDiff() {
-    }
+    private TextDiff() {}
 
     /**
      * Null when equal; otherwise a description of the first differing line, numbered from

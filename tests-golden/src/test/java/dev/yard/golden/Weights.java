@@ -30,8 +30,7 @@ final class Weights {
             Pattern.compile("([A-Za-z_][\\w.]*)\\s*=\\s*(randn|uniform|randint)\\(([^)]*)\\)");
     private static final String STAND_IN = "sha256:" + "0".repeat(64);
 
-    private Weights() {
-    }
+    private Weights() {}
 
     /** Reads {@code text}, generating the weights its generators ask for; the model has no placeholders. */
     static Model read(String text, String source) {
@@ -68,7 +67,8 @@ final class Weights {
             }
             String[] kv = part.split("=", 2);
             if (kv.length != 2) {
-                throw new IllegalArgumentException(source + ": generator option '" + part.trim() + "' is not key=value");
+                throw new IllegalArgumentException(
+                        source + ": generator option '" + part.trim() + "' is not key=value");
             }
             o.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
         }
@@ -109,14 +109,15 @@ final class Weights {
                 f[i] = (float) v[i];
             }
             if (type == ElementType.DOUBLE) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                java.nio.ByteBuffer b =
+                        java.nio.ByteBuffer.allocate(v.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 b.asDoubleBuffer().put(v);
                 return Tensor.ofRaw(type, dims, b);
             }
             return Tensor.ofFloatsAs(type, dims, f);
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) type.byteSize(v.length))
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate((int) type.byteSize(v.length)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (double x : v) {
             long l = (long) x;
             switch (type.bits()) {

@@ -62,12 +62,18 @@ public final class AnalyticCostModel implements CostModel {
         int a = target.channelAlignment();
         if (layer instanceof Layer.Conv c) {
             long perChannelPair = (long) c.batch() * c.outH() * c.outW() * c.kh() * c.kw();
-            if (c.kind() == Layer.Kind.DEPTHWISE) return perChannelPair * roundUp(c.out(), a);
+            if (c.kind() == Layer.Kind.DEPTHWISE) {
+                return perChannelPair * roundUp(c.out(), a);
+            }
             long outputs = (long) c.batch() * c.outH() * c.outW() * c.group() * roundUp(c.out() / c.group(), a);
-            if (target.alignsPatches()) return outputs * roundUp(c.in() / c.group() * c.kh() * c.kw(), a);
+            if (target.alignsPatches()) {
+                return outputs * roundUp(c.in() / c.group() * c.kh() * c.kw(), a);
+            }
             return perChannelPair * c.group() * roundUp(c.in() / c.group(), a) * roundUp(c.out() / c.group(), a);
         }
-        if (layer instanceof Layer.Matrix m) return (long) m.rows() * roundUp(m.k(), a) * roundUp(m.n(), a);
+        if (layer instanceof Layer.Matrix m) {
+            return (long) m.rows() * roundUp(m.k(), a) * roundUp(m.n(), a);
+        }
         throw new IllegalStateException("no alignment rule for " + layer);
     }
 
@@ -77,14 +83,19 @@ public final class AnalyticCostModel implements CostModel {
             case FLOAT -> "float32";
             case FLOAT16, BFLOAT16 -> target.hasType("float16") ? "float16" : "float32";
             case INT8, UINT8 -> target.hasType("int8") ? "int8" : "float32";
-            default -> throw YardException.badInput(name() + ": cannot price " + type.textName()
-                    + " layers (it prices float, float16, bfloat16, int8 and uint8)");
+            default ->
+                throw YardException.badInput(name() + ": cannot price " + type.textName()
+                        + " layers (it prices float, float16, bfloat16, int8 and uint8)");
         };
     }
 
     private double memorySeconds(long bytes) {
-        if (bytes <= target.l2Bytes()) return 0;
-        if (bytes <= target.lastLevelCacheBytes()) return bytes / target.lastLevelCacheBandwidth();
+        if (bytes <= target.l2Bytes()) {
+            return 0;
+        }
+        if (bytes <= target.lastLevelCacheBytes()) {
+            return bytes / target.lastLevelCacheBandwidth();
+        }
         return bytes / target.memoryBandwidth();
     }
 
@@ -109,10 +120,14 @@ public final class AnalyticCostModel implements CostModel {
         @Override
         public CostModel create(String arguments) {
             String a = arguments.trim();
-            if (a.isEmpty()) return new AnalyticCostModel(TargetDescription.builtIn(DEFAULT_TARGET));
+            if (a.isEmpty()) {
+                return new AnalyticCostModel(TargetDescription.builtIn(DEFAULT_TARGET));
+            }
             // A built-in name never has a separator or an extension, so anything that does is a file.
             boolean file = a.endsWith(".json") || a.indexOf('/') >= 0 || a.indexOf(File.separatorChar) >= 0;
-            if (!file) return new AnalyticCostModel(TargetDescription.builtIn(a));
+            if (!file) {
+                return new AnalyticCostModel(TargetDescription.builtIn(a));
+            }
             try {
                 return new AnalyticCostModel(TargetDescription.read(Path.of(a)));
             } catch (InvalidPathException e) {

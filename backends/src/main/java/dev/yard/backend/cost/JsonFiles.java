@@ -17,9 +17,12 @@ final class JsonFiles {
         } catch (JsonParseException e) {
             String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
             // Gson appends a troubleshooting link on a second line; the report is one line.
-            throw YardException.badInput(file + ": not JSON: " + why.lines().findFirst().orElse(""), e);
+            throw YardException.badInput(
+                    file + ": not JSON: " + why.lines().findFirst().orElse(""), e);
         }
-        if (!root.isJsonObject()) throw YardException.badInput(file + ": not a JSON object");
+        if (!root.isJsonObject()) {
+            throw YardException.badInput(file + ": not a JSON object");
+        }
         return root.getAsJsonObject();
     }
 }

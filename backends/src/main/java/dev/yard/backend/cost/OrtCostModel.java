@@ -31,8 +31,9 @@ public final class OrtCostModel extends MeasuredCostModel implements WholeModelC
     private final int threads;
 
     OrtCostModel(int threads, Path cacheDir) {
-        super(cacheDir.resolve("costs").resolve("ort-" + OrtSession.environment().getVersion() + "-" + HostCpu.tag()
-                + "-t" + threads + ".tsv"));
+        super(cacheDir.resolve("costs")
+                .resolve("ort-" + OrtSession.environment().getVersion() + "-" + HostCpu.tag() + "-t" + threads
+                        + ".tsv"));
         this.threads = threads;
     }
 
@@ -55,7 +56,9 @@ public final class OrtCostModel extends MeasuredCostModel implements WholeModelC
         Map<String, Tensor> inputs = new java.util.LinkedHashMap<>();
         SplittableRandom random = new SplittableRandom(42);
         for (dev.yard.ir.Value v : model.graph().inputs()) {
-            if (v.isInitializer()) continue;
+            if (v.isInitializer()) {
+                continue;
+            }
             // A symbolic batch counts as 1, as everywhere in pricing; other unknown dims cannot be guessed.
             long[] dims = dev.yard.passes.cost.ModelPricing.staticDims(v);
             if (v.elementType() != dev.yard.ir.ElementType.FLOAT || dims == null) {
@@ -66,7 +69,9 @@ public final class OrtCostModel extends MeasuredCostModel implements WholeModelC
         }
         try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(model), threads)) {
             double best = Double.MAX_VALUE;
-            for (int round = 0; round < 2; round++) best = Math.min(best, s.medianMillis(inputs, 3, 10, 200, 300) / 1e3);
+            for (int round = 0; round < 2; round++) {
+                best = Math.min(best, s.medianMillis(inputs, 3, 10, 200, 300) / 1e3);
+            }
             return new Cost(best, 0, true);
         }
     }
@@ -104,7 +109,8 @@ public final class OrtCostModel extends MeasuredCostModel implements WholeModelC
                         threads = -1;
                     }
                     if (threads < 1 || threads > 256) {
-                        throw YardException.badInput("--cost-model ort: threads must be a whole number from 1 to 256, got '" + kv[1] + "'");
+                        throw YardException.badInput(
+                                "--cost-model ort: threads must be a whole number from 1 to 256, got '" + kv[1] + "'");
                     }
                 } else {
                     throw YardException.badInput("--cost-model ort: unknown argument '" + arg + "' (known: threads=N)");
@@ -123,20 +129,25 @@ public final class OrtCostModel extends MeasuredCostModel implements WholeModelC
             try {
                 Path info = Path.of("/proc/cpuinfo");
                 if (Files.isReadable(info)) {
-                    model = Files.readAllLines(info).stream().filter(l -> l.startsWith("model name")).findFirst()
-                            .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(model);
+                    model = Files.readAllLines(info).stream()
+                            .filter(l -> l.startsWith("model name"))
+                            .findFirst()
+                            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                            .orElse(model);
                 }
             } catch (IOException e) {
                 // the architecture name stands in
             }
             byte[] digest;
             try {
-                digest = java.security.MessageDigest.getInstance("SHA-256").digest(model.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(model.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
             String readable = model.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("(^-|-$)", "");
-            return (readable.length() > 24 ? readable.substring(0, 24) : readable) + "-" + HexFormat.of().formatHex(digest, 0, 4);
+            return (readable.length() > 24 ? readable.substring(0, 24) : readable) + "-"
+                    + HexFormat.of().formatHex(digest, 0, 4);
         }
     }
 }

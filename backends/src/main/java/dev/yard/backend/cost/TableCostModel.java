@@ -45,8 +45,25 @@ import java.util.TreeMap;
  * <p>Faults in the file are bad input at {@code FILE:LINE} (in JSON, {@code FILE: layers[INDEX]}).
  */
 public final class TableCostModel implements CostModel {
-    static final List<String> COLUMNS = List.of("op", "type", "batch", "in", "out", "h", "w", "kh", "kw", "group",
-            "stride_h", "stride_w", "pad_top", "pad_left", "pad_bottom", "pad_right", "dilation_h", "dilation_w",
+    static final List<String> COLUMNS = List.of(
+            "op",
+            "type",
+            "batch",
+            "in",
+            "out",
+            "h",
+            "w",
+            "kh",
+            "kw",
+            "group",
+            "stride_h",
+            "stride_w",
+            "pad_top",
+            "pad_left",
+            "pad_bottom",
+            "pad_right",
+            "dilation_h",
+            "dilation_w",
             "seconds");
     /** Columns from {@code h} up to {@code seconds} describe a conv only. */
     private static final int FIRST_CONV_ONLY = COLUMNS.indexOf("h"), SECONDS = COLUMNS.indexOf("seconds");
@@ -63,15 +80,20 @@ public final class TableCostModel implements CostModel {
     TableCostModel(String file, List<Row> rows) {
         this.file = file;
         this.rows = List.copyOf(rows);
-        if (rows.isEmpty()) throw YardException.badInput(file + ": no measurements");
+        if (rows.isEmpty()) {
+            throw YardException.badInput(file + ": no measurements");
+        }
         for (Row r : rows) {
             Row before = byKey.putIfAbsent(r.layer().key(), r);
             if (before == null) {
                 families.computeIfAbsent(family(r.layer()), f -> new TreeMap<>())
-                        .computeIfAbsent(r.layer().macs(), m -> new ArrayList<>()).add(r.seconds());
+                        .computeIfAbsent(r.layer().macs(), m -> new ArrayList<>())
+                        .add(r.seconds());
             } else if (before.seconds() != r.seconds()) {
-                throw fail(r.where(), r.layer().key() + " measured " + r.seconds() + " s, but " + before.where()
-                        + " says " + before.seconds() + " s");
+                throw fail(
+                        r.where(),
+                        r.layer().key() + " measured " + r.seconds() + " s, but " + before.where() + " says "
+                                + before.seconds() + " s");
             }
         }
     }
@@ -84,7 +106,9 @@ public final class TableCostModel implements CostModel {
     @Override
     public Cost layer(Layer layer) {
         Row exact = byKey.get(layer.key());
-        if (exact != null) return new Cost(exact.seconds(), layer.bytes(), true);
+        if (exact != null) {
+            return new Cost(exact.seconds(), layer.bytes(), true);
+        }
         TreeMap<Long, List<Double>> family = families.get(family(layer));
         long macs = layer.macs();
         var lo = family == null ? null : family.floorEntry(macs);
@@ -94,7 +118,8 @@ public final class TableCostModel implements CostModel {
                     + nearest(layer, family) + ")");
         }
         double low = mean(lo.getValue()), high = mean(hi.getValue());
-        double seconds = lo.getKey().equals(hi.getKey()) ? low
+        double seconds = lo.getKey().equals(hi.getKey())
+                ? low
                 : low + (high - low) * (macs - lo.getKey()) / (double) (hi.getKey() - lo.getKey());
         return new Cost(seconds, layer.bytes(), false);
     }
@@ -105,22 +130,44 @@ public final class TableCostModel implements CostModel {
      */
     private String nearest(Layer layer, TreeMap<Long, List<Double>> family) {
         Row near = rows.stream()
-                .filter(r -> family != null ? family(r.layer()).equals(family(layer)) : r.layer().getClass() == layer.getClass())
+                .filter(r -> family != null
+                        ? family(r.layer()).equals(family(layer))
+                        : r.layer().getClass() == layer.getClass())
                 .min(Comparator.comparing((Row r) -> r.layer().type() != layer.type())
                         .thenComparing(r -> r.layer().kind() != layer.kind())
-                        .thenComparingDouble(r -> Math.abs(Math.log((double) r.layer().macs() / layer.macs()))))
+                        .thenComparingDouble(
+                                r -> Math.abs(Math.log((double) r.layer().macs() / layer.macs()))))
                 .orElse(null);
-        if (near == null) return "none, it has no " + (layer instanceof Layer.Conv ? "conv" : "matmul") + " rows";
-        if (family == null) return near.layer().key() + "; no row shares its shape apart from in and out";
-        return String.format(Locale.ROOT, "%s; its family is measured from %,d to %,d MACs, this has %,d",
-                near.layer().key(), family.firstKey(), family.lastKey(), layer.macs());
+        if (near == null) {
+            return "none, it has no " + (layer instanceof Layer.Conv ? "conv" : "matmul") + " rows";
+        }
+        if (family == null) {
+            return near.layer().key() + "; no row shares its shape apart from in and out";
+        }
+        return String.format(
+                Locale.ROOT,
+                "%s; its family is measured from %,d to %,d MACs, this has %,d",
+                near.layer().key(),
+                family.firstKey(),
+                family.lastKey(),
+                layer.macs());
     }
 
     /** Everything in a layer's key but its channel counts: layers that differ only in rank share it. */
     static String family(Layer layer) {
         if (layer instanceof Layer.Conv c) {
-            return String.format(Locale.ROOT, "conv %s n%d h%dw%d k%dx%d g%d s%s p%s d%s", c.type().textName(), c.batch(),
-                    c.h(), c.w(), c.kh(), c.kw(), c.group(), Arrays.toString(c.strides()), Arrays.toString(c.pads()),
+            return String.format(
+                    Locale.ROOT,
+                    "conv %s n%d h%dw%d k%dx%d g%d s%s p%s d%s",
+                    c.type().textName(),
+                    c.batch(),
+                    c.h(),
+                    c.w(),
+                    c.kh(),
+                    c.kw(),
+                    c.group(),
+                    Arrays.toString(c.strides()),
+                    Arrays.toString(c.pads()),
                     Arrays.toString(c.dilations()));
         }
         Layer.Matrix m = (Layer.Matrix) layer;
@@ -131,10 +178,13 @@ public final class TableCostModel implements CostModel {
     public static TableCostModel read(Path file) {
         String name = file.toString(), lower = name.toLowerCase(Locale.ROOT);
         boolean json = lower.endsWith(".json");
-        if (!json && !lower.endsWith(".csv")) throw YardException.badInput(name + ": a latency table must be a .csv or .json file");
+        if (!json && !lower.endsWith(".csv")) {
+            throw YardException.badInput(name + ": a latency table must be a .csv or .json file");
+        }
         String text;
         if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw YardException.badInput(name + ": a latency table must be a regular file (not a folder, device or pipe)");
+            throw YardException.badInput(
+                    name + ": a latency table must be a regular file (not a folder, device or pipe)");
         }
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -152,10 +202,15 @@ public final class TableCostModel implements CostModel {
         List<String> lines = text.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip(), where = file + ":" + (i + 1);
-            if (line.isEmpty() || line.startsWith("#")) continue;
-            List<String> cells = Arrays.stream(line.split(",", -1)).map(String::strip).toList();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            List<String> cells =
+                    Arrays.stream(line.split(",", -1)).map(String::strip).toList();
             if (!header) {
-                if (!cells.equals(COLUMNS)) throw fail(where, "the header must be '" + String.join(",", COLUMNS) + "', got '" + line + "'");
+                if (!cells.equals(COLUMNS)) {
+                    throw fail(where, "the header must be '" + String.join(",", COLUMNS) + "', got '" + line + "'");
+                }
                 header = true;
             } else if (cells.size() != COLUMNS.size()) {
                 throw fail(where, cells.size() + " columns, the header has " + COLUMNS.size());
@@ -163,7 +218,9 @@ public final class TableCostModel implements CostModel {
                 rows.add(row(where, cells));
             }
         }
-        if (!header) throw YardException.badInput(file + ": no header line '" + String.join(",", COLUMNS) + "'");
+        if (!header) {
+            throw YardException.badInput(file + ": no header line '" + String.join(",", COLUMNS) + "'");
+        }
         return rows;
     }
 
@@ -173,19 +230,27 @@ public final class TableCostModel implements CostModel {
         if (!Set.of("target", "layers").containsAll(o.keySet())) {
             throw YardException.badInput(file + ": the fields are target and layers, got " + o.keySet());
         }
-        if (!(o.get("layers") instanceof JsonArray layers)) throw YardException.badInput(file + ": layers must be an array");
+        if (!(o.get("layers") instanceof JsonArray layers)) {
+            throw YardException.badInput(file + ": layers must be an array");
+        }
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             String where = file + ": layers[" + i + "]";
-            if (!layers.get(i).isJsonObject()) throw fail(where, "not an object");
+            if (!layers.get(i).isJsonObject()) {
+                throw fail(where, "not an object");
+            }
             JsonObject l = layers.get(i).getAsJsonObject();
             for (String key : l.keySet()) {
-                if (!COLUMNS.contains(key)) throw fail(where, "unknown field '" + key + "' (fields: " + String.join(", ", COLUMNS) + ")");
+                if (!COLUMNS.contains(key)) {
+                    throw fail(where, "unknown field '" + key + "' (fields: " + String.join(", ", COLUMNS) + ")");
+                }
             }
             List<String> cells = new ArrayList<>();
             for (String column : COLUMNS) {
                 JsonElement e = l.get(column);
-                if (e != null && !e.isJsonNull() && !e.isJsonPrimitive()) throw fail(where, column + " must be a number or a string");
+                if (e != null && !e.isJsonNull() && !e.isJsonPrimitive()) {
+                    throw fail(where, column + " must be a number or a string");
+                }
                 cells.add(e == null || e.isJsonNull() ? "" : e.getAsString().strip());
             }
             rows.add(row(where, cells));
@@ -196,20 +261,29 @@ public final class TableCostModel implements CostModel {
     /** One measurement from its cells, in {@link #COLUMNS} order; the same checks for CSV and JSON. */
     private static Row row(String where, List<String> cells) {
         String op = cells.get(0);
-        if (!op.equals("conv") && !op.equals("matmul")) throw fail(where, "unknown op '" + op + "' (ops: conv, matmul)");
+        if (!op.equals("conv") && !op.equals("matmul")) {
+            throw fail(where, "unknown op '" + op + "' (ops: conv, matmul)");
+        }
         ElementType type = ElementType.fromTextName(cells.get(1));
         if (type == null || type == ElementType.STRING) {
-            throw fail(where, "unknown element type '" + cells.get(1) + "' (ONNX text names: float, float16, bfloat16, int8, ...)");
+            throw fail(
+                    where,
+                    "unknown element type '" + cells.get(1)
+                            + "' (ONNX text names: float, float16, bfloat16, int8, ...)");
         }
         boolean conv = op.equals("conv");
         int[] v = new int[SECONDS];
         for (int i = 2; i < SECONDS; i++) {
             String column = COLUMNS.get(i), c = cells.get(i);
             if (!conv && i >= FIRST_CONV_ONLY) {
-                if (!c.isEmpty()) throw fail(where, "matmul rows leave " + column + " empty, got '" + c + "'");
+                if (!c.isEmpty()) {
+                    throw fail(where, "matmul rows leave " + column + " empty, got '" + c + "'");
+                }
                 continue;
             }
-            if (c.isEmpty()) throw fail(where, column + " is missing");
+            if (c.isEmpty()) {
+                throw fail(where, column + " is missing");
+            }
             try {
                 v[i] = Integer.parseInt(c);
             } catch (NumberFormatException e) {
@@ -217,7 +291,9 @@ public final class TableCostModel implements CostModel {
             }
             // Strides and dilations divide and multiply the output size: 0 would make nonsense, not an error.
             int least = column.startsWith("pad_") ? 0 : 1;
-            if (v[i] < least) throw fail(where, column + " must be at least " + least + ", got " + v[i]);
+            if (v[i] < least) {
+                throw fail(where, column + " must be at least " + least + ", got " + v[i]);
+            }
         }
         double seconds;
         try {
@@ -225,11 +301,26 @@ public final class TableCostModel implements CostModel {
         } catch (NumberFormatException e) {
             throw fail(where, "seconds is not a number: '" + cells.get(SECONDS) + "'");
         }
-        if (!(seconds > 0) || Double.isInfinite(seconds)) throw fail(where, "seconds must be positive, got " + cells.get(SECONDS));
+        if (!(seconds > 0) || Double.isInfinite(seconds)) {
+            throw fail(where, "seconds must be positive, got " + cells.get(SECONDS));
+        }
         try {
-            if (!conv) return new Row(new Layer.Matrix(type, v[2], v[3], v[4]), seconds, where);
-            Layer.Conv c = new Layer.Conv(type, v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], new int[] {v[10], v[11]},
-                    new int[] {v[12], v[13], v[14], v[15]}, new int[] {v[16], v[17]});
+            if (!conv) {
+                return new Row(new Layer.Matrix(type, v[2], v[3], v[4]), seconds, where);
+            }
+            Layer.Conv c = new Layer.Conv(
+                    type,
+                    v[2],
+                    v[3],
+                    v[4],
+                    v[5],
+                    v[6],
+                    v[7],
+                    v[8],
+                    v[9],
+                    new int[] {v[10], v[11]},
+                    new int[] {v[12], v[13], v[14], v[15]},
+                    new int[] {v[16], v[17]});
             // Checked before outH(), whose integer division would round a misfit up to one row.
             if (c.h() + v[12] + v[14] <= v[16] * (c.kh() - 1) || c.w() + v[13] + v[15] <= v[17] * (c.kw() - 1)) {
                 throw fail(where, "the kernel does not fit the padded input: " + c.key());

@@ -43,9 +43,18 @@ import java.util.TreeMap;
  * </dl>
  * Every fault in a file is a {@link YardException#badInput} naming the file and the problem.
  */
-public record TargetDescription(String name, String description, Map<String, Map<Layer.Kind, Double>> macsPerSecond,
-        double memoryBandwidth, double lastLevelCacheBandwidth, long l2Bytes, long lastLevelCacheBytes,
-        double perOperatorOverheadSeconds, int channelAlignment, boolean alignsPatches, Map<String, String> sources) {
+public record TargetDescription(
+        String name,
+        String description,
+        Map<String, Map<Layer.Kind, Double>> macsPerSecond,
+        double memoryBandwidth,
+        double lastLevelCacheBandwidth,
+        long l2Bytes,
+        long lastLevelCacheBytes,
+        double perOperatorOverheadSeconds,
+        int channelAlignment,
+        boolean alignsPatches,
+        Map<String, String> sources) {
 
     /** Element-type keys of {@code macs_per_second}; {@code float32} is required. */
     public static final List<String> TYPES = List.of("float32", "float16", "int8");
@@ -67,8 +76,9 @@ public record TargetDescription(String name, String description, Map<String, Map
     private static final String REDUCTION = "reduction_alignment";
     /** The numeric fields besides {@code macs_per_second}, whose sources are given per element type. */
     private static final List<String> SCALARS = List.of(MEMORY, CACHE_BANDWIDTH, L2, LLC, OVERHEAD, ALIGNMENT);
-    private static final Set<String> FIELDS = Set.of("name", "description", "sources", MACS, MEMORY, CACHE_BANDWIDTH,
-            L2, LLC, OVERHEAD, ALIGNMENT, REDUCTION);
+
+    private static final Set<String> FIELDS = Set.of(
+            "name", "description", "sources", MACS, MEMORY, CACHE_BANDWIDTH, L2, LLC, OVERHEAD, ALIGNMENT, REDUCTION);
 
     public TargetDescription {
         Map<String, Map<Layer.Kind, Double>> rates = new LinkedHashMap<>();
@@ -101,9 +111,13 @@ public record TargetDescription(String name, String description, Map<String, Map
                     + String.join(", ", BUILT_IN) + "; or give the path of a .json file)");
         }
         try (InputStream in = TargetDescription.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) throw YardException.badInput(resource + ": missing from the class path");
+            if (in == null) {
+                throw YardException.badInput(resource + ": missing from the class path");
+            }
             TargetDescription t = parse(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            if (!t.name().equals(name)) throw YardException.badInput(resource + ": name is '" + t.name() + "', not '" + name + "'");
+            if (!t.name().equals(name)) {
+                throw YardException.badInput(resource + ": name is '" + t.name() + "', not '" + name + "'");
+            }
             return t;
         } catch (IOException e) {
             throw YardException.badInput(resource + ": cannot be read: " + e.getMessage(), e);
@@ -114,7 +128,8 @@ public record TargetDescription(String name, String description, Map<String, Map
     public static TargetDescription read(Path file) {
         String text;
         if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw YardException.badInput(file + ": a target description must be a regular file (not a folder, device or pipe)");
+            throw YardException.badInput(
+                    file + ": a target description must be a regular file (not a folder, device or pipe)");
         }
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -135,15 +150,27 @@ public record TargetDescription(String name, String description, Map<String, Map
     private record Fields(String file, JsonObject json) {
         TargetDescription read() {
             for (String key : json.keySet()) {
-                if (!FIELDS.contains(key)) fail("unknown field '" + key + "' (fields: " + String.join(", ", sorted(FIELDS)) + ")");
+                if (!FIELDS.contains(key)) {
+                    fail("unknown field '" + key + "' (fields: " + String.join(", ", sorted(FIELDS)) + ")");
+                }
             }
             String name = text(json, "name", "name");
-            if (name.isBlank()) fail("name is empty");
+            if (name.isBlank()) {
+                fail("name is empty");
+            }
             Map<String, Map<Layer.Kind, Double>> rates = rates();
-            TargetDescription t = new TargetDescription(name, text(json, "description", "description"), rates,
-                    positive(json, MEMORY, MEMORY), positive(json, CACHE_BANDWIDTH, CACHE_BANDWIDTH),
-                    (long) whole(L2, Long.MAX_VALUE), (long) whole(LLC, Long.MAX_VALUE), positive(json, OVERHEAD, OVERHEAD),
-                    (int) whole(ALIGNMENT, 1 << 16), alignsPatches(), sources(rates.keySet()));
+            TargetDescription t = new TargetDescription(
+                    name,
+                    text(json, "description", "description"),
+                    rates,
+                    positive(json, MEMORY, MEMORY),
+                    positive(json, CACHE_BANDWIDTH, CACHE_BANDWIDTH),
+                    (long) whole(L2, Long.MAX_VALUE),
+                    (long) whole(LLC, Long.MAX_VALUE),
+                    positive(json, OVERHEAD, OVERHEAD),
+                    (int) whole(ALIGNMENT, 1 << 16),
+                    alignsPatches(),
+                    sources(rates.keySet()));
             if (t.l2Bytes() > t.lastLevelCacheBytes()) {
                 fail(L2 + " (" + t.l2Bytes() + ") is larger than " + LLC + " (" + t.lastLevelCacheBytes() + ")");
             }
@@ -151,25 +178,37 @@ public record TargetDescription(String name, String description, Map<String, Map
         }
 
         private boolean alignsPatches() {
-            if (!json.has(REDUCTION)) return false;
+            if (!json.has(REDUCTION)) {
+                return false;
+            }
             String v = text(json, REDUCTION, REDUCTION);
-            if (!v.equals("channels") && !v.equals("patch")) fail(REDUCTION + " must be channels or patch, got '" + v + "'");
+            if (!v.equals("channels") && !v.equals("patch")) {
+                fail(REDUCTION + " must be channels or patch, got '" + v + "'");
+            }
             return v.equals("patch");
         }
 
         private Map<String, Map<Layer.Kind, Double>> rates() {
             JsonObject byType = object(json, MACS, MACS);
-            if (!byType.has("float32")) fail(MACS + ".float32 is missing");
+            if (!byType.has("float32")) {
+                fail(MACS + ".float32 is missing");
+            }
             Map<String, Map<Layer.Kind, Double>> rates = new LinkedHashMap<>();
             for (String type : byType.keySet()) {
-                if (!TYPES.contains(type)) fail("unknown element type '" + MACS + "." + type + "' (types: " + String.join(", ", TYPES) + ")");
+                if (!TYPES.contains(type)) {
+                    fail("unknown element type '" + MACS + "." + type + "' (types: " + String.join(", ", TYPES) + ")");
+                }
                 String where = MACS + "." + type;
                 JsonObject byKind = object(byType, type, where);
                 Map<Layer.Kind, Double> kinds = new EnumMap<>(Layer.Kind.class);
                 for (String kind : byKind.keySet()) {
-                    if (kindOf(kind) == null) fail("unknown kernel kind '" + where + "." + kind + "' (kinds: " + kindNames() + ")");
+                    if (kindOf(kind) == null) {
+                        fail("unknown kernel kind '" + where + "." + kind + "' (kinds: " + kindNames() + ")");
+                    }
                 }
-                for (Layer.Kind k : Layer.Kind.values()) kinds.put(k, positive(byKind, k.text(), where + "." + k.text()));
+                for (Layer.Kind k : Layer.Kind.values()) {
+                    kinds.put(k, positive(byKind, k.text(), where + "." + k.text()));
+                }
                 rates.put(type, kinds);
             }
             return rates;
@@ -182,47 +221,65 @@ public record TargetDescription(String name, String description, Map<String, Map
             for (String key : s.keySet()) {
                 boolean known = SCALARS.contains(key)
                         || key.startsWith(MACS + ".") && types.contains(key.substring(MACS.length() + 1));
-                if (!known) fail("sources names no field of the file: '" + key + "'");
+                if (!known) {
+                    fail("sources names no field of the file: '" + key + "'");
+                }
                 out.put(key, text(s, key, "sources." + key));
             }
             List<String> needed = new ArrayList<>(SCALARS);
             types.forEach(type -> needed.add(MACS + "." + type));
             for (String field : needed) {
-                if (!out.containsKey(field)) fail("sources." + field + " is missing: say where the value comes from");
+                if (!out.containsKey(field)) {
+                    fail("sources." + field + " is missing: say where the value comes from");
+                }
             }
             return out;
         }
 
         private double whole(String field, double max) {
             double v = positive(json, field, field);
-            if (v != Math.rint(v)) fail(field + " must be a whole number, got " + json.get(field));
-            if (v > max) fail(field + " must be at most " + (long) max + ", got " + json.get(field));
+            if (v != Math.rint(v)) {
+                fail(field + " must be a whole number, got " + json.get(field));
+            }
+            if (v > max) {
+                fail(field + " must be at most " + (long) max + ", got " + json.get(field));
+            }
             return v;
         }
 
         private double positive(JsonObject o, String key, String where) {
             JsonElement e = present(o, key, where);
-            if (!(e instanceof JsonPrimitive p) || !p.isNumber()) fail(where + " must be a number, got " + e);
+            if (!(e instanceof JsonPrimitive p) || !p.isNumber()) {
+                fail(where + " must be a number, got " + e);
+            }
             double v = e.getAsDouble();
-            if (!(v > 0) || Double.isInfinite(v)) fail(where + " must be positive, got " + e);
+            if (!(v > 0) || Double.isInfinite(v)) {
+                fail(where + " must be positive, got " + e);
+            }
             return v;
         }
 
         private String text(JsonObject o, String key, String where) {
             JsonElement e = present(o, key, where);
-            if (!(e instanceof JsonPrimitive p) || !p.isString()) fail(where + " must be a string, got " + e);
+            if (!(e instanceof JsonPrimitive p) || !p.isString()) {
+                fail(where + " must be a string, got " + e);
+            }
             return e.getAsString();
         }
 
         private JsonObject object(JsonObject o, String key, String where) {
             JsonElement e = present(o, key, where);
-            if (!e.isJsonObject()) fail(where + " must be an object, got " + e);
+            if (!e.isJsonObject()) {
+                fail(where + " must be an object, got " + e);
+            }
             return e.getAsJsonObject();
         }
 
         private JsonElement present(JsonObject o, String key, String where) {
             JsonElement e = o.get(key);
-            if (e == null || e.isJsonNull()) fail(where + " is missing");
+            if (e == null || e.isJsonNull()) {
+                fail(where + " is missing");
+            }
             return e;
         }
 
@@ -233,13 +290,16 @@ public record TargetDescription(String name, String description, Map<String, Map
 
     private static Layer.Kind kindOf(String text) {
         for (Layer.Kind k : Layer.Kind.values()) {
-            if (k.text().equals(text)) return k;
+            if (k.text().equals(text)) {
+                return k;
+            }
         }
         return null;
     }
 
     private static String kindNames() {
-        return String.join(", ", Arrays.stream(Layer.Kind.values()).map(Layer.Kind::text).toList());
+        return String.join(
+                ", ", Arrays.stream(Layer.Kind.values()).map(Layer.Kind::text).toList());
     }
 
     private static List<String> sorted(Set<String> s) {

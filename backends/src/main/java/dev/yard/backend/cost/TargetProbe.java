@@ -44,10 +44,17 @@ public final class TargetProbe {
 
     /** The JSON text of a target description of this host, running ONNX Runtime on {@code threads} threads. */
     public static String probe(int threads, Consumer<String> progress) {
-        if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be positive, got " + threads);
+        }
         Host host = host(threads);
-        String measured = String.format(Locale.ROOT, "measured on %s with ONNX Runtime %s, %d threads, %s", host.cpu(),
-                OrtSession.environment().getVersion(), threads, LocalDate.now());
+        String measured = String.format(
+                Locale.ROOT,
+                "measured on %s with ONNX Runtime %s, %d threads, %s",
+                host.cpu(),
+                OrtSession.environment().getVersion(),
+                threads,
+                LocalDate.now(java.time.ZoneOffset.UTC));
 
         // The overhead first: the rates and bandwidths below are of the time beyond it, as the roofline adds it back.
         Probe tiny = new Probe("1x1 conv 8->8 on 1x1", Layer.Conv.pointwise(F32, 1, 8, 8, 1, 1));
@@ -59,8 +66,11 @@ public final class TargetProbe {
             Best best = null;
             for (Probe p : computeProbes(kind)) {
                 progress.accept("measuring " + kind.text() + ": " + p.what());
-                double rate = p.layer().macs() / beyond(OrtCostModel.measureSeconds(List.of(p.layer()), threads), overhead);
-                if (best == null || rate > best.value()) best = new Best(rate, p.what());
+                double rate =
+                        p.layer().macs() / beyond(OrtCostModel.measureSeconds(List.of(p.layer()), threads), overhead);
+                if (best == null || rate > best.value()) {
+                    best = new Best(rate, p.what());
+                }
             }
             rates.put(kind, best);
         }
@@ -77,15 +87,23 @@ public final class TargetProbe {
         if (cache.value() < memory.value()) {
             // Noise or a cache shared with busy neighbours; a cache slower than memory would make the roofline
             // price mid-sized layers above big ones.
-            cacheNote = String.format(Locale.ROOT, "; measured %.3g B/s, below main memory's, so raised to it", cache.value());
+            cacheNote = String.format(
+                    Locale.ROOT, "; measured %.3g B/s, below main memory's, so raised to it", cache.value());
             cache = new Best(memory.value(), cache.what());
         }
 
         JsonObject json = new JsonObject();
         json.addProperty("name", "host");
-        json.addProperty("description", String.format(Locale.ROOT, "This host: %s, %d of its %d logical CPUs running "
-                + "ONNX Runtime on float32 (measured by yard target probe on %s)", host.cpu(), threads,
-                Runtime.getRuntime().availableProcessors(), LocalDate.now()));
+        json.addProperty(
+                "description",
+                String.format(
+                        Locale.ROOT,
+                        "This host: %s, %d of its %d logical CPUs running "
+                                + "ONNX Runtime on float32 (measured by yard target probe on %s)",
+                        host.cpu(),
+                        threads,
+                        Runtime.getRuntime().availableProcessors(),
+                        LocalDate.now(java.time.ZoneOffset.UTC)));
         JsonObject float32 = new JsonObject();
         rates.forEach((kind, best) -> float32.addProperty(kind.text(), round(best.value())));
         JsonObject macs = new JsonObject();
@@ -102,22 +120,36 @@ public final class TargetProbe {
         Map<String, String> sources = new TreeMap<>();
         List<String> winners = new ArrayList<>();
         rates.forEach((kind, best) -> winners.add(kind.text() + " " + best.what()));
-        sources.put("macs_per_second.float32", measured + ": MACs / (median latency - per-operator overhead) of the "
-                + "fastest of 3 float32 layers per kind, each with a working set under 4 MB; fastest: " + String.join(", ", winners));
-        sources.put("memory_bandwidth_bytes_per_second", measured + ": bytes (input, output, weights) / (median latency "
-                + "- per-operator overhead) of " + memory.what());
-        sources.put("last_level_cache_bandwidth_bytes_per_second", measured + ": the same of " + cache.what() + cacheNote);
+        sources.put(
+                "macs_per_second.float32",
+                measured + ": MACs / (median latency - per-operator overhead) of the "
+                        + "fastest of 3 float32 layers per kind, each with a working set under 4 MB; fastest: "
+                        + String.join(", ", winners));
+        sources.put(
+                "memory_bandwidth_bytes_per_second",
+                measured + ": bytes (input, output, weights) / (median latency " + "- per-operator overhead) of "
+                        + memory.what());
+        sources.put(
+                "last_level_cache_bandwidth_bytes_per_second", measured + ": the same of " + cache.what() + cacheNote);
         sources.put("l2_bytes", host.l2Source());
         sources.put("last_level_cache_bytes", host.llcSource());
-        sources.put("per_operator_overhead_seconds", measured + ": median latency of a " + tiny.what()
-                + " (dispatch, thread-pool fork and join, the JNI call)");
-        sources.put("channel_alignment", host.avx512()
-                ? "/proc/cpuinfo flags contain avx512f: a 512-bit vector holds 16 float32 lanes; kernels block channels by 16"
-                : "assumed: no avx512f in /proc/cpuinfo flags, so 256-bit vectors of 8 float32 lanes; kernels block channels by 8");
+        sources.put(
+                "per_operator_overhead_seconds",
+                measured + ": median latency of a " + tiny.what()
+                        + " (dispatch, thread-pool fork and join, the JNI call)");
+        sources.put(
+                "channel_alignment",
+                host.avx512()
+                        ? "/proc/cpuinfo flags contain avx512f: a 512-bit vector holds 16 float32 lanes; kernels block channels by 16"
+                        : "assumed: no avx512f in /proc/cpuinfo flags, so 256-bit vectors of 8 float32 lanes; kernels block channels by 8");
         JsonObject s = new JsonObject();
         sources.forEach(s::addProperty);
         json.add("sources", s);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n";
+        return new GsonBuilder()
+                        .setPrettyPrinting()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(json) + "\n";
     }
 
     /**
@@ -130,10 +162,14 @@ public final class TargetProbe {
     private static List<Probe> computeProbes(Layer.Kind kind) {
         return switch (kind) {
             case DENSE -> List.of(conv(128, 128, 28, 3, 3, 1), conv(256, 256, 14, 3, 3, 1), conv(96, 96, 48, 3, 3, 1));
-            case POINTWISE -> List.of(conv(256, 256, 28, 1, 1, 1), conv(512, 512, 14, 1, 1, 1), conv(128, 128, 56, 1, 1, 1));
-            case SEPARABLE -> List.of(conv(128, 128, 28, 3, 1, 1), conv(128, 128, 28, 1, 3, 1), conv(256, 256, 14, 3, 1, 1));
-            case GROUPED -> List.of(conv(128, 128, 28, 3, 3, 4), conv(256, 256, 28, 3, 3, 4), conv(128, 128, 56, 3, 3, 4));
-            case DEPTHWISE -> List.of(conv(256, 256, 28, 3, 3, 256), conv(128, 128, 56, 3, 3, 128), conv(512, 512, 14, 3, 3, 512));
+            case POINTWISE ->
+                List.of(conv(256, 256, 28, 1, 1, 1), conv(512, 512, 14, 1, 1, 1), conv(128, 128, 56, 1, 1, 1));
+            case SEPARABLE ->
+                List.of(conv(128, 128, 28, 3, 1, 1), conv(128, 128, 28, 1, 3, 1), conv(256, 256, 14, 3, 1, 1));
+            case GROUPED ->
+                List.of(conv(128, 128, 28, 3, 3, 4), conv(256, 256, 28, 3, 3, 4), conv(128, 128, 56, 3, 3, 4));
+            case DEPTHWISE ->
+                List.of(conv(256, 256, 28, 3, 3, 256), conv(128, 128, 56, 3, 3, 128), conv(512, 512, 14, 3, 3, 512));
             case MATRIX -> List.of(matrix(256, 512, 512), matrix(512, 256, 512), matrix(128, 1024, 512));
         };
     }
@@ -144,9 +180,21 @@ public final class TargetProbe {
 
     /** A same-padded, stride-1 conv on a square map. */
     private static Probe conv(int in, int out, int side, int kh, int kw, int group) {
-        Layer.Conv c = new Layer.Conv(F32, 1, in, out, side, side, kh, kw, group, new int[] {1, 1},
-                new int[] {kh / 2, kw / 2, kh / 2, kw / 2}, new int[] {1, 1});
-        String shape = group == in && group == out ? kh + "x" + kw + " depthwise conv " + in
+        Layer.Conv c = new Layer.Conv(
+                F32,
+                1,
+                in,
+                out,
+                side,
+                side,
+                kh,
+                kw,
+                group,
+                new int[] {1, 1},
+                new int[] {kh / 2, kw / 2, kh / 2, kw / 2},
+                new int[] {1, 1});
+        String shape = group == in && group == out
+                ? kh + "x" + kw + " depthwise conv " + in
                 : kh + "x" + kw + " conv " + in + "->" + out + (group > 1 ? " group " + group : "");
         return new Probe(shape + " on " + side + "x" + side, c);
     }
@@ -157,15 +205,20 @@ public final class TargetProbe {
         int pointwiseSide = side(bytes, 2 * 16 * 4);
         int depthwiseSide = side(bytes, 2 * 64 * 4);
         List<Probe> probes = List.of(
-                new Probe("1x1 conv 16->16 on " + pointwiseSide + "x" + pointwiseSide,
+                new Probe(
+                        "1x1 conv 16->16 on " + pointwiseSide + "x" + pointwiseSide,
                         Layer.Conv.pointwise(F32, 1, 16, 16, pointwiseSide, pointwiseSide)),
                 conv(64, 64, depthwiseSide, 3, 3, 64));
         Best best = null;
         for (Probe p : probes) {
-            String what = String.format(Locale.ROOT, "%s (%.1f MiB)", p.what(), p.layer().bytes() / (double) MIB);
+            String what = String.format(
+                    Locale.ROOT, "%s (%.1f MiB)", p.what(), p.layer().bytes() / (double) MIB);
             progress.accept("measuring " + level + " bandwidth: " + what);
-            double rate = p.layer().bytes() / beyond(OrtCostModel.measureSeconds(List.of(p.layer()), threads), overhead);
-            if (best == null || rate > best.value()) best = new Best(rate, what);
+            double rate =
+                    p.layer().bytes() / beyond(OrtCostModel.measureSeconds(List.of(p.layer()), threads), overhead);
+            if (best == null || rate > best.value()) {
+                best = new Best(rate, what);
+            }
         }
         return best;
     }
@@ -192,22 +245,32 @@ public final class TargetProbe {
             if (Files.isReadable(info)) {
                 for (String line : Files.readAllLines(info)) {
                     String value = line.substring(line.indexOf(':') + 1).trim();
-                    if (cpu == null && line.startsWith("model name")) cpu = value;
-                    if (line.startsWith("flags") && List.of(value.split("\\s+")).contains("avx512f")) avx512 = true;
+                    if (cpu == null && line.startsWith("model name")) {
+                        cpu = value;
+                    }
+                    if (line.startsWith("flags") && List.of(value.split("\\s+")).contains("avx512f")) {
+                        avx512 = true;
+                    }
                 }
             }
         } catch (IOException e) {
             // no model name and no flags: named by the architecture, 8-wide
         }
-        if (cpu == null || cpu.isBlank()) cpu = "an unnamed " + System.getProperty("os.arch", "") + " CPU";
+        if (cpu == null || cpu.isBlank()) {
+            cpu = "an unnamed " + System.getProperty("os.arch", "") + " CPU";
+        }
 
         // The caches of cpu0 by level: L2 and the last level, skipping instruction caches.
         TreeMap<Integer, long[]> byLevel = new TreeMap<>(); // level -> {bytes, CPUs sharing one}
         Map<Integer, String> files = new TreeMap<>();
         Path dir = Path.of("/sys/devices/system/cpu/cpu0/cache");
         try (Stream<Path> indexes = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
-            for (Path index : indexes.filter(p -> p.getFileName().toString().startsWith("index")).sorted().toList()) {
-                if (read(index.resolve("type")).equals("Instruction")) continue;
+            for (Path index : indexes.filter(p -> p.getFileName().toString().startsWith("index"))
+                    .sorted()
+                    .toList()) {
+                if (read(index.resolve("type")).equals("Instruction")) {
+                    continue;
+                }
                 int level = Integer.parseInt(read(index.resolve("level")));
                 long size = bytes(read(index.resolve("size")));
                 int sharers = cpuCount(read(index.resolve("shared_cpu_list")));
@@ -223,19 +286,40 @@ public final class TargetProbe {
             long l2Bytes = threads * MIB;
             long llcBytes = Math.max(l2Bytes, 8 * MIB);
             String why = "assumed: " + dir + " does not list the caches; ";
-            return new Host(cpu, avx512, l2Bytes, why + "1 MiB of private L2 per thread",
-                    llcBytes, why + "8 MiB of last-level cache (or the L2s, if more)");
+            return new Host(
+                    cpu,
+                    avx512,
+                    l2Bytes,
+                    why + "1 MiB of private L2 per thread",
+                    llcBytes,
+                    why + "8 MiB of last-level cache (or the L2s, if more)");
         }
         // Threads packed onto as few caches as the sharing allows: the capacity they can count on.
         long l2Bytes = l2[0] * ((threads + l2[1] - 1) / l2[1]);
         long[] llc = byLevel.get(last);
         long share = (long) (llc[0] * Math.min(1.0, (double) threads / llc[1]));
         long llcBytes = Math.max(l2Bytes, share);
-        return new Host(cpu, avx512, l2Bytes,
-                String.format(Locale.ROOT, "%s: %d KiB per L2 (one per %d CPUs), x %d L2s for %d threads", files.get(2),
-                        l2[0] / 1024, l2[1], (threads + l2[1] - 1) / l2[1], threads),
-                llcBytes, String.format(Locale.ROOT, "%s: L%d of %d KiB shared by %d CPUs, the share of %d threads%s",
-                        files.get(last), last, llc[0] / 1024, llc[1], threads,
+        return new Host(
+                cpu,
+                avx512,
+                l2Bytes,
+                String.format(
+                        Locale.ROOT,
+                        "%s: %d KiB per L2 (one per %d CPUs), x %d L2s for %d threads",
+                        files.get(2),
+                        l2[0] / 1024,
+                        l2[1],
+                        (threads + l2[1] - 1) / l2[1],
+                        threads),
+                llcBytes,
+                String.format(
+                        Locale.ROOT,
+                        "%s: L%d of %d KiB shared by %d CPUs, the share of %d threads%s",
+                        files.get(last),
+                        last,
+                        llc[0] / 1024,
+                        llc[1],
+                        threads,
                         llcBytes > share ? ", raised to the L2s it includes" : ""));
     }
 

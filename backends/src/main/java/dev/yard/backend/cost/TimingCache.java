@@ -52,16 +52,21 @@ final class TimingCache {
     }
 
     synchronized void put(String key, double seconds) {
-        if (key.indexOf('\n') >= 0 || key.indexOf('\t') >= 0) throw new IllegalArgumentException("bad cache key: " + key);
+        if (key.indexOf('\n') >= 0 || key.indexOf('\t') >= 0) {
+            throw new IllegalArgumentException("bad cache key: " + key);
+        }
         known.put(key, seconds);
         byte[] line = (String.format(Locale.ROOT, "%.9e\t%s%n", seconds, key)).getBytes(StandardCharsets.UTF_8);
         try {
             Files.createDirectories(file.getParent());
             synchronized (monitor) {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND); FileLock lock = ch.lock()) {
+                try (FileChannel ch = FileChannel.open(
+                                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                        FileLock lock = ch.lock()) {
                     ByteBuffer b = ByteBuffer.wrap(line);
-                    while (b.hasRemaining()) ch.write(b);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -70,11 +75,13 @@ final class TimingCache {
     }
 
     private void reload() {
-        if (!Files.isRegularFile(file)) return;
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
         String text;
         synchronized (monitor) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                 FileLock lock = ch.lock()) {
+                    FileLock lock = ch.lock()) {
                 text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new YardException(file + ": cannot read measured latencies: " + e.getMessage(), false, e);
@@ -83,7 +90,9 @@ final class TimingCache {
         int end = text.lastIndexOf('\n'); // a line without its newline is being written, or torn
         for (String line : text.substring(0, end + 1).split("\n")) {
             int tab = line.indexOf('\t');
-            if (tab <= 0) continue;
+            if (tab <= 0) {
+                continue;
+            }
             try {
                 known.put(line.substring(tab + 1), Double.parseDouble(line.substring(0, tab)));
             } catch (NumberFormatException e) {

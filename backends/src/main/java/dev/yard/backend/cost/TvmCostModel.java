@@ -39,7 +39,8 @@ public final class TvmCostModel extends MeasuredCostModel {
 
     private static String digest(String target) {
         try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(target.getBytes(StandardCharsets.UTF_8));
+            byte[] d =
+                    java.security.MessageDigest.getInstance("SHA-256").digest(target.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 6);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -96,7 +97,8 @@ public final class TvmCostModel extends MeasuredCostModel {
         public CostModel create(String arguments) {
             String target = arguments.isBlank() ? TvmToolchain.HOST_TARGET : arguments.trim();
             if (!target.equals(TvmToolchain.HOST_TARGET) && !target.startsWith("{")) {
-                throw YardException.badInput("--cost-model tvm: the target is host or a JSON object, got '" + target + "'");
+                throw YardException.badInput(
+                        "--cost-model tvm: the target is host or a JSON object, got '" + target + "'");
             }
             return new TvmCostModel(TvmToolchain.locate(), target, TvmToolchain.cacheDir());
         }

@@ -30,9 +30,8 @@ final class IrToProto {
     }
 
     OnnxMl.ModelProto model(Model m) {
-        OnnxMl.ModelProto.Builder b = OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(m.irVersion())
-                .setGraph(graph(m.graph(), true));
+        OnnxMl.ModelProto.Builder b =
+                OnnxMl.ModelProto.newBuilder().setIrVersion(m.irVersion()).setGraph(graph(m.graph(), true));
         opsets(m.opsetImports(), b::addOpsetImport);
         if (!m.producerName().isEmpty()) {
             b.setProducerName(m.producerName());
@@ -50,7 +49,9 @@ final class IrToProto {
             b.setDocString(m.docString());
         }
         for (Map.Entry<String, String> e : m.metadata().entrySet()) {
-            b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+            b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
+                    .setKey(e.getKey())
+                    .setValue(e.getValue()));
         }
         for (Function f : m.functions()) {
             b.addFunctions(function(f));
@@ -60,12 +61,16 @@ final class IrToProto {
 
     private static void opsets(Map<String, Long> imports, java.util.function.Consumer<OnnxMl.OperatorSetIdProto> add) {
         for (Map.Entry<String, Long> e : imports.entrySet()) {
-            add.accept(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(e.getKey()).setVersion(e.getValue()).build());
+            add.accept(OnnxMl.OperatorSetIdProto.newBuilder()
+                    .setDomain(e.getKey())
+                    .setVersion(e.getValue())
+                    .build());
         }
     }
 
     private OnnxMl.FunctionProto function(Function f) {
-        OnnxMl.FunctionProto.Builder b = OnnxMl.FunctionProto.newBuilder().setName(f.name()).setDomain(f.domain());
+        OnnxMl.FunctionProto.Builder b =
+                OnnxMl.FunctionProto.newBuilder().setName(f.name()).setDomain(f.domain());
         if (!f.overload().isEmpty()) {
             b.setOverload(f.overload());
         }
@@ -217,7 +222,8 @@ final class IrToProto {
             throw YardException.badInput("tensor " + (name == null ? "" : "'" + name + "' ") + t
                     + " is only a digest (from compact text), so the model cannot be written as ONNX");
         }
-        OnnxMl.TensorProto.Builder b = OnnxMl.TensorProto.newBuilder().setDataType(t.elementType().code());
+        OnnxMl.TensorProto.Builder b =
+                OnnxMl.TensorProto.newBuilder().setDataType(t.elementType().code());
         if (name != null && !name.isEmpty()) {
             b.setName(name);
         }
@@ -295,7 +301,9 @@ final class IrToProto {
                     b.addTypeProtos(type(t));
                 }
             }
-            default -> throw new YardException("attribute '" + a.name() + "' of kind " + a.kind() + " cannot be written", false);
+            default ->
+                throw new YardException(
+                        "attribute '" + a.name() + "' of kind " + a.kind() + " cannot be written", false);
         }
         return b.build();
     }

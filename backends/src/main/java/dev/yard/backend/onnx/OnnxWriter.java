@@ -25,8 +25,7 @@ public final class OnnxWriter {
     /** Tensors smaller than this stay inline even in external-data mode. */
     static final long EXTERNAL_MIN_BYTES = 1024;
 
-    private OnnxWriter() {
-    }
+    private OnnxWriter() {}
 
     /** The model as serialized bytes (all weights inline). */
     public static byte[] toBytes(Model model) {
@@ -45,15 +44,19 @@ public final class OnnxWriter {
         if (!external) {
             // Written over a model that kept its weights in FILE.data, the inline model leaves
             // that file stale: it goes once the new model is in place.
-            boolean staleData = Files.isRegularFile(dataTarget) && referencedLocations(file).contains(dataName);
+            boolean staleData =
+                    Files.isRegularFile(dataTarget) && referencedLocations(file).contains(dataName);
             OnnxMl.ModelProto proto = new IrToProto(null).model(model);
             AtomicFile.write(file, out -> writeProto(proto, out));
             if (staleData) {
                 try {
                     Files.deleteIfExists(dataTarget);
                 } catch (IOException e) {
-                    throw new YardException(file + ": written, but its old external data " + dataTarget
-                            + " could not be removed: " + e.getMessage(), false, e);
+                    throw new YardException(
+                            file + ": written, but its old external data " + dataTarget + " could not be removed: "
+                                    + e.getMessage(),
+                            false,
+                            e);
                 }
             }
             return;
@@ -131,7 +134,8 @@ public final class OnnxWriter {
 
     private static void collect(OnnxMl.TensorProto t, java.util.Set<String> found) {
         if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
-            t.getExternalDataList().stream().filter(e -> e.getKey().equals("location"))
+            t.getExternalDataList().stream()
+                    .filter(e -> e.getKey().equals("location"))
                     .forEach(e -> found.add(e.getValue()));
         }
     }

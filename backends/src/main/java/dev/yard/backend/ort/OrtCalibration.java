@@ -42,7 +42,8 @@ public final class OrtCalibration implements Calibration {
      * fits kept. How layers are grouped changes no bit
      * of the result, only how many runs calibration takes.
      */
-    private long activationBytes = Math.min(ACTIVATION_BYTES, Runtime.getRuntime().maxMemory() / 8);
+    private long activationBytes =
+            Math.min(ACTIVATION_BYTES, Runtime.getRuntime().maxMemory() / 8);
 
     /** Sets the activation bytes one run may return (groups of layers are formed to fit). */
     public OrtCalibration activationBudget(long bytes) {
@@ -53,7 +54,7 @@ public final class OrtCalibration implements Calibration {
     private final List<Map<String, Tensor>> inputs;
     private final int maxSamples;
     private final long seed;
-    private java.util.function.Consumer<String> progress = s -> { };
+    private java.util.function.Consumer<String> progress = s -> {};
 
     /** One batch of inputs, by name. */
     public OrtCalibration(Map<String, Tensor> inputs, int maxSamples, long seed) {
@@ -62,7 +63,9 @@ public final class OrtCalibration implements Calibration {
 
     /** Several inputs (each a map from input name to tensor), run one at a time. */
     public OrtCalibration(List<Map<String, Tensor>> inputs, int maxSamples, long seed) {
-        if (inputs.isEmpty()) throw new IllegalArgumentException("no calibration inputs");
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("no calibration inputs");
+        }
         this.inputs = inputs.stream().map(Map::copyOf).toList();
         this.maxSamples = maxSamples;
         this.seed = seed;
@@ -96,8 +99,8 @@ public final class OrtCalibration implements Calibration {
      * paired statistics of {@link InputCovariance#paired}. Grouped and handed over as above.
      */
     @Override
-    public void pairedCovariances(Model original, Model approximate, List<Node> layers,
-                                  Consumer<Map<Node, InputCovariance>> sink) {
+    public void pairedCovariances(
+            Model original, Model approximate, List<Node> layers, Consumer<Map<Node, InputCovariance>> sink) {
         measure(original, approximate, layers, sink);
     }
 
@@ -114,7 +117,8 @@ public final class OrtCalibration implements Calibration {
                 // (paired: the cross and the original's covariance too).
                 long dim = inputLength(n);
                 long rows = Math.min(maxSamples, rowsPerInput(n) * inputs.size());
-                long b = dim < 0 ? ACTIVATION_BYTES
+                long b = dim < 0
+                        ? ACTIVATION_BYTES
                         : (paired ? 2 : 1) * rows * dim * 8 + (paired ? 3 : 1) * dim * dim * 8;
                 bytes.merge(x.name(), b, Long::sum);
             }
@@ -124,12 +128,16 @@ public final class OrtCalibration implements Calibration {
         // layers are grouped.
         SplittableRandom random = new SplittableRandom(seed);
         Map<Node, SplittableRandom> streams = new IdentityHashMap<>();
-        for (Node n : layers) streams.put(n, random.split());
+        for (Node n : layers) {
+            streams.put(n, random.split());
+        }
         int perInput = Math.max(1, maxSamples / inputs.size());
         List<List<Value>> groups = groups(wanted.values(), bytes, activationBytes);
         for (int g = 0; g < groups.size(); g++) {
             Map<String, Value> group = new LinkedHashMap<>();
-            for (Value v : groups.get(g)) group.put(v.name(), v);
+            for (Value v : groups.get(g)) {
+                group.put(v.name(), v);
+            }
             byte[] extended = withOutputs(model, group);
             byte[] extendedApproximate = null;
             if (approximate != null) {
@@ -139,7 +147,8 @@ public final class OrtCalibration implements Calibration {
             }
             Map<Node, Samples> samples = new IdentityHashMap<>();
             try (OrtSession s = OrtSession.unoptimized(extended, THREADS);
-                 OrtSession sa = extendedApproximate == null ? null : OrtSession.unoptimized(extendedApproximate, THREADS)) {
+                    OrtSession sa =
+                            extendedApproximate == null ? null : OrtSession.unoptimized(extendedApproximate, THREADS)) {
                 for (int i = 0; i < inputs.size(); i++) {
                     progress.accept("calibration: layer group " + (g + 1) + " of " + groups.size() + ", input "
                             + (i + 1) + " of " + inputs.size());
@@ -149,10 +158,16 @@ public final class OrtCalibration implements Calibration {
                         Value x = n.input(0);
                         Tensor a = x == null || !group.containsKey(x.name()) ? null : activations.get(x.name());
                         Tensor b = a == null || approximated == null ? null : approximated.get(x.name());
-                        if (a == null || paired && b == null) continue;
-                        Picked rows = n.is("Conv") ? PatchCovariance.rows(n, a, b, perInput, streams.get(n))
+                        if (a == null || paired && b == null) {
+                            continue;
+                        }
+                        Picked rows = n.is("Conv")
+                                ? PatchCovariance.rows(n, a, b, perInput, streams.get(n))
                                 : rows(n, a, b, perInput, streams.get(n));
-                        if (rows != null) samples.computeIfAbsent(n, k -> new Samples(inputs.size())).add(rows);
+                        if (rows != null) {
+                            samples.computeIfAbsent(n, k -> new Samples(inputs.size()))
+                                    .add(rows);
+                        }
                     }
                 }
             }
@@ -161,9 +176,14 @@ public final class OrtCalibration implements Calibration {
             Map<Node, InputCovariance> out = new IdentityHashMap<>();
             for (Node n : layers) {
                 Samples x = samples.remove(n);
-                if (x == null) continue;
-                out.put(n, paired ? InputCovariance.paired(x.rows(0), x.rows(1), x.dim)
-                        : InputCovariance.fromSamples(x.rows(0), x.dim));
+                if (x == null) {
+                    continue;
+                }
+                out.put(
+                        n,
+                        paired
+                                ? InputCovariance.paired(x.rows(0), x.rows(1), x.dim)
+                                : InputCovariance.fromSamples(x.rows(0), x.dim));
             }
             sink.accept(out);
         }
@@ -191,7 +211,9 @@ public final class OrtCalibration implements Calibration {
                 rows = new double[more.rows().length][(int) Math.min(Integer.MAX_VALUE - 8, (long) n * inputs)];
             }
             for (int k = 0; k < rows.length; k++) {
-                if (rows[k].length < filled + n) rows[k] = java.util.Arrays.copyOf(rows[k], Math.max(filled + n, 2 * rows[k].length));
+                if (rows[k].length < filled + n) {
+                    rows[k] = java.util.Arrays.copyOf(rows[k], Math.max(filled + n, 2 * rows[k].length));
+                }
                 System.arraycopy(more.rows()[k], 0, rows[k], filled, n);
             }
             filled += n;
@@ -207,7 +229,11 @@ public final class OrtCalibration implements Calibration {
         Map<String, Value> out = new java.util.HashMap<>();
         model.graph().inputs().forEach(v -> out.put(v.name(), v));
         for (Node n : model.graph().nodes()) {
-            for (Value v : n.outputs()) if (v != null) out.put(v.name(), v);
+            for (Value v : n.outputs()) {
+                if (v != null) {
+                    out.put(v.name(), v);
+                }
+            }
         }
         return out;
     }
@@ -230,7 +256,9 @@ public final class OrtCalibration implements Calibration {
             current.add(v);
             bytes += b;
         }
-        if (!current.isEmpty()) out.add(current);
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
         return out;
     }
 
@@ -240,10 +268,14 @@ public final class OrtCalibration implements Calibration {
      */
     private long rowsPerInput(Node n) {
         long[] d = dev.yard.passes.cost.ModelPricing.staticDims(n.is("Conv") ? n.output(0) : n.input(0));
-        if (d == null || d.length < 2) return maxSamples;
+        if (d == null || d.length < 2) {
+            return maxSamples;
+        }
         long rows = 1;
         for (int i = 0; i < d.length; i++) {
-            if (n.is("Conv") ? i != 1 : i != d.length - 1) rows *= Math.max(1, d[i]);
+            if (n.is("Conv") ? i != 1 : i != d.length - 1) {
+                rows *= Math.max(1, d[i]);
+            }
         }
         return Math.min(rows, maxSamples);
     }
@@ -254,11 +286,15 @@ public final class OrtCalibration implements Calibration {
         Value w = n.input(1);
         long[] wd = w != null && w.isInitializer() ? w.initializer().dims() : null;
         if (n.is("Conv")) {
-            if (wd == null || wd.length != 4) return 0;
+            if (wd == null || wd.length != 4) {
+                return 0;
+            }
             dim = wd[1] * wd[2] * wd[3];
         } else {
             long[] x = dev.yard.passes.cost.ModelPricing.staticDims(n.input(0));
-            if (x == null || x.length == 0) return 0;
+            if (x == null || x.length == 0) {
+                return 0;
+            }
             dim = x[x.length - 1];
         }
         return dim > 0 && dim < 1 << 20 ? dim : -1;
@@ -266,10 +302,14 @@ public final class OrtCalibration implements Calibration {
 
     private static long activationBytes(Value v) {
         long[] d = dev.yard.passes.cost.ModelPricing.staticDims(v);
-        if (d == null) return ACTIVATION_BYTES;
+        if (d == null) {
+            return ACTIVATION_BYTES;
+        }
         long n = 4;
         try {
-            for (long x : d) n = Math.multiplyExact(n, Math.max(1, x));
+            for (long x : d) {
+                n = Math.multiplyExact(n, Math.max(1, x));
+            }
         } catch (ArithmeticException e) {
             return ACTIVATION_BYTES;
         }
@@ -309,8 +349,11 @@ public final class OrtCalibration implements Calibration {
         int count = (int) (a.elementCount() / k);
         int[] pick = PatchCovariance.sample(count, maxSamples, random);
         double[] rows = pick(a.toFloatArray(), pick, k);
-        return new Picked(approximate == null ? new double[][] {rows}
-                : new double[][] {rows, pick(approximate.toFloatArray(), pick, k)}, k);
+        return new Picked(
+                approximate == null
+                        ? new double[][] {rows}
+                        : new double[][] {rows, pick(approximate.toFloatArray(), pick, k)},
+                k);
     }
 
     private static double[] pick(float[] v, int[] pick, int k) {

@@ -36,7 +36,9 @@ public final class OrtFidelity implements FidelityOracle {
         this.what = what;
         this.labels = labels == null ? null : labels.clone();
         try (OrtSession s = OrtSession.unoptimized(OnnxWriter.toBytes(original), THREADS)) {
-            for (Map<String, Tensor> in : this.inputs) expected.add(s.run(in));
+            for (Map<String, Tensor> in : this.inputs) {
+                expected.add(s.run(in));
+            }
         }
     }
 

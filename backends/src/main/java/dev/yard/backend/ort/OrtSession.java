@@ -41,6 +41,7 @@ public final class OrtSession implements AutoCloseable {
         String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
         return new YardException(what + "ONNX Runtime cannot load the model: " + first, true, e);
     }
+
     private final ai.onnxruntime.OrtSession session;
 
     private OrtSession(ai.onnxruntime.OrtSession session) {

@@ -11,31 +11,33 @@ import java.util.SplittableRandom;
  * padding included).
  */
 final class PatchCovariance {
-    private PatchCovariance() {
-    }
+    private PatchCovariance() {}
 
     /**
      * Sampled patches of what {@code original} feeds the conv, and with {@code approximate}
      * (same shape, may be null) the same patches of it: what a model with earlier layers
      * replaced feeds it, for sequential fitting. Null when the conv is not one measured.
      */
-    static OrtCalibration.Picked rows(Node conv, Tensor original, Tensor approximate, int maxSamples,
-                                      SplittableRandom random) {
+    static OrtCalibration.Picked rows(
+            Node conv, Tensor original, Tensor approximate, int maxSamples, SplittableRandom random) {
         Patches p = Patches.of(conv, original.dims());
         if (p == null || approximate != null && !Arrays.equals(original.dims(), approximate.dims())) {
             return null;
         }
         int[] pick = sample(p.count(), maxSamples, random);
         double[] a = p.rows(original.toFloatArray(), pick);
-        return new OrtCalibration.Picked(approximate == null ? new double[][] {a}
-                : new double[][] {a, p.rows(approximate.toFloatArray(), pick)}, p.dim());
+        return new OrtCalibration.Picked(
+                approximate == null ? new double[][] {a} : new double[][] {a, p.rows(approximate.toFloatArray(), pick)},
+                p.dim());
     }
 
     /** The im2col view of one conv over an input of given dims [N, C, H, W]. */
     private record Patches(int n, int c, int h, int w, int kh, int kw, int[] s, int[] dil, int[] p, int oh, int ow) {
         /** Null when the conv is grouped, pads automatically or has no output positions. */
         static Patches of(Node conv, long[] d) {
-            Tensor k = conv.input(1) != null && conv.input(1).isInitializer() ? conv.input(1).initializer() : null;
+            Tensor k = conv.input(1) != null && conv.input(1).isInitializer()
+                    ? conv.input(1).initializer()
+                    : null;
             if (d.length != 4 || k == null || k.rank() != 4 || conv.intAttr("group", 1) != 1) {
                 return null;
             }

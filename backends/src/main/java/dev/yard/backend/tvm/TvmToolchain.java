@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class TvmToolchain {
     /** TVM's host CPU target; the builder resolves it to {@code {"kind": "llvm", "mcpu": <this CPU>}}. */
     public static final String HOST_TARGET = "host";
+
     private static final String BUILDER = "yard_tvm_build.py";
 
     private final Path cache;
@@ -74,9 +75,15 @@ public final class TvmToolchain {
         try {
             if (!Files.exists(cached)) {
                 Files.createDirectories(cached.getParent());
-                Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp" + ProcessHandle.current().pid() + ".so");
-                runBuilder(List.of(dir.resolve(RelaxModule.SCRIPT_FILE).toString(),
-                        dir.resolve(RelaxModule.PARAMS_INDEX).toString(), target, tmp.toString()), 60);
+                Path tmp = cached.resolveSibling(
+                        cached.getFileName() + ".tmp" + ProcessHandle.current().pid() + ".so");
+                runBuilder(
+                        List.of(
+                                dir.resolve(RelaxModule.SCRIPT_FILE).toString(),
+                                dir.resolve(RelaxModule.PARAMS_INDEX).toString(),
+                                target,
+                                tmp.toString()),
+                        60);
                 Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             Path tmp = lib.resolveSibling("module.so.tmp");
@@ -93,15 +100,18 @@ public final class TvmToolchain {
      * a string {@code kind} (what TVM then makes of the kind and the other keys, it says itself).
      */
     public static void checkTarget(String target) {
-        if (HOST_TARGET.equals(target)) return;
+        if (HOST_TARGET.equals(target)) {
+            return;
+        }
         com.google.gson.JsonElement json;
         try {
             json = com.google.gson.JsonParser.parseString(target);
         } catch (com.google.gson.JsonParseException e) {
-            throw YardException.badInput("--target " + target + ": not JSON (" + YardException.oneLine(
-                    e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")");
+            throw YardException.badInput("--target " + target + ": not JSON ("
+                    + YardException.oneLine(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")");
         }
-        if (!json.isJsonObject() || !json.getAsJsonObject().has("kind")
+        if (!json.isJsonObject()
+                || !json.getAsJsonObject().has("kind")
                 || !json.getAsJsonObject().get("kind").isJsonPrimitive()
                 || !json.getAsJsonObject().get("kind").getAsJsonPrimitive().isString()) {
             throw YardException.badInput("--target " + target + ": expected 'host' or a JSON object with a string "
@@ -114,12 +124,19 @@ public final class TvmToolchain {
      * message unless both parse and the two modules are structurally equal.
      */
     public void check(Path dir) {
-        runBuilder(List.of(dir.resolve(RelaxModule.SCRIPT_FILE).toString(),
-                dir.resolve(RelaxModule.PARAMS_INDEX).toString(), "{}", "-", "--check-only"), 5);
+        runBuilder(
+                List.of(
+                        dir.resolve(RelaxModule.SCRIPT_FILE).toString(),
+                        dir.resolve(RelaxModule.PARAMS_INDEX).toString(),
+                        "{}",
+                        "-",
+                        "--check-only"),
+                5);
     }
 
     private void runBuilder(List<String> args, long timeoutMinutes) {
-        List<String> cmd = new ArrayList<>(List.of(python().toString(), builderScript().toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of(python().toString(), builderScript().toString()));
         cmd.addAll(args);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -144,10 +161,12 @@ public final class TvmToolchain {
     private Path builderScript() {
         try (InputStream in = TvmToolchain.class.getResourceAsStream(BUILDER)) {
             byte[] text = in.readAllBytes();
-            Path script = cache.resolve("tvm").resolve("yard_tvm_build-" + sha256(text).substring(0, 12) + ".py");
+            Path script = cache.resolve("tvm")
+                    .resolve("yard_tvm_build-" + sha256(text).substring(0, 12) + ".py");
             if (!Files.exists(script)) {
                 Files.createDirectories(script.getParent());
-                Path tmp = script.resolveSibling(script.getFileName() + ".tmp" + ProcessHandle.current().pid());
+                Path tmp = script.resolveSibling(
+                        script.getFileName() + ".tmp" + ProcessHandle.current().pid());
                 Files.write(tmp, text);
                 Files.move(tmp, script, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -160,8 +179,10 @@ public final class TvmToolchain {
     private String key(String moduleDigest, String target) {
         String cpu = "";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().orElse("");
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .orElse("");
         } catch (IOException | RuntimeException e) {
             // No /proc/cpuinfo: the key then only distinguishes targets, which is still correct
             // for explicit targets; "host" builds are merely shared across machines.
@@ -172,7 +193,8 @@ public final class TvmToolchain {
         } catch (IOException e) {
             throw new YardException("cannot read the TVM builder script: " + e.getMessage(), false, e);
         }
-        return sha256((moduleDigest + "\n" + target + "\n" + cpu + "\n" + builder).getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+        return sha256((moduleDigest + "\n" + target + "\n" + cpu + "\n" + builder).getBytes(StandardCharsets.UTF_8))
+                .substring(0, 32);
     }
 
     static String sha256(byte[] bytes) {

@@ -23,8 +23,19 @@ class OrtCostModelTest {
     Path cache;
 
     private static Layer.Conv conv(int in, int out, int h, int k) {
-        return new Layer.Conv(ElementType.FLOAT, 1, in, out, h, h, k, k, 1, new int[] {1, 1},
-                new int[] {k / 2, k / 2, k / 2, k / 2}, new int[] {1, 1});
+        return new Layer.Conv(
+                ElementType.FLOAT,
+                1,
+                in,
+                out,
+                h,
+                h,
+                k,
+                k,
+                1,
+                new int[] {1, 1},
+                new int[] {k / 2, k / 2, k / 2, k / 2},
+                new int[] {1, 1});
     }
 
     @Test
@@ -55,7 +66,8 @@ class OrtCostModelTest {
         Layer.Conv c = Layer.Conv.pointwise(ElementType.FLOAT, 1, 16, 64, 28, 28);
         Cost chain = model.chain(List.of(a, b, c));
         assertTrue(chain.measured() && chain.seconds() > 0);
-        assertTrue(model.cacheFile().toString().contains("-t1"), model.cacheFile().toString());
+        assertTrue(
+                model.cacheFile().toString().contains("-t1"), model.cacheFile().toString());
         YardException e = assertThrows(YardException.class, () -> model.chain(List.of(a, a)));
         assertTrue(e.getMessage().contains("does not read what the one before writes"), e.getMessage());
     }
@@ -70,16 +82,23 @@ class OrtCostModelTest {
             // Separate caches on one file, as separate processes would have.
             jobs.add(pool.submit(() -> {
                 TimingCache c = new TimingCache(file);
-                for (int i = 0; i < 200; i++) c.put("w" + writer + " k" + i, writer + i * 1e-6);
+                for (int i = 0; i < 200; i++) {
+                    c.put("w" + writer + " k" + i, writer + i * 1e-6);
+                }
             }));
         }
-        for (Future<?> f : jobs) f.get();
+        for (Future<?> f : jobs) {
+            f.get();
+        }
         pool.shutdown();
         // A process killed mid-line leaves a torn last line: ignored, everything else read.
         Files.writeString(file, "1.0e-3\ttorn", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         TimingCache read = new TimingCache(file);
-        for (int w = 0; w < 4; w++)
-            for (int i = 0; i < 200; i++) assertEquals(w + i * 1e-6, read.get("w" + w + " k" + i), 1e-15);
+        for (int w = 0; w < 4; w++) {
+            for (int i = 0; i < 200; i++) {
+                assertEquals(w + i * 1e-6, read.get("w" + w + " k" + i), 1e-15);
+            }
+        }
         assertNull(read.get("torn"));
     }
 

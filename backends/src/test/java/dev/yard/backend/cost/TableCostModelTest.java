@@ -39,14 +39,15 @@ class TableCostModelTest {
     }
 
     private static Layer conv3x3(ElementType type) {
-        return new Layer.Conv(type, 1, 64, 64, 56, 56, 3, 3, 1, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
+        return new Layer.Conv(
+                type, 1, 64, 64, 56, 56, 3, 3, 1, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
     }
 
     @Test
     void exactRowsOfTheSampleAreMeasured() throws URISyntaxException {
         TableCostModel table = TableCostModel.read(sample());
-        Layer depthwise = new Layer.Conv(F32, 1, 32, 32, 112, 112, 3, 3, 32, new int[] {2, 2}, new int[] {1, 1, 1, 1},
-                new int[] {1, 1});
+        Layer depthwise = new Layer.Conv(
+                F32, 1, 32, 32, 112, 112, 3, 3, 32, new int[] {2, 2}, new int[] {1, 1, 1, 1}, new int[] {1, 1});
         assertMeasured(table, pointwise(64, 16), 0.000110);
         assertMeasured(table, pointwise(64, 64), 0.000330);
         assertMeasured(table, conv3x3(F32), 0.00210);
@@ -63,17 +64,24 @@ class TableCostModelTest {
     void anEquivalentJsonFileGivesTheSameCosts(@TempDir Path dir) throws IOException, URISyntaxException {
         // Built from the sample's rows, so the two files say the same thing by construction.
         List<String> lines = Files.readAllLines(sample()).stream()
-                .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("op,")).toList();
+                .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("op,"))
+                .toList();
         JsonArray layers = new JsonArray();
         for (String line : lines) {
             String[] cells = line.split(",", -1);
             JsonObject o = new JsonObject();
             for (int i = 0; i < cells.length; i++) {
                 String column = TableCostModel.COLUMNS.get(i);
-                if (cells[i].isEmpty()) continue;
-                if (i < 2) o.addProperty(column, cells[i]);
-                else if (column.equals("seconds")) o.addProperty(column, Double.parseDouble(cells[i]));
-                else o.addProperty(column, Integer.parseInt(cells[i]));
+                if (cells[i].isEmpty()) {
+                    continue;
+                }
+                if (i < 2) {
+                    o.addProperty(column, cells[i]);
+                } else if (column.equals("seconds")) {
+                    o.addProperty(column, Double.parseDouble(cells[i]));
+                } else {
+                    o.addProperty(column, Integer.parseInt(cells[i]));
+                }
             }
             layers.add(o);
         }
@@ -86,8 +94,12 @@ class TableCostModelTest {
         TableCostModel fromJson = TableCostModel.read(json);
         List<TableCostModel.Row> rows = TableCostModel.csv("sample-table.csv", Files.readString(sample()));
         assertEquals(lines.size(), rows.size());
-        for (TableCostModel.Row row : rows) assertMeasured(fromJson, row.layer(), row.seconds());
-        assertEquals(TableCostModel.read(sample()).layer(pointwise(64, 24)).seconds(), fromJson.layer(pointwise(64, 24)).seconds());
+        for (TableCostModel.Row row : rows) {
+            assertMeasured(fromJson, row.layer(), row.seconds());
+        }
+        assertEquals(
+                TableCostModel.read(sample()).layer(pointwise(64, 24)).seconds(),
+                fromJson.layer(pointwise(64, 24)).seconds());
     }
 
     @Test
@@ -104,7 +116,8 @@ class TableCostModelTest {
             assertEquals(expected, cost.seconds(), 1e-15, asked.key());
             assertEquals(asked.bytes(), cost.bytes());
         }
-        assertEquals((lo + hi) / 2, table.layer(pointwise(64, 24)).seconds(), 1e-15, "halfway in MACs, halfway in time");
+        assertEquals(
+                (lo + hi) / 2, table.layer(pointwise(64, 24)).seconds(), 1e-15, "halfway in MACs, halfway in time");
         // Between the second and third rank the other segment's slope applies.
         assertEquals((0.000180 + 0.000330) / 2, table.layer(pointwise(64, 48)).seconds(), 1e-15);
         // Same MACs as a measured rank but transposed: that rank's latency, still an estimate.
@@ -116,10 +129,14 @@ class TableCostModelTest {
     @Test
     void ranksOutsideTheMeasuredRangeAreAnErrorNamingTheConfiguration() throws URISyntaxException {
         TableCostModel table = TableCostModel.read(sample());
-        String below = assertBadInput(() -> table.layer(pointwise(64, 8)), pointwise(64, 8).key());
-        assertTrue(below.contains("no measured latency for " + pointwise(64, 8).key() + " (nearest in the table: "
-                + pointwise(64, 16).key() + ";"), below);
-        String above = assertBadInput(() -> table.layer(pointwise(64, 128)), pointwise(64, 128).key());
+        String below = assertBadInput(
+                () -> table.layer(pointwise(64, 8)), pointwise(64, 8).key());
+        assertTrue(
+                below.contains("no measured latency for " + pointwise(64, 8).key() + " (nearest in the table: "
+                        + pointwise(64, 16).key() + ";"),
+                below);
+        String above = assertBadInput(
+                () -> table.layer(pointwise(64, 128)), pointwise(64, 128).key());
         assertTrue(above.contains("nearest in the table: " + pointwise(64, 64).key()), above);
         assertTrue(above.contains("from 3,211,264 to 12,845,056 MACs"), above);
     }
@@ -149,24 +166,52 @@ class TableCostModelTest {
         assertBadFile(dir, "empty.csv", "# nothing\n", "empty.csv: no header line");
         assertBadFile(dir, "header.csv", "# a comment\nop,type,batch\n", "header.csv:2: the header must be");
         assertBadFile(dir, "noRows.csv", HEADER + "\n", "noRows.csv: no measurements");
-        assertBadFile(dir, "columns.csv", HEADER + "\n" + conv + "0.1,7\n", "columns.csv:2: 20 columns, the header has 19");
-        assertBadFile(dir, "number.csv", HEADER + "\n" + conv.replace(",56,", ",5x6,") + "0.1\n",
+        assertBadFile(
+                dir, "columns.csv", HEADER + "\n" + conv + "0.1,7\n", "columns.csv:2: 20 columns, the header has 19");
+        assertBadFile(
+                dir,
+                "number.csv",
+                HEADER + "\n" + conv.replace(",56,", ",5x6,") + "0.1\n",
                 "number.csv:2: h is not a whole number: '5x6'");
-        assertBadFile(dir, "seconds.csv", HEADER + "\n" + conv + "fast\n", "seconds.csv:2: seconds is not a number: 'fast'");
-        assertBadFile(dir, "negative.csv", HEADER + "\n\n" + conv + "-0.1\n", "negative.csv:3: seconds must be positive, got -0.1");
+        assertBadFile(
+                dir, "seconds.csv", HEADER + "\n" + conv + "fast\n", "seconds.csv:2: seconds is not a number: 'fast'");
+        assertBadFile(
+                dir,
+                "negative.csv",
+                HEADER + "\n\n" + conv + "-0.1\n",
+                "negative.csv:3: seconds must be positive, got -0.1");
         assertBadFile(dir, "zero.csv", HEADER + "\n" + conv + "0\n", "zero.csv:2: seconds must be positive, got 0");
-        assertBadFile(dir, "op.csv", HEADER + "\n" + conv.replace("conv,", "relu,") + "0.1\n", "op.csv:2: unknown op 'relu'");
-        assertBadFile(dir, "type.csv", HEADER + "\n" + conv.replace("float", "fp32") + "0.1\n",
+        assertBadFile(
+                dir, "op.csv", HEADER + "\n" + conv.replace("conv,", "relu,") + "0.1\n", "op.csv:2: unknown op 'relu'");
+        assertBadFile(
+                dir,
+                "type.csv",
+                HEADER + "\n" + conv.replace("float", "fp32") + "0.1\n",
                 "type.csv:2: unknown element type 'fp32'");
-        assertBadFile(dir, "stride.csv", HEADER + "\n" + conv.replace(",1,1,0,0,0,0,", ",0,1,0,0,0,0,") + "0.1\n",
+        assertBadFile(
+                dir,
+                "stride.csv",
+                HEADER + "\n" + conv.replace(",1,1,0,0,0,0,", ",0,1,0,0,0,0,") + "0.1\n",
                 "stride.csv:2: stride_h must be at least 1, got 0");
-        assertBadFile(dir, "group.csv", HEADER + "\n" + "conv,float,1,64,16,56,56,1,1,3,1,1,0,0,0,0,1,1,0.1\n",
+        assertBadFile(
+                dir,
+                "group.csv",
+                HEADER + "\n" + "conv,float,1,64,16,56,56,1,1,3,1,1,0,0,0,0,1,1,0.1\n",
                 "group.csv:2: not a conv configuration");
-        assertBadFile(dir, "fit.csv", HEADER + "\n" + "conv,float,1,8,8,2,2,5,5,1,2,2,0,0,0,0,1,1,0.1\n",
+        assertBadFile(
+                dir,
+                "fit.csv",
+                HEADER + "\n" + "conv,float,1,8,8,2,2,5,5,1,2,2,0,0,0,0,1,1,0.1\n",
                 "fit.csv:2: the kernel does not fit the padded input");
-        assertBadFile(dir, "matmul.csv", HEADER + "\n" + "matmul,float,1,512,1000,7,,,,,,,,,,,,,0.1\n",
+        assertBadFile(
+                dir,
+                "matmul.csv",
+                HEADER + "\n" + "matmul,float,1,512,1000,7,,,,,,,,,,,,,0.1\n",
                 "matmul.csv:2: matmul rows leave h empty, got '7'");
-        assertBadFile(dir, "duplicate.csv", HEADER + "\n" + conv + "0.1\n# again\n" + conv + "0.2\n",
+        assertBadFile(
+                dir,
+                "duplicate.csv",
+                HEADER + "\n" + conv + "0.1\n# again\n" + conv + "0.2\n",
                 "duplicate.csv:4: " + pointwise(64, 16).key() + " measured 0.2 s, but " + dir.resolve("duplicate.csv")
                         + ":2 says 0.1 s");
         // The same measurement twice is no contradiction.
@@ -177,21 +222,37 @@ class TableCostModelTest {
 
     @Test
     void badJsonIsBadInputAtItsEntry(@TempDir Path dir) throws IOException {
-        String ok = "\"op\":\"conv\",\"type\":\"float\",\"batch\":1,\"in\":64,\"out\":16,\"h\":56,\"w\":56,\"kh\":1,\"kw\":1,"
-                + "\"group\":1,\"stride_h\":1,\"stride_w\":1,\"pad_top\":0,\"pad_left\":0,\"pad_bottom\":0,\"pad_right\":0,"
-                + "\"dilation_h\":1,\"dilation_w\":1";
+        String ok =
+                "\"op\":\"conv\",\"type\":\"float\",\"batch\":1,\"in\":64,\"out\":16,\"h\":56,\"w\":56,\"kh\":1,\"kw\":1,"
+                        + "\"group\":1,\"stride_h\":1,\"stride_w\":1,\"pad_top\":0,\"pad_left\":0,\"pad_bottom\":0,\"pad_right\":0,"
+                        + "\"dilation_h\":1,\"dilation_w\":1";
         assertBadFile(dir, "syntax.json", "{\"layers\": [", "syntax.json: not JSON");
         assertBadFile(dir, "array.json", "[]", "array.json: not a JSON object");
         assertBadFile(dir, "layers.json", "{\"target\": \"x\"}", "layers.json: layers must be an array");
-        assertBadFile(dir, "field.json", "{\"layers\": [{" + ok + ",\"seconds\":0.1,\"speed\":2}]}",
+        assertBadFile(
+                dir,
+                "field.json",
+                "{\"layers\": [{" + ok + ",\"seconds\":0.1,\"speed\":2}]}",
                 "field.json: layers[0]: unknown field 'speed'");
-        assertBadFile(dir, "zero.json", "{\"layers\": [{" + ok + ",\"seconds\":0.1}, {" + ok.replace("16", "32")
-                + ",\"seconds\":0}]}", "zero.json: layers[1]: seconds must be positive");
-        assertBadFile(dir, "missing.json", "{\"layers\": [{" + ok.replace(",\"h\":56", "") + ",\"seconds\":0.1}]}",
+        assertBadFile(
+                dir,
+                "zero.json",
+                "{\"layers\": [{" + ok + ",\"seconds\":0.1}, {" + ok.replace("16", "32") + ",\"seconds\":0}]}",
+                "zero.json: layers[1]: seconds must be positive");
+        assertBadFile(
+                dir,
+                "missing.json",
+                "{\"layers\": [{" + ok.replace(",\"h\":56", "") + ",\"seconds\":0.1}]}",
                 "missing.json: layers[0]: h is missing");
-        assertBadFile(dir, "newline.json", "{\"layers\": [{" + ok.replace("\"float\"", "\"fl\\noat\"") + ",\"seconds\":1}]}",
+        assertBadFile(
+                dir,
+                "newline.json",
+                "{\"layers\": [{" + ok.replace("\"float\"", "\"fl\\noat\"") + ",\"seconds\":1}]}",
                 "newline.json: layers[0]: unknown element type 'fl oat'");
-        assertBadFile(dir, "nested.json", "{\"layers\": [{" + ok + ",\"seconds\":[1]}]}",
+        assertBadFile(
+                dir,
+                "nested.json",
+                "{\"layers\": [{" + ok + ",\"seconds\":[1]}]}",
                 "nested.json: layers[0]: seconds must be a number or a string");
     }
 
@@ -217,7 +278,9 @@ class TableCostModelTest {
 
     private static void assertBadFile(Path dir, String name, String content, String expected) throws IOException {
         Path file = dir.resolve(name);
-        if (content != null) Files.writeString(file, content, StandardCharsets.UTF_8);
+        if (content != null) {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        }
         String message = assertBadInput(() -> new TableCostModel.Provider().create(file.toString()), expected);
         assertTrue(message.startsWith(dir.toString()), "names the file: " + message);
     }

@@ -40,22 +40,29 @@ class TargetProbeTest {
         for (Layer.Kind k : Layer.Kind.values()) {
             double rate = t.rate("float32", k);
             assertTrue(rate > 1e7 && rate < 1e14, k.text() + ": " + rate + " MACs/s");
-            assertTrue(progress.stream().anyMatch(p -> p.startsWith("measuring " + k.text())), k.text() + ": " + progress);
+            assertTrue(
+                    progress.stream().anyMatch(p -> p.startsWith("measuring " + k.text())), k.text() + ": " + progress);
         }
-        assertTrue(t.rate("float32", Layer.Kind.DENSE) > t.rate("float32", Layer.Kind.DEPTHWISE),
-                "dense " + t.rate("float32", Layer.Kind.DENSE) + ", depthwise " + t.rate("float32", Layer.Kind.DEPTHWISE));
-        assertTrue(t.perOperatorOverheadSeconds() > 0.5e-6 && t.perOperatorOverheadSeconds() < 1e-3,
+        assertTrue(
+                t.rate("float32", Layer.Kind.DENSE) > t.rate("float32", Layer.Kind.DEPTHWISE),
+                "dense " + t.rate("float32", Layer.Kind.DENSE) + ", depthwise "
+                        + t.rate("float32", Layer.Kind.DEPTHWISE));
+        assertTrue(
+                t.perOperatorOverheadSeconds() > 0.5e-6 && t.perOperatorOverheadSeconds() < 1e-3,
                 t.perOperatorOverheadSeconds() + " s");
         assertTrue(t.memoryBandwidth() > 1e9, t.memoryBandwidth() + " B/s");
         assertTrue(t.lastLevelCacheBandwidth() >= t.memoryBandwidth(), t.lastLevelCacheBandwidth() + " B/s");
         assertTrue(t.l2Bytes() >= 64 * 1024 && t.l2Bytes() <= t.lastLevelCacheBytes(), t.l2Bytes() + " B");
         assertTrue(t.channelAlignment() == 8 || t.channelAlignment() == 16, "alignment " + t.channelAlignment());
         assertTrue(t.alignsPatches());
-        assertTrue(t.sources().get("macs_per_second.float32").startsWith("measured on "), t.sources().toString());
+        assertTrue(
+                t.sources().get("macs_per_second.float32").startsWith("measured on "),
+                t.sources().toString());
 
         // A conv the probe did not run (the dense probes are 128 channels and up): roofline against ONNX Runtime.
-        Layer.Conv conv = new Layer.Conv(ElementType.FLOAT, 1, 64, 64, 56, 56, 3, 3, 1, new int[] {1, 1},
-                new int[] {1, 1, 1, 1}, new int[] {1, 1});
+        Layer.Conv conv = new Layer.Conv(
+                ElementType.FLOAT, 1, 64, 64, 56, 56, 3, 3, 1, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1
+                });
         // Another job on the CPU while the probe ran and not while the conv is timed (or the other
         // way round) skews the two apart; a wrong unit or formula is off on every try, so the
         // probe is taken again, up to three times in all, before the check fails.
@@ -64,16 +71,20 @@ class TargetProbeTest {
             TargetDescription target = attempt == 0 ? t : probed(dir.resolve("host" + attempt + ".json"));
             double predicted = new AnalyticCostModel(target).layer(conv).seconds();
             // The best of two, as the probe keeps the best of its layers: a build sharing the CPU slows single runs.
-            double measured = Math.min(OrtCostModel.measureSeconds(List.of(conv), 2), OrtCostModel.measureSeconds(List.of(conv), 2));
-            why = String.format(Locale.ROOT, "%s: roofline %.4g ms, ONNX Runtime %.4g ms", conv, predicted * 1e3, measured * 1e3);
+            double measured = Math.min(
+                    OrtCostModel.measureSeconds(List.of(conv), 2), OrtCostModel.measureSeconds(List.of(conv), 2));
+            why = String.format(
+                    Locale.ROOT, "%s: roofline %.4g ms, ONNX Runtime %.4g ms", conv, predicted * 1e3, measured * 1e3);
             System.out.println(why);
-            if (predicted < 3 * measured && measured < 3 * predicted) return;
+            if (predicted < 3 * measured && measured < 3 * predicted) {
+                return;
+            }
         }
         fail(why + ", on each of three probes");
     }
 
     private static TargetDescription probed(Path file) throws IOException {
-        Files.writeString(file, TargetProbe.probe(2, s -> { }), StandardCharsets.UTF_8);
+        Files.writeString(file, TargetProbe.probe(2, s -> {}), StandardCharsets.UTF_8);
         return TargetDescription.read(file);
     }
 }

@@ -20,10 +20,23 @@ class TvmCostModelTest {
     @Test
     void timesAndCachesLayers() {
         TvmCostModel model = new TvmCostModel(TvmToolchain.locate(), TvmToolchain.HOST_TARGET, cache);
-        Layer.Conv dense = new Layer.Conv(ElementType.FLOAT, 1, 32, 32, 28, 28, 3, 3, 1, new int[] {1, 1},
-                new int[] {1, 1, 1, 1}, new int[] {1, 1});
-        List<Layer> tucker = List.of(Layer.Conv.pointwise(ElementType.FLOAT, 1, 32, 8, 28, 28),
-                new Layer.Conv(ElementType.FLOAT, 1, 8, 8, 28, 28, 3, 3, 2, new int[] {1, 1}, new int[] {1, 1, 1, 1},
+        Layer.Conv dense = new Layer.Conv(
+                ElementType.FLOAT, 1, 32, 32, 28, 28, 3, 3, 1, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1
+                });
+        List<Layer> tucker = List.of(
+                Layer.Conv.pointwise(ElementType.FLOAT, 1, 32, 8, 28, 28),
+                new Layer.Conv(
+                        ElementType.FLOAT,
+                        1,
+                        8,
+                        8,
+                        28,
+                        28,
+                        3,
+                        3,
+                        2,
+                        new int[] {1, 1},
+                        new int[] {1, 1, 1, 1},
                         new int[] {1, 1}),
                 Layer.Conv.pointwise(ElementType.FLOAT, 1, 8, 32, 28, 28));
         Cost d = model.layer(dense);

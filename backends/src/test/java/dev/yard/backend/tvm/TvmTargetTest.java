@@ -48,10 +48,12 @@ class TvmTargetTest {
                 }
                 """, "relu.onnxtxt"));
         Path out = tmp.resolve("relu");
-        YardException e = assertThrows(YardException.class,
-                () -> TvmToolchain.locate().build(module, out, "{\"kind\": \"no-such-kind\"}"));
+        YardException e = assertThrows(
+                YardException.class, () -> TvmToolchain.locate().build(module, out, "{\"kind\": \"no-such-kind\"}"));
         assertTrue(e.isBadInput(), e.getMessage());
-        assertTrue(e.getMessage().contains("--target {\"kind\": \"no-such-kind\"}: TVM refused the target"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("--target {\"kind\": \"no-such-kind\"}: TVM refused the target"),
+                e.getMessage());
         assertEquals(1, e.getMessage().strip().lines().count(), e.getMessage());
         assertFalse(e.getMessage().contains("Traceback"), e.getMessage());
         assertFalse(Files.exists(out.resolve("module.so")));

@@ -15,8 +15,7 @@ import java.util.Locale;
  * the process after the first read and write, in a form {@code scripts/bench-io} puts beside Python's onnx.
  */
 public final class IoBenchmark {
-    private IoBenchmark() {
-    }
+    private IoBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         Path in = Path.of(args[0]);
@@ -50,9 +49,16 @@ public final class IoBenchmark {
                 System.out.print("");
             }
         }
-        System.out.printf(Locale.ROOT, "yard  read %8.1f ms  write %8.1f ms  read+write %8.1f ms  (first run %.1f ms read, "
+        System.out.printf(
+                Locale.ROOT,
+                "yard  read %8.1f ms  write %8.1f ms  read+write %8.1f ms  (first run %.1f ms read, "
                         + "%.1f ms total, peak RSS %d MiB)%n",
-                median(reads), median(writes), median(sum(reads, writes)), firstRead / 1e6, firstTotal / 1e6, firstPeak);
+                median(reads),
+                median(writes),
+                median(sum(reads, writes)),
+                firstRead / 1e6,
+                firstTotal / 1e6,
+                firstPeak);
     }
 
     private static double[] sum(double[] a, double[] b) {

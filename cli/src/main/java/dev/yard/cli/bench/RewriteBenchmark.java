@@ -43,8 +43,8 @@ public final class RewriteBenchmark {
                     best = Math.min(best, time(pipeline, m));
                     nodes = m.graph().nodes().size();
                 }
-                System.out.printf(Locale.ROOT, "%10d   %-14s %9.1f %9.1f %13d%n", n, pipeline, best, best * 1e3 / n,
-                        nodes);
+                System.out.printf(
+                        Locale.ROOT, "%10d   %-14s %9.1f %9.1f %13d%n", n, pipeline, best, best * 1e3 / n, nodes);
             }
         }
     }
@@ -77,11 +77,11 @@ public final class RewriteBenchmark {
                 b[j] = (float) random.nextDouble(-0.1, 0.1);
             }
             Value weight = g.addInitializer("w" + i, Tensor.ofFloats(new long[] {CHANNELS, CHANNELS, 1, 1}, w));
-            Value bias = g.addInitializer("b" + i, Tensor.ofFloats(adds ? new long[] {1, CHANNELS, 1, 1}
-                    : new long[] {CHANNELS}, b));
+            Value bias = g.addInitializer(
+                    "b" + i, Tensor.ofFloats(adds ? new long[] {1, CHANNELS, 1, 1} : new long[] {CHANNELS}, b));
             Value y = new Value("y" + i, ValueType.tensor(ElementType.FLOAT, dims));
-            Node conv = new Node("conv" + i, "", "Conv", adds ? List.of(x, weight) : List.of(x, weight, bias),
-                    List.of(y));
+            Node conv =
+                    new Node("conv" + i, "", "Conv", adds ? List.of(x, weight) : List.of(x, weight, bias), List.of(y));
             conv.setAttribute(Attribute.of("kernel_shape", new long[] {1, 1}));
             g.nodes().add(conv);
             x = y;

@@ -10,8 +10,7 @@ import dev.yard.ir.YardException;
  * is not empty. Anything else thrown, or a refusal that breaks these rules, fails the target.
  */
 final class BadInput {
-    private BadInput() {
-    }
+    private BadInput() {}
 
     /**
      * Checks a refusal whose message the command line prints as its one line: it must also be a

@@ -63,13 +63,15 @@ public final class LaunchBoundCostModel implements CostModel {
                     v = Double.NaN;
                 }
                 if (!(v > 0) || Double.isInfinite(v)) {
-                    throw YardException.badInput("--cost-model launch-bound: '" + arg + "' is not NAME=POSITIVE-NUMBER");
+                    throw YardException.badInput(
+                            "--cost-model launch-bound: '" + arg + "' is not NAME=POSITIVE-NUMBER");
                 }
                 switch (kv[0].trim()) {
                     case "launch_us" -> launchUs = v;
                     case "tmacs" -> tmacs = v;
-                    default -> throw YardException.badInput("--cost-model launch-bound: unknown argument '" + kv[0]
-                            + "' (known: launch_us, tmacs)");
+                    default ->
+                        throw YardException.badInput("--cost-model launch-bound: unknown argument '" + kv[0]
+                                + "' (known: launch_us, tmacs)");
                 }
             }
             return new LaunchBoundCostModel(launchUs, tmacs);

@@ -38,27 +38,35 @@ class PluginJarIT {
         assertEquals(0, optimize.exit(), optimize.err());
         // Launch-bound: a chain of two or three convs can never beat one conv, so rank selection has no candidate.
         assertTrue(optimize.out().contains("cost model launch-bound:launch_us=20.0,tmacs=2.0"), optimize.out());
-        assertTrue(optimize.out().contains("select-ranks: no layer has a candidate the cost model prices below the layer"),
+        assertTrue(
+                optimize.out().contains("select-ranks: no layer has a candidate the cost model prices below the layer"),
                 optimize.out());
 
         Run missing = yard("cost", "--plugin", "/no/such/plugin.jar", "--cost-model", "launch-bound");
         assertEquals(2, missing.exit());
-        assertEquals("yard: /no/such/plugin.jar: plugin jar not found", missing.err().strip());
+        assertEquals(
+                "yard: /no/such/plugin.jar: plugin jar not found", missing.err().strip());
         Run notJar = yard("cost", "--plugin", new File("pom.xml").getAbsolutePath(), "--cost-model", "launch-bound");
         assertEquals(2, notJar.exit());
-        assertTrue(notJar.err().strip().startsWith("yard: ") && notJar.err().contains("pom.xml: not a jar"), notJar.err());
+        assertTrue(
+                notJar.err().strip().startsWith("yard: ") && notJar.err().contains("pom.xml: not a jar"), notJar.err());
         Run badArgs = yard("cost", "--plugin", JAR, "--cost-model", "launch-bound:launch_us=-1");
         assertEquals(2, badArgs.exit(), badArgs.err());
     }
 
     private static Run yard(String... args) throws Exception {
         // Failsafe puts this module's classes or jar on the class path: neither may reach yard.
-        List<Path> own = List.of(Path.of(System.getProperty("plugin.classes")).toAbsolutePath(), Path.of(JAR).toAbsolutePath());
+        List<Path> own = List.of(
+                Path.of(System.getProperty("plugin.classes")).toAbsolutePath(),
+                Path.of(JAR).toAbsolutePath());
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !own.contains(Path.of(p).toAbsolutePath()))
                 .collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, "dev.yard.cli.Main"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath,
+                "dev.yard.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("YARD_PLUGINS");

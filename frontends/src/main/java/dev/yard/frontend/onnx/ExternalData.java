@@ -27,29 +27,32 @@ final class ExternalData {
 
     ByteBuffer slice(String tensor, String location, long offset, long length) {
         if (baseDir == null) {
-            throw YardException.badInput(source + ": tensor '" + tensor
-                    + "' has external data, but the model was not read from a file");
+            throw YardException.badInput(
+                    source + ": tensor '" + tensor + "' has external data, but the model was not read from a file");
         }
         Path rel;
         try {
             rel = Path.of(location);
         } catch (java.nio.file.InvalidPathException e) {
-            throw YardException.badInput(source + ": tensor '" + tensor + "': external data location '"
-                    + location + "' is not a file name");
+            throw YardException.badInput(
+                    source + ": tensor '" + tensor + "': external data location '" + location + "' is not a file name");
         }
         Path file = baseDir.resolve(rel).normalize();
         if (rel.isAbsolute() || !file.startsWith(baseDir.normalize()) || !insideByRealPath(file)) {
-            throw YardException.badInput(source + ": tensor '" + tensor + "': external data location '"
-                    + location + "' lies outside the model's folder");
+            throw YardException.badInput(source + ": tensor '" + tensor + "': external data location '" + location
+                    + "' lies outside the model's folder");
         }
         ByteBuffer whole = mapped.computeIfAbsent(file, f -> map(tensor, location, f));
         long size = whole.capacity();
         long len = length < 0 ? size - offset : length;
         if (offset < 0 || offset > size || len < 0 || offset + len > size) {
-            throw YardException.badInput(source + ": tensor '" + tensor + "': external data range [" + offset
-                    + ", " + (offset + len) + ") lies outside '" + location + "' (" + size + " bytes)");
+            throw YardException.badInput(source + ": tensor '" + tensor + "': external data range [" + offset + ", "
+                    + (offset + len) + ") lies outside '" + location + "' (" + size + " bytes)");
         }
-        return whole.duplicate().position((int) offset).limit((int) (offset + len)).slice();
+        return whole.duplicate()
+                .position((int) offset)
+                .limit((int) (offset + len))
+                .slice();
     }
 
     /**
@@ -75,13 +78,15 @@ final class ExternalData {
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             if (ch.size() > Integer.MAX_VALUE) {
-                throw YardException.badInput(source + ": external data file '" + location
-                        + "' is over 2 GiB, which Yard cannot map yet");
+                throw YardException.badInput(
+                        source + ": external data file '" + location + "' is over 2 GiB, which Yard cannot map yet");
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
         } catch (IOException e) {
-            throw YardException.badInput(source + ": tensor '" + tensor + "': cannot read external data file '"
-                    + location + "': " + e.getMessage(), e);
+            throw YardException.badInput(
+                    source + ": tensor '" + tensor + "': cannot read external data file '" + location + "': "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

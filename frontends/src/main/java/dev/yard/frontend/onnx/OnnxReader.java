@@ -21,8 +21,7 @@ import java.nio.file.StandardOpenOption;
  * Every failure is a {@link YardException} whose message is one line starting with the file name.
  */
 public final class OnnxReader {
-    private OnnxReader() {
-    }
+    private OnnxReader() {}
 
     /** Reads the model at {@code file}. */
     public static Model read(Path file) {
@@ -82,8 +81,10 @@ public final class OnnxReader {
             in.setRecursionLimit(1000);
             proto = OnnxMl.ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
-            throw YardException.badInput(source + ": not a valid ONNX model (protobuf: " + firstLine(e.getMessage())
-                    + "; is the file truncated or not ONNX?)", e);
+            throw YardException.badInput(
+                    source + ": not a valid ONNX model (protobuf: " + firstLine(e.getMessage())
+                            + "; is the file truncated or not ONNX?)",
+                    e);
         } catch (IOException e) {
             throw YardException.badInput(source + ": cannot read: " + e.getMessage(), e);
         }

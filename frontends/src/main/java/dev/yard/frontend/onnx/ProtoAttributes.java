@@ -79,8 +79,9 @@ final class ProtoAttributes {
                 }
                 yield List.copyOf(ts);
             }
-            case SPARSE_TENSOR, SPARSE_TENSORS -> throw YardException.badInput(source + ": " + where + ": attribute '"
-                    + name + "' holds a sparse tensor, which is not supported");
+            case SPARSE_TENSOR, SPARSE_TENSORS ->
+                throw YardException.badInput(source + ": " + where + ": attribute '" + name
+                        + "' holds a sparse tensor, which is not supported");
         };
         return new Attribute(name, kind, value, null);
     }
@@ -89,7 +90,8 @@ final class ProtoAttributes {
     private ValueType heldType(OnnxMl.TypeProto t, String name, String where) {
         ValueType type = ProtoTypes.type(t, source, name);
         if (type == null) {
-            throw YardException.badInput(source + ": " + where + ": attribute '" + name + "' holds a type with nothing set");
+            throw YardException.badInput(
+                    source + ": " + where + ": attribute '" + name + "' holds a type with nothing set");
         }
         return type;
     }
@@ -125,6 +127,7 @@ final class ProtoAttributes {
         } else if (a.getGraphsCount() > 0) {
             return Attribute.Kind.GRAPHS;
         }
-        throw YardException.badInput(source + ": " + where + ": attribute '" + a.getName() + "' has no type and no value");
+        throw YardException.badInput(
+                source + ": " + where + ": attribute '" + a.getName() + "' has no type and no value");
     }
 }

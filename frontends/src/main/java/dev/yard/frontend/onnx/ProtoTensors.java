@@ -26,7 +26,8 @@ final class ProtoTensors {
     Tensor tensor(OnnxMl.TensorProto t, String what) {
         ElementType type = ElementType.fromCode(t.getDataType());
         if (type == null) {
-            throw YardException.badInput(source + ": tensor '" + what + "' has unknown element type " + t.getDataType());
+            throw YardException.badInput(
+                    source + ": tensor '" + what + "' has unknown element type " + t.getDataType());
         }
         if (t.hasSegment()) {
             throw YardException.badInput(source + ": tensor '" + what + "' is segmented, which is not supported");
@@ -77,15 +78,15 @@ final class ProtoTensors {
                     case "length" -> {
                         length = Long.parseLong(e.getValue());
                         if (length < 0) {
-                            throw YardException.badInput(source + ": tensor '" + what + "': negative external data length "
-                                    + e.getValue());
+                            throw YardException.badInput(
+                                    source + ": tensor '" + what + "': negative external data length " + e.getValue());
                         }
                     }
-                    default -> { }
+                    default -> {}
                 }
             } catch (NumberFormatException ex) {
-                throw YardException.badInput(source + ": tensor '" + what + "': bad external data " + e.getKey()
-                        + " '" + e.getValue() + "'");
+                throw YardException.badInput(source + ": tensor '" + what + "': bad external data " + e.getKey() + " '"
+                        + e.getValue() + "'");
             }
         }
         if (location == null) {
@@ -106,13 +107,17 @@ final class ProtoTensors {
         // The field must hold what the shape needs before anything is allocated: below the limit
         // above, a shape alone still claims up to 4 GiB that nothing in the file backs.
         int n = Math.toIntExact(count);
-        need(fieldCount(t, type, what), switch (type) {
-            case COMPLEX64, COMPLEX128 -> 2L * n;
-            // Each int32_data entry holds one byte: two packed 4-bit elements.
-            case INT4, UINT4, FLOAT4E2M1 -> type.byteSize(n);
-            default -> n;
-        }, what);
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(type.byteSize(count))).order(ByteOrder.LITTLE_ENDIAN);
+        need(
+                fieldCount(t, type, what),
+                switch (type) {
+                    case COMPLEX64, COMPLEX128 -> 2L * n;
+                    // Each int32_data entry holds one byte: two packed 4-bit elements.
+                    case INT4, UINT4, FLOAT4E2M1 -> type.byteSize(n);
+                    default -> n;
+                },
+                what);
+        ByteBuffer b =
+                ByteBuffer.allocate(Math.toIntExact(type.byteSize(count))).order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {
             case FLOAT -> {
                 for (int i = 0; i < n; i++) {
@@ -182,17 +187,31 @@ final class ProtoTensors {
             case DOUBLE, COMPLEX128 -> t.getDoubleDataCount();
             case INT64 -> t.getInt64DataCount();
             case UINT32, UINT64 -> t.getUint64DataCount();
-            case INT32, INT16, UINT16, FLOAT16, BFLOAT16, INT8, UINT8, BOOL, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2,
-                    FLOAT8E5M2FNUZ, INT4, UINT4, FLOAT4E2M1 -> t.getInt32DataCount();
-            default -> throw YardException.badInput(source + ": tensor '" + what + "' of type " + type.textName()
-                    + " has no data Yard can read");
+            case INT32,
+                    INT16,
+                    UINT16,
+                    FLOAT16,
+                    BFLOAT16,
+                    INT8,
+                    UINT8,
+                    BOOL,
+                    FLOAT8E4M3FN,
+                    FLOAT8E4M3FNUZ,
+                    FLOAT8E5M2,
+                    FLOAT8E5M2FNUZ,
+                    INT4,
+                    UINT4,
+                    FLOAT4E2M1 -> t.getInt32DataCount();
+            default ->
+                throw YardException.badInput(
+                        source + ": tensor '" + what + "' of type " + type.textName() + " has no data Yard can read");
         };
     }
 
     private void need(int have, long want, String what) {
         if (have != want) {
-            throw YardException.badInput(source + ": tensor '" + what + "' holds " + have + " values where its shape needs "
-                    + want);
+            throw YardException.badInput(
+                    source + ": tensor '" + what + "' holds " + have + " values where its shape needs " + want);
         }
     }
 }

@@ -95,7 +95,8 @@ final class ProtoToIr {
         Scope scope = new Scope(outer);
         String gw = where + (p.getName().isEmpty() ? "" : " '" + p.getName() + "'");
         for (OnnxMl.ValueInfoProto in : p.getInputList()) {
-            Value v = new Value(in.getName(), in.hasType() ? ProtoTypes.type(in.getType(), source, in.getName()) : null);
+            Value v =
+                    new Value(in.getName(), in.hasType() ? ProtoTypes.type(in.getType(), source, in.getName()) : null);
             define(scope, v, gw);
             g.inputs().add(v);
         }
@@ -105,7 +106,8 @@ final class ProtoToIr {
                 throw YardException.badInput(source + ": " + gw + ": an initializer has no name");
             }
             if (v != null && (!g.inputs().contains(v) || v.isInitializer())) {
-                throw YardException.badInput(source + ": " + gw + ": initializer '" + t.getName() + "' is defined twice");
+                throw YardException.badInput(
+                        source + ": " + gw + ": initializer '" + t.getName() + "' is defined twice");
             }
             if (v == null) {
                 v = new Value(t.getName(), null);
@@ -134,7 +136,8 @@ final class ProtoToIr {
     private Value lookupOutput(Scope scope, String name, String where) {
         Value v = scope.find(name);
         if (v == null) {
-            throw YardException.badInput(source + ": " + where + ": output '" + name + "' is not defined by any node, input or initializer");
+            throw YardException.badInput(
+                    source + ": " + where + ": output '" + name + "' is not defined by any node, input or initializer");
         }
         return v;
     }

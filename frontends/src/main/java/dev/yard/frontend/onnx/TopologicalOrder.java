@@ -8,9 +8,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Iterator;
 
 /**
  * Orders nodes so that every value is produced before it is read, moving as few nodes as
@@ -21,8 +21,7 @@ import java.util.Iterator;
  * error.
  */
 final class TopologicalOrder {
-    private TopologicalOrder() {
-    }
+    private TopologicalOrder() {}
 
     static List<Node> sort(List<Node> nodes, String where) {
         Map<Node, Boolean> inGraph = new IdentityHashMap<>();

@@ -20,8 +20,11 @@ public record LayerCost(long parameters, long macs) {
         for (Value v : n.inputs()) {
             if (v != null && v.isInitializer()) {
                 params += v.initializer().elementCount();
-            } else if (v != null && v.producer() != null && v.producer().is("Constant")
-                    && v.producer().attribute("value") != null && !v.producer().attribute("value").isReference()) {
+            } else if (v != null
+                    && v.producer() != null
+                    && v.producer().is("Constant")
+                    && v.producer().attribute("value") != null
+                    && !v.producer().attribute("value").isReference()) {
                 // Exporters such as Paddle's keep weights in Constant nodes.
                 params += v.producer().attribute("value").asTensor().elementCount();
             }

@@ -66,7 +66,9 @@ final class ConstantValues {
     /** The elements of a constant integer tensor, or null when not constant or not integral. */
     long[] ints(Value v) {
         Tensor t = tensor(v);
-        if (t == null || !t.elementType().hasElementAccess() || t.elementType().isFloatingPoint()
+        if (t == null
+                || !t.elementType().hasElementAccess()
+                || t.elementType().isFloatingPoint()
                 || t.elementType() == ElementType.BOOL) {
             return null;
         }

@@ -71,7 +71,10 @@ final class ConvRules implements RuleFamily {
         Shape x = c.shape(0);
         Shape w = c.shape(1);
         long group = c.intAttr("group", 1);
-        if (x != null && w != null && x.dim(1).isKnown() && w.dim(1).isKnown()
+        if (x != null
+                && w != null
+                && x.dim(1).isKnown()
+                && w.dim(1).isKnown()
                 && x.dim(1).sizeOrNegative() != w.dim(1).sizeOrNegative() * group) {
             throw c.error("X has " + x.dim(1) + " channels but W expects " + w.dim(1) + " x group " + group);
         }

@@ -15,8 +15,7 @@ final class Dims {
     /** The shape of a scalar (rank 0). */
     static final Shape SCALAR = new Shape(List.of());
 
-    private Dims() {
-    }
+    private Dims() {}
 
     static Dim add(Dim a, long c) {
         if (c == 0) {
@@ -184,8 +183,8 @@ final class Dims {
         }
         long span = kin.size() + padTotal - effective;
         if (span < 0) {
-            throw new ShapeError("window of " + effective + " does not fit in " + kin.size() + " (+" + padTotal
-                    + " padding)");
+            throw new ShapeError(
+                    "window of " + effective + " does not fit in " + kin.size() + " (+" + padTotal + " padding)");
         }
         long out = (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
         // With ceil_mode the last window must start inside the input or its left padding;

@@ -68,8 +68,8 @@ final class MatrixRules implements RuleFamily {
             db.add(Dim.of(1));
         }
         Dims.unify(da.get(da.size() - 1), db.get(db.size() - 2), "inner dimensions of A and B differ");
-        Shape batch = Dims.broadcast(List.of(new Shape(da.subList(0, da.size() - 2)),
-                new Shape(db.subList(0, db.size() - 2))));
+        Shape batch = Dims.broadcast(
+                List.of(new Shape(da.subList(0, da.size() - 2)), new Shape(db.subList(0, db.size() - 2))));
         List<Dim> out = new ArrayList<>(batch.dims());
         if (!aVec) {
             out.add(da.get(da.size() - 2));

@@ -25,7 +25,8 @@ final class PoolRules implements RuleFamily {
         Shape x = c.shape(0);
         long[] k = c.ints("kernel_shape");
         if (x == null || k == null) {
-            return List.of(NodeContext.tensor(c.elem(0), x == null ? null : Dims.unknownDims(x.rank())),
+            return List.of(
+                    NodeContext.tensor(c.elem(0), x == null ? null : Dims.unknownDims(x.rank())),
                     NodeContext.tensor(ElementType.INT64, x == null ? null : Dims.unknownDims(x.rank())));
         }
         int n = x.rank() - 2;

@@ -10,8 +10,17 @@ import java.util.Map;
 
 /** Reductions over axes (Reduce*), ArgMax/ArgMin and TopK. */
 final class ReduceRules implements RuleFamily {
-    private static final List<String> REDUCE = List.of("ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin",
-            "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare");
+    private static final List<String> REDUCE = List.of(
+            "ReduceMean",
+            "ReduceSum",
+            "ReduceMax",
+            "ReduceMin",
+            "ReduceProd",
+            "ReduceL1",
+            "ReduceL2",
+            "ReduceLogSum",
+            "ReduceLogSumExp",
+            "ReduceSumSquare");
 
     @Override
     public void register(Map<String, ShapeRule> rules) {
@@ -101,7 +110,9 @@ final class ReduceRules implements RuleFamily {
                 k = Dim.of(kv[0]);
             }
         }
-        if (k.isKnown() && in.dim(axis).isKnown() && k.sizeOrNegative() > in.dim(axis).sizeOrNegative()) {
+        if (k.isKnown()
+                && in.dim(axis).isKnown()
+                && k.sizeOrNegative() > in.dim(axis).sizeOrNegative()) {
             throw c.error("k = " + k + " exceeds the axis size " + in.dim(axis));
         }
         List<Dim> out = new ArrayList<>(in.dims());

@@ -56,8 +56,13 @@ final class ResizeRules implements RuleFamily {
             for (int i = 0; i < axes.length; i++) {
                 int ax = c.axis(axes[i], r);
                 Dim d = in.dim(ax);
-                out.set(ax, scales[i] == 1.0 ? d
-                        : d instanceof Dim.Known k ? Dim.of((long) Math.floor(k.size() * scales[i])) : Dim.UNKNOWN);
+                out.set(
+                        ax,
+                        scales[i] == 1.0
+                                ? d
+                                : d instanceof Dim.Known k
+                                        ? Dim.of((long) Math.floor(k.size() * scales[i]))
+                                        : Dim.UNKNOWN);
             }
         } else {
             // Sizes or scales not constant, or a keep-aspect-ratio policy: only the rank is sure.

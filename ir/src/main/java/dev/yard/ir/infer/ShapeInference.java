@@ -141,7 +141,9 @@ public final class ShapeInference {
 
     /** Why a static tensor type is too large to be real, or null. */
     private static String tooBig(ValueType t) {
-        if (!(t instanceof ValueType.TensorType tt) || tt.shape() == null || !tt.shape().isStatic()) {
+        if (!(t instanceof ValueType.TensorType tt)
+                || tt.shape() == null
+                || !tt.shape().isStatic()) {
             return null;
         }
         long n = 1;
@@ -191,7 +193,9 @@ public final class ShapeInference {
         }
         var e = ta.elementType() == tb.elementType() ? ta.elementType() : null;
         Shape s = null;
-        if (ta.shape() != null && tb.shape() != null && ta.shape().rank() == tb.shape().rank()) {
+        if (ta.shape() != null
+                && tb.shape() != null
+                && ta.shape().rank() == tb.shape().rank()) {
             List<Dim> dims = new ArrayList<>();
             for (int i = 0; i < ta.shape().rank(); i++) {
                 Dim x = ta.shape().dim(i);
@@ -210,9 +214,11 @@ public final class ShapeInference {
         }
         List<Value> in = body.inputs();
         for (int i = 0; i < in.size(); i++) {
-            ValueType t = i == 0 ? ValueType.tensor(dev.yard.ir.ElementType.INT64, Dims.SCALAR)
-                    : i == 1 ? ValueType.tensor(dev.yard.ir.ElementType.BOOL, Dims.SCALAR)
-                    : n.input(i) == null ? null : n.input(i).type();
+            ValueType t = i == 0
+                    ? ValueType.tensor(dev.yard.ir.ElementType.INT64, Dims.SCALAR)
+                    : i == 1
+                            ? ValueType.tensor(dev.yard.ir.ElementType.BOOL, Dims.SCALAR)
+                            : n.input(i) == null ? null : n.input(i).type();
             if (in.get(i).type() == null && t != null) {
                 in.get(i).setType(t);
             }

@@ -115,8 +115,11 @@ final class ShapeOpRules implements RuleFamily {
         }
         long axis = c.intAttr("axis", 1);
         int a = axis == in.rank() ? in.rank() : c.axis(axis, in.rank());
-        return NodeContext.one(c.elem(0), Shape.of(Dims.product(in.dims().subList(0, a)),
-                Dims.product(in.dims().subList(a, in.rank()))));
+        return NodeContext.one(
+                c.elem(0),
+                Shape.of(
+                        Dims.product(in.dims().subList(0, a)),
+                        Dims.product(in.dims().subList(a, in.rank()))));
     }
 
     private static List<ValueType> transpose(NodeContext c) {
@@ -222,8 +225,8 @@ final class ShapeOpRules implements RuleFamily {
         long[] target = c.constInts(1);
         if (target == null) {
             int len = c.staticLength(1);
-            return NodeContext.one(c.elem(0), in == null || len < 0 ? null
-                    : Dims.unknownDims(Math.max(in.rank(), len)));
+            return NodeContext.one(
+                    c.elem(0), in == null || len < 0 ? null : Dims.unknownDims(Math.max(in.rank(), len)));
         }
         return NodeContext.one(c.elem(0), Dims.broadcast(Arrays.asList(in, Shape.of(target))));
     }
@@ -298,7 +301,8 @@ final class ShapeOpRules implements RuleFamily {
 
     private static List<ValueType> constantOfShape(NodeContext c) {
         Attribute v = c.node().attribute("value");
-        ElementType e = v == null ? ElementType.FLOAT
+        ElementType e = v == null
+                ? ElementType.FLOAT
                 : v.isReference() ? null : v.asTensor().elementType();
         long[] dims = c.constInts(0);
         if (dims == null) {

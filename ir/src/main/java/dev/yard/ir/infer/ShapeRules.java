@@ -7,13 +7,18 @@ import java.util.Map;
 /** All shape rules, by default-domain op type; each family declares the ops it covers. */
 final class ShapeRules {
     private static final List<RuleFamily> FAMILIES = List.of(
-            new ElementwiseRules(), new ConvRules(), new PoolRules(), new MatrixRules(), new ShapeOpRules(),
-            new SliceRules(), new ReduceRules(), new ResizeRules());
+            new ElementwiseRules(),
+            new ConvRules(),
+            new PoolRules(),
+            new MatrixRules(),
+            new ShapeOpRules(),
+            new SliceRules(),
+            new ReduceRules(),
+            new ResizeRules());
 
     private static final Map<String, ShapeRule> RULES = build();
 
-    private ShapeRules() {
-    }
+    private ShapeRules() {}
 
     private static Map<String, ShapeRule> build() {
         Map<String, ShapeRule> m = new HashMap<>();

@@ -130,7 +130,8 @@ final class SliceRules implements RuleFamily {
             // Unknown bounds: which axes change is unknown too, only the rank survives.
             return NodeContext.one(c.elem(0), Dims.unknownDims(r));
         }
-        if (starts.length != ends.length || axes != null && axes.length != starts.length
+        if (starts.length != ends.length
+                || axes != null && axes.length != starts.length
                 || steps != null && steps.length != starts.length) {
             throw c.error("starts, ends, axes and steps differ in length");
         }

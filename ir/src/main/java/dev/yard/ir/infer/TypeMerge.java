@@ -13,12 +13,10 @@ import java.util.List;
  * rather than something to overwrite silently.
  */
 final class TypeMerge {
-    private TypeMerge() {
-    }
+    private TypeMerge() {}
 
     /** The merged type, or a description of the conflict. */
-    record Result(ValueType type, String conflict) {
-    }
+    record Result(ValueType type, String conflict) {}
 
     static Result merge(ValueType existing, ValueType inferred) {
         if (inferred == null) {
@@ -28,15 +26,18 @@ final class TypeMerge {
             return new Result(inferred, null);
         }
         if (!(existing instanceof ValueType.TensorType e) || !(inferred instanceof ValueType.TensorType i)) {
-            return existing.equals(inferred) ? new Result(existing, null)
+            return existing.equals(inferred)
+                    ? new Result(existing, null)
                     : new Result(existing, "declared " + existing + " but inferred " + inferred);
         }
         ElementType et = e.elementType();
         if (et == null) {
             et = i.elementType();
         } else if (i.elementType() != null && i.elementType() != et) {
-            return new Result(existing, "declared element type " + et.textName() + " but inferred "
-                    + i.elementType().textName());
+            return new Result(
+                    existing,
+                    "declared element type " + et.textName() + " but inferred "
+                            + i.elementType().textName());
         }
         Shape s = e.shape();
         if (s == null) {

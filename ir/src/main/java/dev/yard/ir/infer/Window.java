@@ -13,8 +13,8 @@ import java.util.List;
 record Window(int n, long[] strides, long[] dilations, long[] pads, String autoPad) {
 
     static Window of(NodeContext c, int n) {
-        return new Window(n, perAxis(c, "strides", n), perAxis(c, "dilations", n), pads(c, n),
-                c.str("auto_pad", "NOTSET"));
+        return new Window(
+                n, perAxis(c, "strides", n), perAxis(c, "dilations", n), pads(c, n), c.str("auto_pad", "NOTSET"));
     }
 
     private static long[] perAxis(NodeContext c, String name, int n) {
@@ -56,10 +56,16 @@ record Window(int n, long[] strides, long[] dilations, long[] pads, String autoP
             Dim x = in.get(i);
             switch (autoPad) {
                 case "SAME_UPPER", "SAME_LOWER" -> out.add(Dims.ceilDiv(x, strides[i]));
-                case "VALID" -> out.add(kernel[i] < 0 ? Dim.UNKNOWN
-                        : Dims.window(x, kernel[i], strides[i], dilations[i], 0, 0, false));
-                default -> out.add(kernel[i] < 0 ? Dim.UNKNOWN
-                        : Dims.window(x, kernel[i], strides[i], dilations[i], pads[i], pads[i + n], ceil));
+                case "VALID" ->
+                    out.add(
+                            kernel[i] < 0
+                                    ? Dim.UNKNOWN
+                                    : Dims.window(x, kernel[i], strides[i], dilations[i], 0, 0, false));
+                default ->
+                    out.add(
+                            kernel[i] < 0
+                                    ? Dim.UNKNOWN
+                                    : Dims.window(x, kernel[i], strides[i], dilations[i], pads[i], pads[i + n], ceil));
             }
         }
         return out;

@@ -16,15 +16,15 @@ import java.nio.file.attribute.PosixFilePermissions;
  * SIGTERM) deletes its temporary files on the way out.
  */
 public final class AtomicFile {
-    private AtomicFile() {
-    }
+    private AtomicFile() {}
 
     /** Temporary files being written now, deleted by a shutdown hook if the process is stopped. */
     private static final java.util.Set<Path> PENDING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(AtomicFile::deleteQuietly),
-                "yard-atomic-file-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> PENDING.forEach(AtomicFile::deleteQuietly), "yard-atomic-file-cleanup"));
     }
 
     /** Something that writes the whole content to a stream. */
@@ -68,8 +68,11 @@ public final class AtomicFile {
             PENDING.add(tmp);
             // Temporary files are private; the output should read like any file the user writes.
             if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(tmp, Files.exists(abs)
-                        ? Files.getPosixFilePermissions(abs) : PosixFilePermissions.fromString("rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        tmp,
+                        Files.exists(abs)
+                                ? Files.getPosixFilePermissions(abs)
+                                : PosixFilePermissions.fromString("rw-r--r--"));
             }
             return tmp;
         } catch (IOException e) {

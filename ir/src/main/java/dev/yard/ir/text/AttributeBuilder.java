@@ -30,8 +30,7 @@ final class AttributeBuilder {
     }
 
     /** One parsed attribute value before it is packed into an {@link Attribute}. */
-    private record Single(Attribute.Kind kind, Object value, ParserRuleContext at) {
-    }
+    private record Single(Attribute.Kind kind, Object value, ParserRuleContext at) {}
 
     /** An attribute; a graph among its values is built by {@code subgraphs} in the enclosing scope. */
     Attribute attribute(AttributeContext c, Subgraphs subgraphs) {
@@ -47,22 +46,27 @@ final class AttributeBuilder {
             SingleValueContext v = s.singleValue();
             if (v instanceof OnnxTextParser.RefValueContext r) {
                 if (declared == null) {
-                    throw errors.at(r, "a reference to a function attribute needs a type: "
-                            + key + ": float = @" + ModelBuilder.name(r.name()));
+                    throw errors.at(
+                            r,
+                            "a reference to a function attribute needs a type: " + key + ": float = @"
+                                    + ModelBuilder.name(r.name()));
                 }
                 return Attribute.reference(key, declared, ModelBuilder.name(r.name()));
             }
             Single one = single(v, declared, subgraphs);
             if (declared != null && declared != one.kind()) {
-                throw errors.at(v, "attribute '" + key + "' is declared " + declared.textName() + " but its value is "
-                        + one.kind().textName());
+                throw errors.at(
+                        v,
+                        "attribute '" + key + "' is declared " + declared.textName() + " but its value is "
+                                + one.kind().textName());
             }
             return new Attribute(key, one.kind(), one.value(), null);
         }
         var list = (OnnxTextParser.ListValueContext) c.attributeValue();
         Attribute.Kind element = declared == null ? null : elementKind(declared);
         if (declared != null && element == null) {
-            throw errors.at(list, "attribute '" + key + "' is declared " + declared.textName() + ", which is not a list");
+            throw errors.at(
+                    list, "attribute '" + key + "' is declared " + declared.textName() + ", which is not a list");
         }
         List<Single> values = new ArrayList<>();
         for (SingleValueContext v : list.singleValue()) {
@@ -86,7 +90,10 @@ final class AttributeBuilder {
         for (Single v : values) {
             boolean ok = v.kind() == element || (element == Attribute.Kind.FLOAT && v.kind() == Attribute.Kind.INT);
             if (!ok) {
-                throw errors.at(v.at(), "a list of " + element.textName() + " values cannot hold a " + v.kind().textName());
+                throw errors.at(
+                        v.at(),
+                        "a list of " + element.textName() + " values cannot hold a "
+                                + v.kind().textName());
             }
         }
         switch (element) {
@@ -148,14 +155,19 @@ final class AttributeBuilder {
         }
         if (v instanceof OnnxTextParser.TypeValueContext t) {
             // A bare inf or nan reads as a type name to the grammar; it is a float.
-            if (t.type() instanceof OnnxTextParser.TensorTypeContext tt && tt.shape() == null
+            if (t.type() instanceof OnnxTextParser.TensorTypeContext tt
+                    && tt.shape() == null
                     && TextSyntax.isSpecialFloat(tt.ID().getText())) {
-                return new Single(Attribute.Kind.FLOAT, (float) TextSyntax.parseReal(tt.ID().getText(), true), v);
+                return new Single(
+                        Attribute.Kind.FLOAT,
+                        (float) TextSyntax.parseReal(tt.ID().getText(), true),
+                        v);
             }
             return new Single(Attribute.Kind.TYPE_PROTO, literals.type(t.type()), v);
         }
         if (v instanceof OnnxTextParser.StringValueContext s) {
-            return new Single(Attribute.Kind.STRING, TextSyntax.unquote(s.STRING().getText()), v);
+            return new Single(
+                    Attribute.Kind.STRING, TextSyntax.unquote(s.STRING().getText()), v);
         }
         Token tok = ((OnnxTextParser.NumberValueContext) v).number().getStart();
         String text = tok.getText();

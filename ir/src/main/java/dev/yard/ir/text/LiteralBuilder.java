@@ -32,7 +32,8 @@ final class LiteralBuilder {
     Tensor tensor(TypeContext typeContext, TensorDataContext data) {
         ValueType type = type(typeContext);
         if (!(type instanceof ValueType.TensorType tt) || tt.shape() == null) {
-            throw errors.at(typeContext, "a tensor value needs a tensor type of known rank, not " + typeContext.getText());
+            throw errors.at(
+                    typeContext, "a tensor value needs a tensor type of known rank, not " + typeContext.getText());
         }
         long[] dims = new long[tt.shape().rank()];
         for (int i = 0; i < dims.length; i++) {
@@ -58,7 +59,9 @@ final class LiteralBuilder {
             try {
                 return TensorText.parse(tt.elementType(), dims, elements);
             } catch (TensorText.BadElement e) {
-                throw e.index < 0 ? errors.at(numbers, e.getMessage()) : errors.at(numbers, elements.offsetOf(e.index), e.getMessage());
+                throw e.index < 0
+                        ? errors.at(numbers, e.getMessage())
+                        : errors.at(numbers, elements.offsetOf(e.index), e.getMessage());
             } catch (ArithmeticException e) {
                 throw errors.at(typeContext, "the tensor is too large");
             }
@@ -117,8 +120,11 @@ final class LiteralBuilder {
                 }
                 yield new ValueType.SparseTensorType(t.elementType(), t.shape());
             }
-            default -> throw errors.at(w, "unknown type '" + w.ID().getText() + "(...)'"
-                    + (w.ID().getText().equals("opaque") ? " (opaque types are not supported)" : ""));
+            default ->
+                throw errors.at(
+                        w,
+                        "unknown type '" + w.ID().getText() + "(...)'"
+                                + (w.ID().getText().equals("opaque") ? " (opaque types are not supported)" : ""));
         };
     }
 

@@ -98,7 +98,10 @@ final class ModelBuilder {
                         if (p.STRING().size() != 2) {
                             throw errors.at(p, "a metadata property maps a string to a string");
                         }
-                        m.metadata().put(TextSyntax.unquote(p.key.getText()), TextSyntax.unquote(p.STRING(1).getText()));
+                        m.metadata()
+                                .put(
+                                        TextSyntax.unquote(p.key.getText()),
+                                        TextSyntax.unquote(p.STRING(1).getText()));
                     }
                 }
                 default -> throw errors.at(e.key, "unknown model header key '" + key + "'");
@@ -132,7 +135,9 @@ final class ModelBuilder {
             if (p.INT() == null) {
                 throw errors.at(p, "an opset import maps a domain to a version: \"\" : 17");
             }
-            into.put(TextSyntax.unquote(p.key.getText()), literals.parseLong(p.INT().getSymbol()));
+            into.put(
+                    TextSyntax.unquote(p.key.getText()),
+                    literals.parseLong(p.INT().getSymbol()));
         }
     }
 
@@ -173,8 +178,13 @@ final class ModelBuilder {
                 }
             }
         }
-        body(c.valueList() == null ? List.of() : c.valueList().valueDecl(), c.nodes().node(), c.outputs.valueDecl(),
-                body, scope, false);
+        body(
+                c.valueList() == null ? List.of() : c.valueList().valueDecl(),
+                c.nodes().node(),
+                c.outputs.valueDecl(),
+                body,
+                scope,
+                false);
         return f;
     }
 
@@ -190,14 +200,24 @@ final class ModelBuilder {
                 g.initializers().add(v);
             }
         }
-        body(c.valueList() == null ? List.of() : c.valueList().valueDecl(), c.nodes().node(), c.outputs.valueDecl(),
-                g, scope, true);
+        body(
+                c.valueList() == null ? List.of() : c.valueList().valueDecl(),
+                c.nodes().node(),
+                c.outputs.valueDecl(),
+                g,
+                scope,
+                true);
         return g;
     }
 
     /** Initializers, nodes, value infos and outputs: what graphs and function bodies share. */
-    private void body(List<ValueDeclContext> valueList, List<NodeContext> nodes, List<ValueDeclContext> outputs,
-            Graph g, Scope scope, boolean initializersAllowed) {
+    private void body(
+            List<ValueDeclContext> valueList,
+            List<NodeContext> nodes,
+            List<ValueDeclContext> outputs,
+            Graph g,
+            Scope scope,
+            boolean initializersAllowed) {
         List<ValueDeclContext> infos = new ArrayList<>();
         for (ValueDeclContext d : valueList) {
             if (d.tensorData() == null) {
@@ -305,9 +325,12 @@ final class ModelBuilder {
             String name = name(s.name());
             Value v = scope.lookup(name);
             if (v == null) {
-                throw errors.at(s, definedByNodes.contains(name)
-                        ? "'" + name + "' is used before the node that defines it (nodes must be in topological order)"
-                        : "'" + name + "' is not defined");
+                throw errors.at(
+                        s,
+                        definedByNodes.contains(name)
+                                ? "'" + name
+                                        + "' is used before the node that defines it (nodes must be in topological order)"
+                                : "'" + name + "' is not defined");
             }
             inputs.add(v);
         }

@@ -123,7 +123,11 @@ public final class OnnxTextPrinter {
         if (extras.isEmpty()) {
             out.append(" {\n");
         } else {
-            out.append('\n').append(" ".repeat(indent)).append('<').append(String.join(", ", extras)).append(">\n");
+            out.append('\n')
+                    .append(" ".repeat(indent))
+                    .append('<')
+                    .append(String.join(", ", extras))
+                    .append(">\n");
             out.append(" ".repeat(indent - STEP)).append("{\n");
         }
         nodes(g);
@@ -178,7 +182,8 @@ public final class OnnxTextPrinter {
             return tt.elementType() == null ? null : tt.elementType().textName() + shapeText(tt.shape());
         }
         if (t instanceof ValueType.SparseTensorType st) {
-            return st.elementType() == null ? null
+            return st.elementType() == null
+                    ? null
                     : "sparse_tensor(" + st.elementType().textName() + shapeText(st.shape()) + ")";
         }
         if (t instanceof ValueType.SequenceType s) {
@@ -189,7 +194,9 @@ public final class OnnxTextPrinter {
         }
         ValueType.MapType m = (ValueType.MapType) t;
         String value = typeText(m.valueType());
-        return value == null || m.keyType() == null ? null : "map(" + m.keyType().textName() + ", " + value + ")";
+        return value == null || m.keyType() == null
+                ? null
+                : "map(" + m.keyType().textName() + ", " + value + ")";
     }
 
     private static String wrapped(String constructor, ValueType inner) {
@@ -232,8 +239,9 @@ public final class OnnxTextPrinter {
         out.append(n.opType());
         // As onnx.printer does, attributes holding graphs go after the inputs, so that the
         // inputs are not lost below a long body.
-        boolean hasGraph = n.attributes().values().stream().anyMatch(a -> !a.isReference()
-                && (a.kind() == Attribute.Kind.GRAPH || a.kind() == Attribute.Kind.GRAPHS));
+        boolean hasGraph = n.attributes().values().stream()
+                .anyMatch(a ->
+                        !a.isReference() && (a.kind() == Attribute.Kind.GRAPH || a.kind() == Attribute.Kind.GRAPHS));
         if (!hasGraph) {
             attributes(n.attributes().values());
         }
@@ -293,9 +301,14 @@ public final class OnnxTextPrinter {
                 }
                 list(items);
             }
-            case STRINGS -> list(listOf(a, String.class).stream().map(TextSyntax::quote).toList());
-            case TENSORS -> list(listOf(a, Tensor.class).stream().map(this::tensor).toList());
-            case TYPE_PROTOS -> list(listOf(a, ValueType.class).stream().map(t -> requireType(t, a)).toList());
+            case STRINGS ->
+                list(listOf(a, String.class).stream().map(TextSyntax::quote).toList());
+            case TENSORS ->
+                list(listOf(a, Tensor.class).stream().map(this::tensor).toList());
+            case TYPE_PROTOS ->
+                list(listOf(a, ValueType.class).stream()
+                        .map(t -> requireType(t, a))
+                        .toList());
             case GRAPHS -> {
                 out.append('[');
                 List<Graph> graphs = a.asGraphs();
@@ -305,8 +318,9 @@ public final class OnnxTextPrinter {
                 }
                 out.append(']');
             }
-            default -> throw new IllegalArgumentException("attribute " + a.name() + ": "
-                    + a.kind().textName() + " values have no textual form");
+            default ->
+                throw new IllegalArgumentException(
+                        "attribute " + a.name() + ": " + a.kind().textName() + " values have no textual form");
         }
     }
 
@@ -318,7 +332,8 @@ public final class OnnxTextPrinter {
     private static String requireType(ValueType t, Attribute a) {
         String s = typeText(t);
         if (s == null) {
-            throw new IllegalArgumentException("attribute " + a.name() + ": a type with unknown element type has no textual form");
+            throw new IllegalArgumentException(
+                    "attribute " + a.name() + ": a type with unknown element type has no textual form");
         }
         return s;
     }
@@ -339,8 +354,8 @@ public final class OnnxTextPrinter {
 
     /** The elements in braces, or the digest for a large tensor in compact mode (or a placeholder). */
     private String tensorData(Tensor t) {
-        boolean byDigest = t.isPlaceholder()
-                || (options.compactAbove() >= 0 && t.elementCount() > options.compactAbove());
+        boolean byDigest =
+                t.isPlaceholder() || (options.compactAbove() >= 0 && t.elementCount() > options.compactAbove());
         if (byDigest) {
             return "sha256:" + t.digest();
         }
@@ -378,7 +393,11 @@ public final class OnnxTextPrinter {
         valueDecls(body.outputs());
         List<String> infos = valueInfos(body);
         if (!infos.isEmpty()) {
-            out.append('\n').append(" ".repeat(indent)).append('<').append(String.join(", ", infos)).append('>');
+            out.append('\n')
+                    .append(" ".repeat(indent))
+                    .append('<')
+                    .append(String.join(", ", infos))
+                    .append('>');
         }
         out.append("\n{\n");
         nodes(body);

@@ -26,8 +26,7 @@ public final class OnnxTextReader {
      */
     public static final int MAX_TYPE_DEPTH = 32;
 
-    private OnnxTextReader() {
-    }
+    private OnnxTextReader() {}
 
     /**
      * How to read.
@@ -62,7 +61,8 @@ public final class OnnxTextReader {
         } catch (StackOverflowError e) {
             // The parser and the builder recurse once per level of nesting (types, subgraphs):
             // thousands of levels are not a model but an attack on the reader.
-            throw YardException.badInput(sourceName + ": nested too deeply to read (types or graphs thousands of levels deep)");
+            throw YardException.badInput(
+                    sourceName + ": nested too deeply to read (types or graphs thousands of levels deep)");
         }
     }
 
@@ -75,17 +75,23 @@ public final class OnnxTextReader {
         }
 
         @Override
-        public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int col,
-                String msg, RecognitionException e) {
+        public void syntaxError(
+                Recognizer<?, ?> recognizer,
+                Object offendingSymbol,
+                int line,
+                int col,
+                String msg,
+                RecognitionException e) {
             String what = msg;
             if (offendingSymbol instanceof Token t) {
                 what = describe(t);
                 if (e instanceof InputMismatchException || e == null) {
-                    IntervalSet expected = e != null ? e.getExpectedTokens()
-                            : ((OnnxTextParser) recognizer).getExpectedTokens();
+                    IntervalSet expected =
+                            e != null ? e.getExpectedTokens() : ((OnnxTextParser) recognizer).getExpectedTokens();
                     String list = expected.toString(recognizer.getVocabulary());
                     if (expected.size() <= 4) {
-                        what += "; expected " + list.replace("{", "").replace("}", "").replace(", ", " or ");
+                        what += "; expected "
+                                + list.replace("{", "").replace("}", "").replace(", ", " or ");
                     }
                 }
             }

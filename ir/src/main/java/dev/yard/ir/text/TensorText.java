@@ -16,8 +16,7 @@ import java.util.List;
  * complex types as real and imaginary parts in turn; strings as UTF-8 string literals.
  */
 final class TensorText {
-    private TensorText() {
-    }
+    private TensorText() {}
 
     /** A malformed element: its index in the literal and what is wrong. */
     static final class BadElement extends RuntimeException {
@@ -43,8 +42,10 @@ final class TensorText {
         }
         int perElement = type == ElementType.COMPLEX64 || type == ElementType.COMPLEX128 ? 2 : 1;
         if (elements.size() != count * perElement) {
-            throw new BadElement(-1, "a " + type.textName() + shapeText(dims) + " tensor needs "
-                    + count * perElement + " values, the literal has " + elements.size());
+            throw new BadElement(
+                    -1,
+                    "a " + type.textName() + shapeText(dims) + " tensor needs " + count * perElement
+                            + " values, the literal has " + elements.size());
         }
         if (type == ElementType.STRING) {
             List<byte[]> strings = new ArrayList<>(elements.size());
@@ -57,7 +58,8 @@ final class TensorText {
             }
             return Tensor.ofStrings(dims, strings);
         }
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(type.byteSize(count))).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(Math.toIntExact(type.byteSize(count))).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < elements.size(); i++) {
             put(type, b, i, elements.get(i));
         }
@@ -121,14 +123,18 @@ final class TensorText {
         switch (type) {
             case FLOAT, COMPLEX64 -> b.putFloat(i * 4, (float) real(i, text, true));
             case DOUBLE, COMPLEX128 -> b.putDouble(i * 8, real(i, text, false));
-            case INT64 -> b.putLong(i * 8, integer(i, text, Long.MIN_VALUE, Long.MAX_VALUE, type).longValue());
+            case INT64 ->
+                b.putLong(
+                        i * 8,
+                        integer(i, text, Long.MIN_VALUE, Long.MAX_VALUE, type).longValue());
             case UINT64 -> b.putLong(i * 8, integer(i, text, 0, -1, type).longValue());
             case INT32 -> b.putInt(i * 4, (int) signed(i, text, 32, type));
             case UINT32 -> b.putInt(i * 4, (int) unsigned(i, text, 32, type));
             case INT16 -> b.putShort(i * 2, (short) signed(i, text, 16, type));
             case UINT16, FLOAT16, BFLOAT16 -> b.putShort(i * 2, (short) unsigned(i, text, 16, type));
             case INT8 -> b.put(i, (byte) signed(i, text, 8, type));
-            case UINT8, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ -> b.put(i, (byte) unsigned(i, text, 8, type));
+            case UINT8, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ ->
+                b.put(i, (byte) unsigned(i, text, 8, type));
             case BOOL -> b.put(i, (byte) unsigned(i, text, 1, type));
             case INT4 -> putNibble(b, i, (int) signed(i, text, 4, type));
             case UINT4, FLOAT4E2M1 -> putNibble(b, i, (int) unsigned(i, text, 4, type));
@@ -164,12 +170,13 @@ final class TensorText {
     private static BigInteger integer(int i, String text, long min, long max, ElementType type) {
         if (!TextSyntax.isIntegerToken(text)) {
             String what = type.isFloatingPoint() && type != ElementType.FLOAT && type != ElementType.DOUBLE
-                    ? " (" + type.textName() + " elements are written as their bit patterns)" : "";
+                    ? " (" + type.textName() + " elements are written as their bit patterns)"
+                    : "";
             throw new BadElement(i, "expected an integer, found " + text + what);
         }
         BigInteger v = new BigInteger(text);
-        BigInteger hi = max == -1 && min == 0
-                ? BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE) : BigInteger.valueOf(max);
+        BigInteger hi =
+                max == -1 && min == 0 ? BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE) : BigInteger.valueOf(max);
         if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(hi) > 0) {
             throw new BadElement(i, text + " is out of range for " + type.textName());
         }
@@ -182,7 +189,8 @@ final class TensorText {
         if (type == ElementType.STRING) {
             List<byte[]> strings = t.strings();
             for (int i = 0; i < strings.size(); i++) {
-                out.append(i == 0 ? "" : ", ").append(TextSyntax.quote(new String(strings.get(i), StandardCharsets.UTF_8)));
+                out.append(i == 0 ? "" : ", ")
+                        .append(TextSyntax.quote(new String(strings.get(i), StandardCharsets.UTF_8)));
             }
             return;
         }
@@ -202,7 +210,8 @@ final class TensorText {
                 case INT16 -> out.append(b.getShort(i * 2));
                 case UINT16, FLOAT16, BFLOAT16 -> out.append(b.getShort(i * 2) & 0xffff);
                 case INT8 -> out.append(b.get(i));
-                case UINT8, BOOL, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ -> out.append(b.get(i) & 0xff);
+                case UINT8, BOOL, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ ->
+                    out.append(b.get(i) & 0xff);
                 case INT4 -> out.append((nibble(b, i) << 28) >> 28);
                 case UINT4, FLOAT4E2M1 -> out.append(nibble(b, i));
                 default -> throw new IllegalArgumentException("cannot print " + type.textName() + " elements");

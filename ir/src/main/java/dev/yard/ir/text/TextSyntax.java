@@ -16,8 +16,7 @@ final class TextSyntax {
     /** Words the ONNX parser takes as types or numbers wherever a name could also stand. */
     private static final Set<String> KEYWORDS = Set.of("seq", "map", "optional", "sparse_tensor", "opaque");
 
-    private TextSyntax() {
-    }
+    private TextSyntax() {}
 
     /** True when ONNX's parser reads {@code s} as a bare identifier: {@code [A-Za-z_][A-Za-z0-9_]*}. */
     static boolean isIdentifier(String s) {
@@ -51,8 +50,11 @@ final class TextSyntax {
 
     static boolean isReservedWord(String s) {
         String lower = s.toLowerCase(Locale.ROOT);
-        return ElementType.fromTextName(s) != null || KEYWORDS.contains(s)
-                || lower.equals("inf") || lower.equals("infinity") || lower.equals("nan");
+        return ElementType.fromTextName(s) != null
+                || KEYWORDS.contains(s)
+                || lower.equals("inf")
+                || lower.equals("infinity")
+                || lower.equals("nan");
     }
 
     /** A string literal: only the quote and the backslash are escaped, as ONNX does. */
@@ -139,9 +141,12 @@ final class TextSyntax {
 
     private static boolean looksNumeric(String text) {
         int i = text.startsWith("-") ? 1 : 0;
-        return i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9'
-                && text.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E'
-                        || c == '+' || c == '-');
+        return i < text.length()
+                && text.charAt(i) >= '0'
+                && text.charAt(i) <= '9'
+                && text.chars()
+                        .allMatch(c ->
+                                (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-');
     }
 
     /** A float in the shortest form that reads back to the same bits (NaN payloads aside). */
@@ -191,7 +196,8 @@ final class TextSyntax {
      * reads back to the same value. Java's own {@code toString} always reads back but
      * sometimes carries a digit too many, so the search starts just below its length.
      */
-    private static BigDecimal shortest(BigDecimal exact, int javaDigits, java.util.function.Predicate<String> readsBack) {
+    private static BigDecimal shortest(
+            BigDecimal exact, int javaDigits, java.util.function.Predicate<String> readsBack) {
         BigDecimal best = exact.round(new MathContext(javaDigits, RoundingMode.HALF_EVEN));
         if (!readsBack.test(best.toString())) {
             best = exact.round(new MathContext(javaDigits + 1, RoundingMode.HALF_EVEN));
@@ -223,8 +229,8 @@ final class TextSyntax {
         } else {
             plain = "0." + "0".repeat(-exponent - 1) + digits;
         }
-        String scientific = digits.charAt(0) + (digits.length() > 1 ? "." + digits.substring(1) : "")
-                + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        String scientific = digits.charAt(0) + (digits.length() > 1 ? "." + digits.substring(1) : "") + "e"
+                + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
         return sign + (plain.length() <= scientific.length() ? plain : scientific);
     }
 }

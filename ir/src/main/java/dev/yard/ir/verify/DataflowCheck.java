@@ -49,7 +49,8 @@ final class DataflowCheck {
             if (input == null || !g.inputs().contains(input)) {
                 define(scope, v, graphWhere, "initializer");
             }
-            ValueType want = ValueType.tensor(v.initializer().elementType(), v.initializer().shape());
+            ValueType want = ValueType.tensor(
+                    v.initializer().elementType(), v.initializer().shape());
             if (v.type() != null && !want.equals(v.type())) {
                 sink.report(graphWhere, "initializer " + v.name() + " holds " + want + " but is typed " + v.type());
             }
@@ -97,7 +98,8 @@ final class DataflowCheck {
     private void define(Scope scope, Value v, String where, String what) {
         Value before = scope.lookup(v.name());
         if (before != null) {
-            String by = before.producer() != null ? "by " + before.producer().describe()
+            String by = before.producer() != null
+                    ? "by " + before.producer().describe()
                     : before.isInitializer() ? "as an initializer" : "as a graph input";
             String shadow = scope.definedHere(v.name()) ? "" : " in an enclosing graph";
             sink.report(where, what + " " + v.name() + " is already defined " + by + shadow);
@@ -105,8 +107,8 @@ final class DataflowCheck {
         scope.define(v);
     }
 
-    private void checkUse(Scope scope, Value v, Node user, int at, Map<Value, Integer> producedAt,
-            List<Node> nodes, String where) {
+    private void checkUse(
+            Scope scope, Value v, Node user, int at, Map<Value, Integer> producedAt, List<Node> nodes, String where) {
         Value d = scope.lookup(v.name());
         if (d == v) {
             return;
@@ -119,11 +121,15 @@ final class DataflowCheck {
         if (later == null) {
             sink.report(where, "input " + v.name() + " is not defined");
         } else if (dependsOn(nodes.get(later), user)) {
-            sink.report(where, "input " + v.name() + " is produced by " + nodes.get(later).describe()
-                    + ", which depends on this node: a cycle");
+            sink.report(
+                    where,
+                    "input " + v.name() + " is produced by " + nodes.get(later).describe()
+                            + ", which depends on this node: a cycle");
         } else {
-            sink.report(where, "input " + v.name() + " is used before " + nodes.get(later).describe()
-                    + " defines it: nodes are not in topological order");
+            sink.report(
+                    where,
+                    "input " + v.name() + " is used before " + nodes.get(later).describe()
+                            + " defines it: nodes are not in topological order");
         }
     }
 

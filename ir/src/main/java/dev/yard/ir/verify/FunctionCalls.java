@@ -19,8 +19,7 @@ import java.util.Set;
  * so the verifier refuses such a model before anything runs it.
  */
 final class FunctionCalls {
-    private FunctionCalls() {
-    }
+    private FunctionCalls() {}
 
     /** One problem per function on a call cycle, naming the cycle. */
     static void check(Model model, List<Problem> out) {
@@ -41,8 +40,9 @@ final class FunctionCalls {
         for (String start : byKey.keySet()) {
             List<String> cycle = cycleFrom(start, calls);
             if (cycle != null && reported.add(start)) {
-                out.add(new Problem("function " + start, "calls itself (" + String.join(" -> ", cycle)
-                        + "): ONNX functions may not recurse"));
+                out.add(new Problem(
+                        "function " + start,
+                        "calls itself (" + String.join(" -> ", cycle) + "): ONNX functions may not recurse"));
             }
         }
     }

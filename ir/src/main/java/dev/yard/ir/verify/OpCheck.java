@@ -19,8 +19,7 @@ import java.util.function.Consumer;
 final class OpCheck {
     private static final Set<String> AUTO_PADS = Set.of("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID");
 
-    private OpCheck() {
-    }
+    private OpCheck() {}
 
     static void check(Node n, long opset, Consumer<String> problem) {
         if (!n.isDefaultDomain()) {
@@ -40,7 +39,8 @@ final class OpCheck {
         for (Attribute a : n.attributes().values()) {
             Attribute.Kind want = sig.attributes().get(a.name());
             if (want != null && a.kind() != want) {
-                problem.accept("attribute '" + a.name() + "' must be " + want.textName() + ", not " + a.kind().textName());
+                problem.accept("attribute '" + a.name() + "' must be " + want.textName() + ", not "
+                        + a.kind().textName());
             }
         }
         for (int[] group : sig.sameType()) {
@@ -56,7 +56,8 @@ final class OpCheck {
             count--;
         }
         if (count < min || count > max) {
-            String range = min == max ? Integer.toString(min)
+            String range = min == max
+                    ? Integer.toString(min)
                     : max == OpSignature.MANY ? "at least " + min : min + " to " + max;
             problem.accept("has " + count + " " + what + "s, ONNX allows " + range);
             return;
@@ -81,15 +82,17 @@ final class OpCheck {
                 first = e;
                 firstAt = i;
             } else if (e != first) {
-                problem.accept("input " + i + " (" + v.name() + ") is " + e.textName() + " but input " + firstAt
-                        + " (" + n.input(firstAt).name() + ") is " + first.textName() + "; ONNX requires one type");
+                problem.accept("input " + i + " (" + v.name() + ") is " + e.textName() + " but input " + firstAt + " ("
+                        + n.input(firstAt).name() + ") is " + first.textName() + "; ONNX requires one type");
             }
         }
     }
 
     private static void special(Node n, Consumer<String> problem) {
         Attribute autoPad = n.attribute("auto_pad");
-        if (autoPad != null && autoPad.kind() == Attribute.Kind.STRING && !autoPad.isReference()
+        if (autoPad != null
+                && autoPad.kind() == Attribute.Kind.STRING
+                && !autoPad.isReference()
                 && !AUTO_PADS.contains(autoPad.asString())) {
             problem.accept("auto_pad '" + autoPad.asString() + "' is not one of " + AUTO_PADS);
         }
@@ -98,7 +101,9 @@ final class OpCheck {
             case "Transpose" -> transpose(n, problem);
             case "Cast" -> {
                 Attribute to = n.attribute("to");
-                if (to != null && to.kind() == Attribute.Kind.INT && !to.isReference()
+                if (to != null
+                        && to.kind() == Attribute.Kind.INT
+                        && !to.isReference()
                         && ElementType.fromCode((int) to.asLong()) == null) {
                     problem.accept("Cast 'to' = " + to.asLong() + " is not an element type");
                 }
@@ -119,8 +124,7 @@ final class OpCheck {
                     problem.accept("kernel_shape " + Arrays.toString(k) + " does not fit input " + x);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -158,7 +162,9 @@ final class OpCheck {
     }
 
     private static void constant(Node n, Consumer<String> problem) {
-        long count = n.attributes().keySet().stream().filter(CnnOpSet.CONSTANT_VALUES::contains).count();
+        long count = n.attributes().keySet().stream()
+                .filter(CnnOpSet.CONSTANT_VALUES::contains)
+                .count();
         if (count != 1) {
             problem.accept("needs exactly one of " + CnnOpSet.CONSTANT_VALUES + ", has " + count);
         }

@@ -13,8 +13,14 @@ import java.util.Map;
  *
  * @param sameType groups of input indices that must have one element type
  */
-record OpSignature(int minInputs, int maxInputs, int minOutputs, int maxOutputs,
-        Map<String, Attribute.Kind> attributes, List<String> required, List<int[]> sameType) {
+record OpSignature(
+        int minInputs,
+        int maxInputs,
+        int minOutputs,
+        int maxOutputs,
+        Map<String, Attribute.Kind> attributes,
+        List<String> required,
+        List<int[]> sameType) {
 
     /** Unbounded arity, as for Concat's inputs. */
     static final int MANY = Integer.MAX_VALUE;
@@ -63,8 +69,8 @@ record OpSignature(int minInputs, int maxInputs, int minOutputs, int maxOutputs,
         }
 
         OpSignature build() {
-            return new OpSignature(minIn, maxIn, minOut, maxOut, Map.copyOf(attrs), List.copyOf(required),
-                    List.copyOf(same));
+            return new OpSignature(
+                    minIn, maxIn, minOut, maxOut, Map.copyOf(attrs), List.copyOf(required), List.copyOf(same));
         }
     }
 }

@@ -19,8 +19,7 @@ import java.util.stream.Collectors;
  * node for subgraphs) or the graph it is about.
  */
 public final class Verifier {
-    private Verifier() {
-    }
+    private Verifier() {}
 
     /** All problems of the model; empty when it is well formed. */
     public static List<Problem> check(Model model) {
@@ -54,8 +53,8 @@ public final class Verifier {
 
     private static void checkInto(Graph g, long opset, String context, List<Problem> out) {
         DataflowCheck.Sink sink = (where, message) -> out.add(new Problem(where, message));
-        DataflowCheck flow = new DataflowCheck(sink,
-                (node, where) -> OpCheck.check(node, opset, message -> sink.report(where, message)));
+        DataflowCheck flow = new DataflowCheck(
+                sink, (node, where) -> OpCheck.check(node, opset, message -> sink.report(where, message)));
         flow.check(g, null, context);
     }
 

@@ -31,15 +31,16 @@ class ConvPoolInferenceTest {
     @Test
     void convStridedAndPaddedKeepsSymbolicBatch() {
         // (224 + 3 + 3 - 7) / 2 + 1 = 112
-        assertEquals("float[N,64,112,112]", run("Conv", "N,3,224,224", "64,3,7,7",
-                ints("strides", 2, 2), ints("pads", 3, 3, 3, 3)));
+        assertEquals(
+                "float[N,64,112,112]",
+                run("Conv", "N,3,224,224", "64,3,7,7", ints("strides", 2, 2), ints("pads", 3, 3, 3, 3)));
     }
 
     @Test
     void convAsymmetricPads() {
         // ONNX's test_conv_with_strides_and_asymmetric_padding: H (7+1+1-3)/2+1 = 4, W (5-3)/2+1 = 2
-        assertEquals("float[1,1,4,2]", run("Conv", "1,1,7,5", "1,1,3,3",
-                ints("strides", 2, 2), ints("pads", 1, 0, 1, 0)));
+        assertEquals(
+                "float[1,1,4,2]", run("Conv", "1,1,7,5", "1,1,3,3", ints("strides", 2, 2), ints("pads", 1, 0, 1, 0)));
         // begin and end differ per axis: H 5+0+2-3+1 = 5, W 5+1+0-3+1 = 4
         assertEquals("float[1,1,5,4]", run("Conv", "1,1,5,5", "1,1,3,3", ints("pads", 0, 1, 2, 0)));
     }
@@ -64,12 +65,21 @@ class ConvPoolInferenceTest {
 
     @Test
     void convAutoPad() {
-        assertEquals("float[1,2,4,4]", run("Conv", "1,3,7,7", "2,3,3,3", s("auto_pad", "SAME_UPPER"),
-                ints("strides", 2, 2)));
-        assertEquals("float[1,2,4,3]", run("Conv", "1,3,7,6", "2,3,3,3", s("auto_pad", "SAME_LOWER"),
-                ints("strides", 2, 2)));
-        assertEquals("float[1,2,3,3]", run("Conv", "1,3,7,7", "2,3,3,3", s("auto_pad", "VALID"),
-                ints("strides", 2, 2), ints("pads", 5, 5, 5, 5)));
+        assertEquals(
+                "float[1,2,4,4]",
+                run("Conv", "1,3,7,7", "2,3,3,3", s("auto_pad", "SAME_UPPER"), ints("strides", 2, 2)));
+        assertEquals(
+                "float[1,2,4,3]",
+                run("Conv", "1,3,7,6", "2,3,3,3", s("auto_pad", "SAME_LOWER"), ints("strides", 2, 2)));
+        assertEquals(
+                "float[1,2,3,3]",
+                run(
+                        "Conv",
+                        "1,3,7,7",
+                        "2,3,3,3",
+                        s("auto_pad", "VALID"),
+                        ints("strides", 2, 2),
+                        ints("pads", 5, 5, 5, 5)));
     }
 
     @Test
@@ -99,12 +109,15 @@ class ConvPoolInferenceTest {
         // ONNX test_convtranspose: 1x1x3x3 with 3x3 kernel, 2 output channels -> 5x5
         assertEquals("float[1,2,5,5]", run("ConvTranspose", "1,1,3,3", "1,2,3,3"));
         // test_convtranspose_pad: strides (3,2), output_padding (1,1): H 3*2+1+3 = 10, W 2*2+1+3 = 8
-        assertEquals("float[1,2,10,8]", run("ConvTranspose", "1,1,3,3", "1,2,3,3", ints("strides", 3, 2),
-                ints("output_padding", 1, 1)));
-        assertEquals("float[1,2,10,8]", run("ConvTranspose", "1,1,3,3", "1,2,3,3", ints("strides", 3, 2),
-                ints("output_shape", 10, 8)));
-        assertEquals("float[1,2,6,6]", run("ConvTranspose", "1,1,3,3", "1,2,3,3", ints("strides", 2, 2),
-                s("auto_pad", "SAME_UPPER")));
+        assertEquals(
+                "float[1,2,10,8]",
+                run("ConvTranspose", "1,1,3,3", "1,2,3,3", ints("strides", 3, 2), ints("output_padding", 1, 1)));
+        assertEquals(
+                "float[1,2,10,8]",
+                run("ConvTranspose", "1,1,3,3", "1,2,3,3", ints("strides", 3, 2), ints("output_shape", 10, 8)));
+        assertEquals(
+                "float[1,2,6,6]",
+                run("ConvTranspose", "1,1,3,3", "1,2,3,3", ints("strides", 2, 2), s("auto_pad", "SAME_UPPER")));
         // pads shrink the output: (4-1)*1 + 3 - (1 + 2) = 3
         assertEquals("float[1,2,3,3]", run("ConvTranspose", "1,1,4,4", "1,2,3,3", ints("pads", 1, 1, 2, 2)));
         assertEquals("float[1,6,7,7]", run("ConvTranspose", "1,4,5,5", "4,3,3,3", i("group", 2)));
@@ -115,19 +128,37 @@ class ConvPoolInferenceTest {
     @Test
     void pools() {
         // test_maxpool_2d_ceil: 4x4, k3, s2: ceil((4-3)/2)+1 = 2; floor gives 1
-        assertEquals("float[1,1,2,2]", run("MaxPool", "1,1,4,4", null, ints("kernel_shape", 3, 3),
-                ints("strides", 2, 2), i("ceil_mode", 1)));
-        assertEquals("float[1,1,1,1]", run("AveragePool", "1,1,4,4", null, ints("kernel_shape", 3, 3),
-                ints("strides", 2, 2)));
+        assertEquals(
+                "float[1,1,2,2]",
+                run("MaxPool", "1,1,4,4", null, ints("kernel_shape", 3, 3), ints("strides", 2, 2), i("ceil_mode", 1)));
+        assertEquals(
+                "float[1,1,1,1]",
+                run("AveragePool", "1,1,4,4", null, ints("kernel_shape", 3, 3), ints("strides", 2, 2)));
         // ceil would give 4, but the 4th window would start at 6 >= 5 + 1, inside the right padding
-        assertEquals("float[1,1,3,3]", run("MaxPool", "1,1,5,5", null, ints("kernel_shape", 2, 2),
-                ints("strides", 2, 2), ints("pads", 1, 1, 1, 1), i("ceil_mode", 1)));
-        assertEquals("float[1,1,2,2]", run("MaxPool", "1,1,4,4", null, ints("kernel_shape", 2, 2),
-                ints("dilations", 2, 2)));
-        assertEquals("float[N,3,16,16]", run("MaxPool", "N,3,32,32", null, ints("kernel_shape", 3, 3),
-                ints("strides", 2, 2), s("auto_pad", "SAME_LOWER")));
-        assertEquals("float[1,3,32,31]", run("AveragePool", "1,3,32,32", null, ints("kernel_shape", 3, 2),
-                ints("pads", 1, 0, 1, 0)));
+        assertEquals(
+                "float[1,1,3,3]",
+                run(
+                        "MaxPool",
+                        "1,1,5,5",
+                        null,
+                        ints("kernel_shape", 2, 2),
+                        ints("strides", 2, 2),
+                        ints("pads", 1, 1, 1, 1),
+                        i("ceil_mode", 1)));
+        assertEquals(
+                "float[1,1,2,2]", run("MaxPool", "1,1,4,4", null, ints("kernel_shape", 2, 2), ints("dilations", 2, 2)));
+        assertEquals(
+                "float[N,3,16,16]",
+                run(
+                        "MaxPool",
+                        "N,3,32,32",
+                        null,
+                        ints("kernel_shape", 3, 3),
+                        ints("strides", 2, 2),
+                        s("auto_pad", "SAME_LOWER")));
+        assertEquals(
+                "float[1,3,32,31]",
+                run("AveragePool", "1,3,32,32", null, ints("kernel_shape", 3, 2), ints("pads", 1, 0, 1, 0)));
         assertEquals("float[1,3,29]", run("LpPool", "1,3,32", null, ints("kernel_shape", 4)));
         assertEquals("float[N,C,1,1]", run("GlobalAveragePool", "N,C,7,7", null));
         assertEquals("float[N,C,1,1,1]", run("GlobalMaxPool", "N,C,D,H,W", null));

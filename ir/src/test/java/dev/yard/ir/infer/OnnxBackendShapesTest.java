@@ -39,8 +39,7 @@ import org.junit.jupiter.api.Test;
 class OnnxBackendShapesTest {
 
     /** One dumped model. */
-    private record Case(String name, long opset, Graph graph, List<String[]> expect) {
-    }
+    private record Case(String name, long opset, Graph graph, List<String[]> expect) {}
 
     @Test
     void agreesWithOnnxOnBackendTestModels() throws IOException {
@@ -65,24 +64,25 @@ class OnnxBackendShapesTest {
                 checked++;
                 String conflict = conflict(want, got);
                 if (conflict != null) {
-                    failures.add(c.name() + ": " + e[0] + " " + e[1] + ": expected " + want + ", inferred " + got
-                            + " (" + conflict + ")");
+                    failures.add(c.name() + ": " + e[0] + " " + e[1] + ": expected " + want + ", inferred " + got + " ("
+                            + conflict + ")");
                 } else if (want.equals(got)) {
                     same++;
                 } else if (precision(got) < precision(want)) {
                     lessPrecise++;
                     if (Boolean.getBoolean("yard.showLessPrecise")) {
-                        System.out.println("less precise: " + c.name() + " " + e[1] + " (" + v.producer() + "): "
-                                + got + " vs " + want);
+                        System.out.println("less precise: " + c.name() + " " + e[1] + " (" + v.producer() + "): " + got
+                                + " vs " + want);
                     }
                 } else {
                     morePrecise++;
                 }
             }
         }
-        System.out.printf("ONNX backend models: %d models, %d typed values: %d same, %d less precise, "
-                + "%d more precise than ONNX, %d failures%n", cases.size(), checked, same, lessPrecise, morePrecise,
-                failures.size());
+        System.out.printf(
+                "ONNX backend models: %d models, %d typed values: %d same, %d less precise, "
+                        + "%d more precise than ONNX, %d failures%n",
+                cases.size(), checked, same, lessPrecise, morePrecise, failures.size());
         failures.stream().limit(60).forEach(System.out::println);
         assertTrue(cases.size() > 500, "the dump holds " + cases.size() + " models");
         assertTrue(failures.isEmpty(), () -> failures.size() + " failures, first: " + failures.get(0));
@@ -135,13 +135,18 @@ class OnnxBackendShapesTest {
         Path python = cache.resolve("venv/bin/python");
         Path data = Path.of("/usr/share/libonnx-testdata/data");
         if (!Files.isExecutable(python) || !Files.isDirectory(data)) {
-            throw new IllegalStateException("needs " + python + " and " + data + ": run scripts/test, which installs them");
+            throw new IllegalStateException(
+                    "needs " + python + " and " + data + ": run scripts/test, which installs them");
         }
         Path dump = Files.createTempFile("yard-onnx-shapes", ".txt");
         try {
-            List<String> cmd = new ArrayList<>(List.of(python.toString(),
-                    Path.of("src/test/python/dump_onnx_shapes.py").toAbsolutePath().toString(),
-                    data.toString(), dump.toString()));
+            List<String> cmd = new ArrayList<>(List.of(
+                    python.toString(),
+                    Path.of("src/test/python/dump_onnx_shapes.py")
+                            .toAbsolutePath()
+                            .toString(),
+                    data.toString(),
+                    dump.toString()));
             cmd.addAll(new java.util.TreeSet<>(ShapeInference.coveredOps()));
             Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String log = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

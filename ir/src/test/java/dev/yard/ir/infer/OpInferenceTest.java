@@ -203,10 +203,8 @@ class OpInferenceTest {
         // use, so the output's extents stay unknown (the verifier reports the type) instead of
         // inference failing on reading them.
         g.input("X", "10,20");
-        g.init("cs", Tensor.ofRaw(ElementType.COMPLEX64, new long[] {1},
-                java.nio.ByteBuffer.allocate(8)));
-        g.init("f8", Tensor.ofRaw(ElementType.FLOAT8E4M3FN, new long[] {1},
-                java.nio.ByteBuffer.allocate(1)));
+        g.init("cs", Tensor.ofRaw(ElementType.COMPLEX64, new long[] {1}, java.nio.ByteBuffer.allocate(8)));
+        g.init("f8", Tensor.ofRaw(ElementType.FLOAT8E4M3FN, new long[] {1}, java.nio.ByteBuffer.allocate(1)));
         g.constInts("ends", 5);
         g.constInts("axes", 0);
         g.node("Slice", "X,cs,ends,axes", "a");
@@ -333,7 +331,8 @@ class OpInferenceTest {
         assertEquals("float[N,8,31,31]", g.value("clash").type().toString(), "declared type is kept");
         assertEquals("float[1,8,30,30]", g.value("pinned").type().toString(), "a known 1 beats the symbol N");
         assertEquals(1, p.size(), p.toString());
-        assertTrue(p.get(0).where().equals("Conv \"conv1\"") && p.get(0).message().contains("31"), p.toString());
+        assertTrue(
+                p.get(0).where().equals("Conv \"conv1\"") && p.get(0).message().contains("31"), p.toString());
     }
 
     @Test
@@ -355,14 +354,27 @@ class OpInferenceTest {
         g.input("X", "N,4,8");
         then.graph().nodes();
         // Branches read X from the enclosing graph.
-        then.graph().nodes().add(new dev.yard.ir.Node("t", "", "Relu", List.of(g.value("X")),
-                List.of(new dev.yard.ir.Value("ty", null))));
+        then.graph()
+                .nodes()
+                .add(new dev.yard.ir.Node(
+                        "t", "", "Relu", List.of(g.value("X")), List.of(new dev.yard.ir.Value("ty", null))));
         then.graph().outputs().add(then.graph().nodes().get(0).output(0));
         g.constInts("axes", 1);
-        other.graph().nodes().add(new dev.yard.ir.Node("e", "", "ReduceSum", List.of(g.value("X"), g.value("axes")),
-                List.of(new dev.yard.ir.Value("ey", null))));
+        other.graph()
+                .nodes()
+                .add(new dev.yard.ir.Node(
+                        "e",
+                        "",
+                        "ReduceSum",
+                        List.of(g.value("X"), g.value("axes")),
+                        List.of(new dev.yard.ir.Value("ey", null))));
         other.graph().outputs().add(other.graph().nodes().get(0).output(0));
-        g.node("If", "cond", "y", Attribute.of("then_branch", then.graph()), Attribute.of("else_branch", other.graph()));
+        g.node(
+                "If",
+                "cond",
+                "y",
+                Attribute.of("then_branch", then.graph()),
+                Attribute.of("else_branch", other.graph()));
         assertEquals("float[N,?,8]", infer(13, "y"));
         assertEquals("float[N,1,8]", other.graph().outputs().get(0).type().toString());
     }

@@ -36,19 +36,28 @@ class ModelCopyTest {
     }
 
     private static void rename(Graph g) {
-        for (Value v : g.inputs()) v.setName(v.name() + "_c");
+        for (Value v : g.inputs()) {
+            v.setName(v.name() + "_c");
+        }
         for (Node n : g.nodes()) {
             n.setName(n.name() + "_c");
-            for (Value v : n.outputs()) if (v != null) v.setName(v.name() + "_c");
+            for (Value v : n.outputs()) {
+                if (v != null) {
+                    v.setName(v.name() + "_c");
+                }
+            }
             n.setAttribute(Attribute.of("copied", 1L));
-            for (Graph sub : n.subgraphs()) rename(sub);
+            for (Graph sub : n.subgraphs()) {
+                rename(sub);
+            }
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"subgraphs_and_functions.txt"})
     void subgraphsSeeTheCopiedOuterValues(String file) throws IOException {
-        Model copy = OnnxTextReader.parse(OnnxTextRoundTripTest.resource(file), file).copy();
+        Model copy =
+                OnnxTextReader.parse(OnnxTextRoundTripTest.resource(file), file).copy();
         // A value of the outer graph read inside a subgraph is the outer copy itself: renaming
         // it renames the use, as in the original the two are one value.
         java.util.Map<String, Value> outer = copy.graph().valuesByName();
@@ -57,7 +66,9 @@ class ModelCopyTest {
             for (Graph sub : n.subgraphs()) {
                 for (Node inner : sub.nodes()) {
                     for (Value v : inner.inputs()) {
-                        if (v != null && outer.get(v.name()) == v) shared++;
+                        if (v != null && outer.get(v.name()) == v) {
+                            shared++;
+                        }
                     }
                 }
             }

@@ -41,7 +41,8 @@ class OnnxTextCompactTest {
         Value placeholder = back.graph().initializers().get(0);
         assertTrue(placeholder.initializer().isPlaceholder());
         assertTrue(placeholder.initializer().contentEquals(big), "a placeholder equals the tensor with its digest");
-        assertThrows(IllegalStateException.class, () -> placeholder.initializer().toFloatArray());
+        assertThrows(
+                IllegalStateException.class, () -> placeholder.initializer().toFloatArray());
         assertEquals(compact, OnnxTextPrinter.print(back, OnnxTextPrinter.Options.COMPACT));
         assertEquals(compact, OnnxTextPrinter.print(back), "placeholders print by digest in any mode");
     }
@@ -50,19 +51,33 @@ class OnnxTextCompactTest {
     void digestsAreRejectedUnlessAllowed() {
         String compact = OnnxTextPrinter.print(OnnxTextReader.parse(MODEL, "m"), OnnxTextPrinter.Options.COMPACT);
         YardException e = assertThrows(YardException.class, () -> OnnxTextReader.parse(compact, "golden"));
-        assertEquals("golden:6:23: tensor contents given by digest are only accepted when reading compact text", e.getMessage());
+        assertEquals(
+                "golden:6:23: tensor contents given by digest are only accepted when reading compact text",
+                e.getMessage());
     }
 
     /** Expected spellings are what C++'s std::to_chars (hence onnx.printer) writes. */
     @ParameterizedTest
     @CsvSource({
-        "1.0, 1", "-2.5, -2.5", "0.1, 0.1", "0.001, 0.001", "0.0001, 1e-04", "1e-05, 1e-05",
-        "16777216, 16777216", "1e38, 1e+38", "3.4028235e38, 3.4028235e+38", "1.4e-45, 1e-45",
-        "0.33333334, 0.33333334", "123456.79, 123456.79", "1e10, 1e+10", "1.5e9, 1.5e+09",
+        "1.0, 1",
+        "-2.5, -2.5",
+        "0.1, 0.1",
+        "0.001, 0.001",
+        "0.0001, 1e-04",
+        "1e-05, 1e-05",
+        "16777216, 16777216",
+        "1e38, 1e+38",
+        "3.4028235e38, 3.4028235e+38",
+        "1.4e-45, 1e-45",
+        "0.33333334, 0.33333334",
+        "123456.79, 123456.79",
+        "1e10, 1e+10",
+        "1.5e9, 1.5e+09",
     })
     void floatsPrintShortestAndReadBackExactly(float value, String expected) {
         assertEquals(expected, TextSyntax.formatFloat(value));
-        assertEquals(Float.floatToRawIntBits(value), Float.floatToRawIntBits((float) TextSyntax.parseReal(expected, true)));
+        assertEquals(
+                Float.floatToRawIntBits(value), Float.floatToRawIntBits((float) TextSyntax.parseReal(expected, true)));
     }
 
     @Test
@@ -71,7 +86,8 @@ class OnnxTextCompactTest {
             for (int mant : new int[] {0, 1, 0x7fffff, 0x400000, 0x123457}) {
                 float f = Float.intBitsToFloat((exp << 23) | mant);
                 String s = TextSyntax.formatFloat(f);
-                assertEquals(Float.floatToRawIntBits(f), Float.floatToRawIntBits((float) TextSyntax.parseReal(s, true)), s);
+                assertEquals(
+                        Float.floatToRawIntBits(f), Float.floatToRawIntBits((float) TextSyntax.parseReal(s, true)), s);
             }
         }
         assertEquals("2e+23", TextSyntax.formatDouble(2e23), "Java 17's Double.toString gives 2.0000000000000002E23");

@@ -25,9 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Text to IR to text, and IR to text to IR. */
 class OnnxTextRoundTripTest {
@@ -79,8 +79,11 @@ class OnnxTextRoundTripTest {
         assertTrue(shape.isInitializer(), "an initializer named like an input is its default");
         assertSame(shape, g.initializers().get(0));
 
-        assertEquals(new ValueType.SequenceType(ValueType.tensor(ElementType.FLOAT, 3)), g.outputs().get(1).type());
-        assertEquals(new ValueType.MapType(ElementType.INT64, ValueType.tensor(ElementType.FLOAT, new Shape(List.of()))),
+        assertEquals(
+                new ValueType.SequenceType(ValueType.tensor(ElementType.FLOAT, 3)),
+                g.outputs().get(1).type());
+        assertEquals(
+                new ValueType.MapType(ElementType.INT64, ValueType.tensor(ElementType.FLOAT, new Shape(List.of()))),
                 g.outputs().get(2).type());
         assertTrue(g.outputs().get(4).type() instanceof ValueType.SparseTensorType);
 
@@ -96,7 +99,8 @@ class OnnxTextRoundTripTest {
         assertSame(conv.output(0), foo.input(0), "a value is the very object its producer defined");
         assertEquals(ValueType.tensor(ElementType.FLOAT, 3), conv.output(0).type(), "typed by its value info");
         assertEquals(Attribute.Kind.FLOATS, foo.attribute("ratios").kind());
-        assertArrayEquals(new float[] {0.5f, 2f, Float.MAX_VALUE}, foo.attribute("ratios").asFloats());
+        assertArrayEquals(
+                new float[] {0.5f, 2f, Float.MAX_VALUE}, foo.attribute("ratios").asFloats());
         assertEquals(Attribute.Kind.TYPE_PROTOS, foo.attribute("tps").kind());
         assertEquals(0, foo.attribute("empty").asLongs().length);
 
@@ -106,17 +110,25 @@ class OnnxTextRoundTripTest {
         Tensor b = values.get("b").initializer();
         assertEquals(1f, b.toFloatArray()[0]);
         assertTrue(Float.isNaN(b.toFloatArray()[1]));
-        assertArrayEquals(new long[] {Long.MAX_VALUE, Long.MIN_VALUE}, values.get("extremes").initializer().toLongArray());
+        assertArrayEquals(
+                new long[] {Long.MAX_VALUE, Long.MIN_VALUE},
+                values.get("extremes").initializer().toLongArray());
         assertEquals(-1L, values.get("big").initializer().getLong(0), "uint64 max wraps to -1");
-        assertArrayEquals(new long[] {1, 0, 1}, values.get("flags").initializer().toLongArray());
-        assertEquals("a\"b", new String(values.get("names").initializer().strings().get(0), StandardCharsets.UTF_8));
-        assertEquals("c\\d", new String(values.get("names").initializer().strings().get(1), StandardCharsets.UTF_8));
+        assertArrayEquals(
+                new long[] {1, 0, 1}, values.get("flags").initializer().toLongArray());
+        assertEquals(
+                "a\"b", new String(values.get("names").initializer().strings().get(0), StandardCharsets.UTF_8));
+        assertEquals(
+                "c\\d", new String(values.get("names").initializer().strings().get(1), StandardCharsets.UTF_8));
         ByteBuffer i4 = values.get("i4").initializer().raw();
         assertEquals(0x78, i4.get(0) & 0xff, "int4 packs the first element in the low half");
         assertEquals(0x01, i4.get(1) & 0xff);
         float[] special = values.get("special").initializer().toFloatArray();
         assertEquals(Float.floatToRawIntBits(Float.MIN_VALUE), Float.floatToRawIntBits(special[3]));
-        assertEquals(0x80000000, Float.floatToRawIntBits(values.get("init").initializer().toFloatArray()[2]), "-0 keeps its sign");
+        assertEquals(
+                0x80000000,
+                Float.floatToRawIntBits(values.get("init").initializer().toFloatArray()[2]),
+                "-0 keeps its sign");
     }
 
     @Test
@@ -131,14 +143,24 @@ class OnnxTextRoundTripTest {
         Graph innerElse = thenBranch.nodes().get(1).attribute("else_branch").asGraph();
         assertSame(thenBranch.nodes().get(0).output(0), innerElse.nodes().get(0).input(0));
         assertSame(g.inputs().get(1), innerElse.nodes().get(0).input(1), "two scopes out");
-        assertSame(g.inputs().get(1), thenBranch.nodes().get(1).attribute("then_branch").asGraph().outputs().get(0));
+        assertSame(
+                g.inputs().get(1),
+                thenBranch
+                        .nodes()
+                        .get(1)
+                        .attribute("then_branch")
+                        .asGraph()
+                        .outputs()
+                        .get(0));
 
         Function scaled = m.functions().get(0);
         assertEquals("local", scaled.domain());
         assertEquals("v2", scaled.overload());
         assertEquals("scales its input", scaled.docString());
         assertEquals(List.of("factor"), scaled.attributeNames());
-        assertEquals(List.of("bias", "mode"), scaled.attributeDefaults().stream().map(Attribute::name).toList());
+        assertEquals(
+                List.of("bias", "mode"),
+                scaled.attributeDefaults().stream().map(Attribute::name).toList());
         Attribute ref = scaled.body().nodes().get(0).attribute("value_float");
         assertTrue(ref.isReference());
         assertEquals("factor", ref.refAttrName());
@@ -161,7 +183,10 @@ class OnnxTextRoundTripTest {
         float[] halves = {1f, -2.5f, 65504f, 6.0e-8f, Float.NEGATIVE_INFINITY, 0.1f};
 
         Graph g = new Graph("built");
-        Value x = new Value("X", ValueType.tensor(ElementType.FLOAT, new Shape(List.of(Dim.symbol("N"), Dim.of(3), Dim.of(8), Dim.of(8)))));
+        Value x = new Value(
+                "X",
+                ValueType.tensor(
+                        ElementType.FLOAT, new Shape(List.of(Dim.symbol("N"), Dim.of(3), Dim.of(8), Dim.of(8)))));
         g.inputs().add(x);
         Value w = g.addInitializer("W", Tensor.ofFloats(new long[] {64, 3, 3, 3}, weights));
         Value d = g.addInitializer("d", Tensor.ofRaw(ElementType.DOUBLE, new long[] {doubles.length}, db));
@@ -169,10 +194,18 @@ class OnnxTextRoundTripTest {
         Value bf = g.addInitializer("bf", Tensor.ofFloatsAs(ElementType.BFLOAT16, new long[] {6}, halves));
         g.addInitializer("longs", Tensor.ofLongs(new long[] {3}, Long.MIN_VALUE, 0, Long.MAX_VALUE));
         g.addInitializer("bools", Tensor.ofRaw(ElementType.BOOL, new long[] {2}, ByteBuffer.wrap(new byte[] {1, 0})));
-        g.addInitializer("strs", Tensor.ofStrings(new long[] {3},
-                List.of("plain".getBytes(StandardCharsets.UTF_8), "quote \" and \\".getBytes(StandardCharsets.UTF_8),
-                        "ünïcode\nnewline".getBytes(StandardCharsets.UTF_8))));
-        Value y = new Value("Y", ValueType.tensor(ElementType.FLOAT, new Shape(List.of(Dim.symbol("N"), Dim.of(64), Dim.UNKNOWN, Dim.UNKNOWN))));
+        g.addInitializer(
+                "strs",
+                Tensor.ofStrings(
+                        new long[] {3},
+                        List.of(
+                                "plain".getBytes(StandardCharsets.UTF_8),
+                                "quote \" and \\".getBytes(StandardCharsets.UTF_8),
+                                "ünïcode\nnewline".getBytes(StandardCharsets.UTF_8))));
+        Value y = new Value(
+                "Y",
+                ValueType.tensor(
+                        ElementType.FLOAT, new Shape(List.of(Dim.symbol("N"), Dim.of(64), Dim.UNKNOWN, Dim.UNKNOWN))));
         Node conv = new Node("conv", "", "Conv", List.of(x, w), List.of(y));
         conv.setAttribute(Attribute.of("pads", new long[] {1, 1, 1, 1}));
         conv.setAttribute(Attribute.of("alpha", weights[7]));
@@ -187,11 +220,17 @@ class OnnxTextRoundTripTest {
         assertSameText(text, OnnxTextPrinter.print(back));
         Map<String, Value> values = back.graph().valuesByName();
         for (Value v : g.initializers()) {
-            assertTrue(v.initializer().contentEquals(values.get(v.name()).initializer()), v.name() + " reads back bit-exactly");
+            assertTrue(
+                    v.initializer().contentEquals(values.get(v.name()).initializer()),
+                    v.name() + " reads back bit-exactly");
         }
-        assertEquals(Float.floatToRawIntBits(weights[7]),
-                Float.floatToRawIntBits(back.graph().nodes().get(0).attribute("alpha").asFloat()));
-        assertTrue(conv.attribute("k").asTensor().contentEquals(back.graph().nodes().get(0).attribute("k").asTensor()));
+        assertEquals(
+                Float.floatToRawIntBits(weights[7]),
+                Float.floatToRawIntBits(
+                        back.graph().nodes().get(0).attribute("alpha").asFloat()));
+        assertTrue(conv.attribute("k")
+                .asTensor()
+                .contentEquals(back.graph().nodes().get(0).attribute("k").asTensor()));
         assertEquals(h.initializer().digest(), values.get("h").initializer().digest());
         assertEquals(bf.initializer().digest(), values.get("bf").initializer().digest());
         assertEquals(d.initializer().digest(), values.get("d").initializer().digest());
@@ -200,7 +239,9 @@ class OnnxTextRoundTripTest {
     @Test
     void printingIsDeterministic() throws IOException {
         String text = resource("every_construct.txt");
-        assertEquals(OnnxTextPrinter.print(OnnxTextReader.parse(text, "a")), OnnxTextPrinter.print(OnnxTextReader.parse(text, "b")));
+        assertEquals(
+                OnnxTextPrinter.print(OnnxTextReader.parse(text, "a")),
+                OnnxTextPrinter.print(OnnxTextReader.parse(text, "b")));
     }
 
     @Test

@@ -77,7 +77,8 @@ class VerifierTest {
         t.weights("W", 4, 3, 3, 3);
         t.node("Conv", "X,W", "c", i("group", 0));
         t.output("c");
-        assertTrue(Verifier.check(t.model(17)).stream().anyMatch(q -> q.message().contains("group 0 must be at least 1")));
+        assertTrue(
+                Verifier.check(t.model(17)).stream().anyMatch(q -> q.message().contains("group 0 must be at least 1")));
     }
 
     @Test
@@ -94,8 +95,11 @@ class VerifierTest {
             m.functions().add(new Function("local", fg[0], "", body));
         }
         List<Problem> p = Verifier.check(m);
-        assertTrue(p.stream().anyMatch(q -> q.where().equals("function local.F")
-                && q.message().contains("calls itself (local.F -> local.G -> local.F)")), p.toString());
+        assertTrue(
+                p.stream()
+                        .anyMatch(q -> q.where().equals("function local.F")
+                                && q.message().contains("calls itself (local.F -> local.G -> local.F)")),
+                p.toString());
     }
 
     @Test
@@ -135,8 +139,11 @@ class VerifierTest {
         g.graph().nodes().add(new Node("dup", "", "Sigmoid", List.of(g.value("X")), List.of(new Value("y", null))));
         g.output("y");
         List<Problem> p = Verifier.check(g.model(17));
-        assertTrue(p.stream().anyMatch(x -> x.where().equals("Sigmoid \"dup\"")
-                && x.message().contains("already defined by Relu \"relu0\"")), p.toString());
+        assertTrue(
+                p.stream()
+                        .anyMatch(x -> x.where().equals("Sigmoid \"dup\"")
+                                && x.message().contains("already defined by Relu \"relu0\"")),
+                p.toString());
     }
 
     @Test
@@ -204,8 +211,10 @@ class VerifierTest {
         g.node("Relu", "X,X", "r");
         List<Problem> p = Verifier.check(g.model(17));
         assertEquals(3, p.size(), p.toString());
-        assertTrue(p.get(0).where().equals("Conv \"conv0\"") && p.get(0).message().contains("2 to 3"), p.toString());
-        assertTrue(p.get(1).where().startsWith("BatchNormalization") && p.get(1).message().contains("5"));
+        assertTrue(
+                p.get(0).where().equals("Conv \"conv0\"") && p.get(0).message().contains("2 to 3"), p.toString());
+        assertTrue(p.get(1).where().startsWith("BatchNormalization")
+                && p.get(1).message().contains("5"));
         assertTrue(p.get(2).where().startsWith("Relu") && p.get(2).message().contains("has 2 inputs"));
     }
 
@@ -282,8 +291,11 @@ class VerifierTest {
         body.outputs().add(body.nodes().get(0).output(0));
         g.node("If", "cond", "y", Attribute.of("then_branch", body), Attribute.of("else_branch", body));
         List<Problem> p = Verifier.check(g.model(17));
-        assertTrue(!p.isEmpty() && p.get(0).where().equals("Relu \"t\" in If \"if0\"")
-                && p.get(0).message().contains("enclosing graph"), p.toString());
+        assertTrue(
+                !p.isEmpty()
+                        && p.get(0).where().equals("Relu \"t\" in If \"if0\"")
+                        && p.get(0).message().contains("enclosing graph"),
+                p.toString());
     }
 
     @Test

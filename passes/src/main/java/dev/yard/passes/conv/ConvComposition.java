@@ -13,8 +13,7 @@ import dev.yard.passes.rewrite.Outcome;
  * result is dense (group 1) unless both have the same grouping aligned channel for channel.
  */
 public final class ConvComposition {
-    private ConvComposition() {
-    }
+    private ConvComposition() {}
 
     /** The one convolution computing {@code a} then {@code b}, or why there is none. */
     public static Outcome<ConvLayer> compose(ConvLayer a, ConvLayer b) {

@@ -13,8 +13,18 @@ import java.util.Arrays;
  * kw] in double precision, optional bias, and the geometry (group, strides, pads as top, left,
  * bottom, right, dilations). What the conv passes read from a {@code Conv} node and write back.
  */
-public record ConvLayer(int out, int inPerGroup, int kh, int kw, double[] weights, double[] bias, int group,
-                        int[] strides, int[] pads, int[] dilations, ElementType elementType) {
+public record ConvLayer(
+        int out,
+        int inPerGroup,
+        int kh,
+        int kw,
+        double[] weights,
+        double[] bias,
+        int group,
+        int[] strides,
+        int[] pads,
+        int[] dilations,
+        ElementType elementType) {
 
     /** Channels in: {@code inPerGroup * group}. */
     public int in() {
@@ -27,8 +37,14 @@ public record ConvLayer(int out, int inPerGroup, int kh, int kw, double[] weight
     }
 
     public boolean isPointwise() {
-        return kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1
-                && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0;
+        return kh == 1
+                && kw == 1
+                && strides[0] == 1
+                && strides[1] == 1
+                && pads[0] == 0
+                && pads[1] == 0
+                && pads[2] == 0
+                && pads[3] == 0;
     }
 
     public boolean hasPadding() {
@@ -86,8 +102,18 @@ public record ConvLayer(int out, int inPerGroup, int kh, int kw, double[] weight
         int[] pads = ints(n.intsAttr("pads"), 4, 0);
         double[] weights = toDoubles(wt);
         double[] bias = b == null ? null : toDoubles(b.initializer());
-        return Outcome.of(new ConvLayer((int) d[0], (int) d[1], (int) d[2], (int) d[3], weights, bias,
-                (int) n.intAttr("group", 1), strides, pads, dil, wt.elementType()));
+        return Outcome.of(new ConvLayer(
+                (int) d[0],
+                (int) d[1],
+                (int) d[2],
+                (int) d[3],
+                weights,
+                bias,
+                (int) n.intAttr("group", 1),
+                strides,
+                pads,
+                dil,
+                wt.elementType()));
     }
 
     private static int[] ints(long[] v, int n, int dflt) {

@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Makes {@code Conv} nodes (with their weight initializers) from {@link ConvLayer}s. */
 public final class ConvNodes {
-    private ConvNodes() {
-    }
+    private ConvNodes() {}
 
     /**
      * A Conv node named {@code name} computing {@code layer} from {@code input} into

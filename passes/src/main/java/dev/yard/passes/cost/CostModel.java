@@ -26,7 +26,9 @@ public interface CostModel {
      */
     default Cost chain(List<? extends Layer> layers) {
         Cost total = Cost.ZERO;
-        for (Layer l : layers) total = total.plus(layer(l));
+        for (Layer l : layers) {
+            total = total.plus(layer(l));
+        }
         return total;
     }
 }

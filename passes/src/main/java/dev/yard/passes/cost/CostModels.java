@@ -20,7 +20,8 @@ public final class CostModels {
                 CostModelProvider before = byName.putIfAbsent(p.name(), p);
                 if (before != null && before.getClass() != p.getClass()) {
                     throw YardException.badInput("two cost models are named '" + p.name() + "': "
-                            + before.getClass().getName() + " and " + p.getClass().getName());
+                            + before.getClass().getName() + " and "
+                            + p.getClass().getName());
                 }
             }
         } catch (ServiceConfigurationError e) {
@@ -43,8 +44,8 @@ public final class CostModels {
         TreeMap<String, CostModelProvider> all = providers(loader);
         CostModelProvider p = all.get(name);
         if (p == null) {
-            throw YardException.badInput(where + ": unknown cost model '" + name + "' (known: "
-                    + String.join(", ", all.keySet()) + ")");
+            throw YardException.badInput(
+                    where + ": unknown cost model '" + name + "' (known: " + String.join(", ", all.keySet()) + ")");
         }
         return p.create(args);
     }

@@ -50,13 +50,33 @@ public sealed interface Layer {
     /**
      * A conv on an input of [batch, in, h, w]; pads are top, left, bottom, right.
      */
-    record Conv(ElementType type, int batch, int in, int out, int h, int w, int kh, int kw, int group, int[] strides,
-                int[] pads, int[] dilations) implements Layer {
+    record Conv(
+            ElementType type,
+            int batch,
+            int in,
+            int out,
+            int h,
+            int w,
+            int kh,
+            int kw,
+            int group,
+            int[] strides,
+            int[] pads,
+            int[] dilations)
+            implements Layer {
         public Conv {
-            if (batch < 1 || in < 1 || out < 1 || h < 1 || w < 1 || kh < 1 || kw < 1 || group < 1
-                    || in % group != 0 || out % group != 0) {
-                throw new IllegalArgumentException("not a conv configuration: " + describe(type, batch, in, out, h, w, kh, kw,
-                        group, strides, pads, dilations));
+            if (batch < 1
+                    || in < 1
+                    || out < 1
+                    || h < 1
+                    || w < 1
+                    || kh < 1
+                    || kw < 1
+                    || group < 1
+                    || in % group != 0
+                    || out % group != 0) {
+                throw new IllegalArgumentException("not a conv configuration: "
+                        + describe(type, batch, in, out, h, w, kh, kw, group, strides, pads, dilations));
             }
             strides = strides.clone();
             pads = pads.clone();
@@ -65,8 +85,19 @@ public sealed interface Layer {
 
         /** The conv {@code c} on an input of [batch, c.in(), h, w]. */
         public static Conv of(ConvLayer c, int batch, int h, int w) {
-            return new Conv(c.elementType(), batch, c.in(), c.out(), h, w, c.kh(), c.kw(), c.group(), c.strides(),
-                    c.pads(), c.dilations());
+            return new Conv(
+                    c.elementType(),
+                    batch,
+                    c.in(),
+                    c.out(),
+                    h,
+                    w,
+                    c.kh(),
+                    c.kw(),
+                    c.group(),
+                    c.strides(),
+                    c.pads(),
+                    c.dilations());
         }
 
         /** A dense, unpadded 1x1 conv. */
@@ -99,9 +130,15 @@ public sealed interface Layer {
 
         @Override
         public Kind kind() {
-            if (group > 1) return group == in && group == out ? Kind.DEPTHWISE : Kind.GROUPED;
-            if (kh == 1 && kw == 1) return Kind.POINTWISE;
-            if (kh == 1 || kw == 1) return Kind.SEPARABLE;
+            if (group > 1) {
+                return group == in && group == out ? Kind.DEPTHWISE : Kind.GROUPED;
+            }
+            if (kh == 1 && kw == 1) {
+                return Kind.POINTWISE;
+            }
+            if (kh == 1 || kw == 1) {
+                return Kind.SEPARABLE;
+            }
             return Kind.DENSE;
         }
 
@@ -110,10 +147,34 @@ public sealed interface Layer {
             return describe(type, batch, in, out, h, w, kh, kw, group, strides, pads, dilations);
         }
 
-        private static String describe(ElementType type, int batch, int in, int out, int h, int w, int kh, int kw,
-                                       int group, int[] strides, int[] pads, int[] dilations) {
-            return String.format(Locale.ROOT, "conv %s n%d c%d->%d h%dw%d k%dx%d g%d s%s p%s d%s", type.textName(), batch,
-                    in, out, h, w, kh, kw, group, join(strides), join(pads), join(dilations));
+        private static String describe(
+                ElementType type,
+                int batch,
+                int in,
+                int out,
+                int h,
+                int w,
+                int kh,
+                int kw,
+                int group,
+                int[] strides,
+                int[] pads,
+                int[] dilations) {
+            return String.format(
+                    Locale.ROOT,
+                    "conv %s n%d c%d->%d h%dw%d k%dx%d g%d s%s p%s d%s",
+                    type.textName(),
+                    batch,
+                    in,
+                    out,
+                    h,
+                    w,
+                    kh,
+                    kw,
+                    group,
+                    join(strides),
+                    join(pads),
+                    join(dilations));
         }
 
         @Override
@@ -136,7 +197,8 @@ public sealed interface Layer {
     record Matrix(ElementType type, int rows, int k, int n) implements Layer {
         public Matrix {
             if (rows < 1 || k < 1 || n < 1) {
-                throw new IllegalArgumentException("not a matrix configuration: " + rows + "x" + k + " by " + k + "x" + n);
+                throw new IllegalArgumentException(
+                        "not a matrix configuration: " + rows + "x" + k + " by " + k + "x" + n);
             }
         }
 

@@ -24,7 +24,8 @@ public final class MacCostModel implements CostModel {
     /** In the model's own unit: multiply-accumulates. */
     @Override
     public String describe(Cost cost) {
-        return String.format(java.util.Locale.ROOT, "%,d multiply-accumulates", Math.round(cost.seconds() * MACS_PER_SECOND));
+        return String.format(
+                java.util.Locale.ROOT, "%,d multiply-accumulates", Math.round(cost.seconds() * MACS_PER_SECOND));
     }
 
     /** Registers {@code macs}. */
@@ -41,7 +42,9 @@ public final class MacCostModel implements CostModel {
 
         @Override
         public CostModel create(String arguments) {
-            if (!arguments.isEmpty()) throw YardException.badInput("--cost-model macs takes no arguments, got '" + arguments + "'");
+            if (!arguments.isEmpty()) {
+                throw YardException.badInput("--cost-model macs takes no arguments, got '" + arguments + "'");
+            }
             return new MacCostModel();
         }
     }

@@ -26,14 +26,19 @@ public final class ModelPricing {
     public static List<Priced> price(Model m, CostModel model, java.util.function.Consumer<String> progress) {
         List<Node> layers = new ArrayList<>();
         for (Node n : m.graph().nodes()) {
-            if (n.isDefaultDomain() && (n.is("Conv") || n.is("Gemm") || n.is("MatMul"))) layers.add(n);
+            if (n.isDefaultDomain() && (n.is("Conv") || n.is("Gemm") || n.is("MatMul"))) {
+                layers.add(n);
+            }
         }
         List<Priced> out = new ArrayList<>();
         int i = 0;
         for (Node n : layers) {
             progress.accept("layer " + (++i) + " of " + layers.size());
             Outcome<Layer> l = layerOf(n);
-            out.add(l.ok() ? new Priced(n, l.value(), model.layer(l.value()), null) : new Priced(n, null, null, l.whyNot()));
+            out.add(
+                    l.ok()
+                            ? new Priced(n, l.value(), model.layer(l.value()), null)
+                            : new Priced(n, null, null, l.whyNot()));
         }
         return out;
     }
@@ -41,7 +46,11 @@ public final class ModelPricing {
     /** The sum of the priced layers' costs. */
     public static Cost total(List<Priced> priced) {
         Cost c = Cost.ZERO;
-        for (Priced p : priced) if (p.cost() != null) c = c.plus(p.cost());
+        for (Priced p : priced) {
+            if (p.cost() != null) {
+                c = c.plus(p.cost());
+            }
+        }
         return c;
     }
 
@@ -49,7 +58,9 @@ public final class ModelPricing {
     public static Outcome<Layer> layerOf(Node n) {
         if (n.is("Conv")) {
             Outcome<ConvLayer> read = ConvLayer.read(n);
-            if (!read.ok()) return Outcome.not(read.whyNot());
+            if (!read.ok()) {
+                return Outcome.not(read.whyNot());
+            }
             ConvLayer c = read.value();
             long[] x = staticDims(n.input(0));
             if (x == null || x.length != 4) {
@@ -69,21 +80,27 @@ public final class ModelPricing {
             return Outcome.not("the input's shape is not known (give --input-shape)");
         }
         long rows = 1;
-        for (int i = 0; i < x.length - 1; i++) rows *= x[i];
+        for (int i = 0; i < x.length - 1; i++) {
+            rows *= x[i];
+        }
         long[] wd = w.initializer().dims();
         boolean transB = n.is("Gemm") && n.intAttr("transB", 0) != 0;
-        return Outcome.of(new Layer.Matrix(w.initializer().elementType(), (int) rows, (int) x[x.length - 1],
-                (int) (transB ? wd[0] : wd[1])));
+        return Outcome.of(new Layer.Matrix(
+                w.initializer().elementType(), (int) rows, (int) x[x.length - 1], (int) (transB ? wd[0] : wd[1])));
     }
 
     /** The dims of {@code v}, a symbolic batch (first) dimension counted as 1; null when others are unknown. */
     public static long[] staticDims(Value v) {
         Shape s = v == null ? null : v.shape();
-        if (s == null) return null;
+        if (s == null) {
+            return null;
+        }
         long[] d = new long[s.rank()];
         for (int i = 0; i < d.length; i++) {
             d[i] = s.dim(i).isKnown() ? s.dim(i).sizeOrNegative() : i == 0 ? 1 : -1;
-            if (d[i] < 1) return null;
+            if (d[i] < 1) {
+                return null;
+            }
         }
         return d;
     }

@@ -46,25 +46,48 @@ public final class Decompose implements Pass {
     /** The pipeline declaration of {@code decompose}. */
     public static final class Definition extends PassDefinition {
         public Definition() {
-            super("decompose", "Replace Conv, Gemm and MatMul layers by low-rank factor chains.", List.of(
-                    OptionSpec.choice("method", Method.choices(), "auto",
-                            "svd, tucker2, btd, cp, tt; auto: svd for 1x1 convs and matrices, tucker2 otherwise"),
-                    OptionSpec.string("rank", "evbmf", "ranks: N, a fraction, evbmf, err:E, energy:F or params:P"),
-                    OptionSpec.integer("groups", 4, "groups of the btd chain's middle conv"),
-                    OptionSpec.integer("round", 1, "round ranks to a multiple of this (8, 16 for vector units)"),
-                    OptionSpec.string("plan", null, "JSON rank plan: layer -> method and ranks (overrides the rest)"),
-                    OptionSpec.string("layers", null, "comma-separated layer names to decompose (default: all)"),
-                    OptionSpec.costModel(),
-                    OptionSpec.bool("force", false, "emit chains even when they cost more than the layer"),
-                    OptionSpec.bool("correct-bias", true, "with calibration data, add to each svd or tucker2 chain's "
-                            + "last bias how far it moves the layer's mean output on that data"),
-                    OptionSpec.bool("calibrate", true, "with calibration data, minimise each layer's output error "
-                            + "on real inputs rather than its weight error (svd, tucker2)"),
-                    OptionSpec.integer("stages", 1, "with calibration data, fit the layers in this many stages, "
-                            + "each from the inputs the model with the earlier stages replaced feeds it, to reproduce "
-                            + "the original layer's outputs (sequential fitting; 1: every layer from the original's)"),
-                    OptionSpec.choice("precision", List.of("model", "f32"), "model", "conv chains of f16 and bf16 "
-                            + "layers: model keeps their type; f32 stores and computes the chain in f32 between two Casts")));
+            super(
+                    "decompose",
+                    "Replace Conv, Gemm and MatMul layers by low-rank factor chains.",
+                    List.of(
+                            OptionSpec.choice(
+                                    "method",
+                                    Method.choices(),
+                                    "auto",
+                                    "svd, tucker2, btd, cp, tt; auto: svd for 1x1 convs and matrices, tucker2 otherwise"),
+                            OptionSpec.string(
+                                    "rank", "evbmf", "ranks: N, a fraction, evbmf, err:E, energy:F or params:P"),
+                            OptionSpec.integer("groups", 4, "groups of the btd chain's middle conv"),
+                            OptionSpec.integer(
+                                    "round", 1, "round ranks to a multiple of this (8, 16 for vector units)"),
+                            OptionSpec.string(
+                                    "plan", null, "JSON rank plan: layer -> method and ranks (overrides the rest)"),
+                            OptionSpec.string(
+                                    "layers", null, "comma-separated layer names to decompose (default: all)"),
+                            OptionSpec.costModel(),
+                            OptionSpec.bool("force", false, "emit chains even when they cost more than the layer"),
+                            OptionSpec.bool(
+                                    "correct-bias",
+                                    true,
+                                    "with calibration data, add to each svd or tucker2 chain's "
+                                            + "last bias how far it moves the layer's mean output on that data"),
+                            OptionSpec.bool(
+                                    "calibrate",
+                                    true,
+                                    "with calibration data, minimise each layer's output error "
+                                            + "on real inputs rather than its weight error (svd, tucker2)"),
+                            OptionSpec.integer(
+                                    "stages",
+                                    1,
+                                    "with calibration data, fit the layers in this many stages, "
+                                            + "each from the inputs the model with the earlier stages replaced feeds it, to reproduce "
+                                            + "the original layer's outputs (sequential fitting; 1: every layer from the original's)"),
+                            OptionSpec.choice(
+                                    "precision",
+                                    List.of("model", "f32"),
+                                    "model",
+                                    "conv chains of f16 and bf16 "
+                                            + "layers: model keeps their type; f32 stores and computes the chain in f32 between two Casts")));
         }
 
         @Override
@@ -88,13 +111,21 @@ public final class Decompose implements Pass {
                 throw dev.yard.ir.YardException.badInput("decompose: groups, round and stages must be at least 1");
             }
             String m = o.string("method");
-            return new Decompose(m.equals("auto") ? null : Method.of(m), RankSpec.parse(o.string("rank")),
-                    (int) o.integer("groups"), (int) o.integer("round"),
-                    o.string("plan") == null ? null : RankPlan.read(o.string("plan")),
-                    // Set.copyOf, not Set.of: a layer named twice is simply named.
-                    o.string("layers") == null ? null : Set.copyOf(Arrays.asList(o.string("layers").split(","))),
-                    o.bool("force"),
-                    o.bool("calibrate"), o.string("precision").equals("f32")).correctingBias(o.bool("correct-bias"))
+            return new Decompose(
+                            m.equals("auto") ? null : Method.of(m),
+                            RankSpec.parse(o.string("rank")),
+                            (int) o.integer("groups"),
+                            (int) o.integer("round"),
+                            o.string("plan") == null ? null : RankPlan.read(o.string("plan")),
+                            // Set.copyOf, not Set.of: a layer named twice is simply named.
+                            o.string("layers") == null
+                                    ? null
+                                    : Set.copyOf(
+                                            Arrays.asList(o.string("layers").split(","))),
+                            o.bool("force"),
+                            o.bool("calibrate"),
+                            o.string("precision").equals("f32"))
+                    .correctingBias(o.bool("correct-bias"))
                     .inStages((int) o.integer("stages"));
         }
     }
@@ -109,8 +140,16 @@ public final class Decompose implements Pass {
     private final boolean calibrate;
     private final boolean widen;
 
-    Decompose(Method method, RankSpec rank, int groups, int multiple, RankPlan plan, Set<String> only, boolean force,
-              boolean calibrate, boolean widen) {
+    Decompose(
+            Method method,
+            RankSpec rank,
+            int groups,
+            int multiple,
+            RankPlan plan,
+            Set<String> only,
+            boolean force,
+            boolean calibrate,
+            boolean widen) {
         this.method = method;
         this.rank = rank;
         this.groups = groups;
@@ -181,8 +220,7 @@ public final class Decompose implements Pass {
     }
 
     /** What one layer will be decomposed with: explicit ranks, or a spec to choose them by. */
-    record LayerChoice(Method method, int[] ranks, RankSpec spec, int groups) {
-    }
+    record LayerChoice(Method method, int[] ranks, RankSpec spec, int groups) {}
 
     @Override
     public boolean run(Model model, PassContext context) {
@@ -198,12 +236,14 @@ public final class Decompose implements Pass {
             java.util.Set<String> missing = new java.util.TreeSet<>(only);
             layers.forEach(n -> missing.remove(layerName(n)));
             if (!missing.isEmpty()) {
-                throw dev.yard.ir.YardException.badInput("decompose: layers: no Conv, Gemm or MatMul named "
-                        + String.join(", ", missing));
+                throw dev.yard.ir.YardException.badInput(
+                        "decompose: layers: no Conv, Gemm or MatMul named " + String.join(", ", missing));
             }
         }
         boolean calibrated = calibrate && context.calibration() != null && !layers.isEmpty();
-        return calibrated ? inStages(model, layers, index, context) : replace(model, layers, index, context, 0, layers.size());
+        return calibrated
+                ? inStages(model, layers, index, context)
+                : replace(model, layers, index, context, 0, layers.size());
     }
 
     /**
@@ -219,15 +259,22 @@ public final class Decompose implements Pass {
             // Only the planned layers change the model: the stages are made of them.
             List<Node> planned = new ArrayList<>();
             for (Node n : layers) {
-                if (plan.layers().containsKey(layerName(n))) planned.add(n);
-                else context.skipped(n, NOT_PLANNED);
+                if (plan.layers().containsKey(layerName(n))) {
+                    planned.add(n);
+                } else {
+                    context.skipped(n, NOT_PLANNED);
+                }
             }
             layers = planned;
-            if (layers.isEmpty()) return false;
+            if (layers.isEmpty()) {
+                return false;
+            }
         }
         Model original = model.copy();
         Map<String, Node> originalLayers = new java.util.HashMap<>();
-        for (Node n : original.graph().nodes()) originalLayers.putIfAbsent(layerName(n), n);
+        for (Node n : original.graph().nodes()) {
+            originalLayers.putIfAbsent(layerName(n), n);
+        }
         boolean changed = false;
         int count = Math.min(stages, layers.size());
         for (int s = 0; s < count; s++) {
@@ -236,10 +283,12 @@ public final class Decompose implements Pass {
             Map<Node, Node> here = new java.util.LinkedHashMap<>();
             for (Node n : stage) {
                 Node o = originalLayers.get(layerName(n));
-                if (o != null) here.put(o, n);
+                if (o != null) {
+                    here.put(o, n);
+                }
             }
-            context.progress("measuring activations for calibration"
-                    + (count > 1 ? ", stage " + (s + 1) + " of " + count : ""));
+            context.progress(
+                    "measuring activations for calibration" + (count > 1 ? ", stage " + (s + 1) + " of " + count : ""));
             // The fits are made with a context whose remarks are dropped: the layers are
             // reported once, when the fits are applied.
             PassContext quiet = context.trial(null);
@@ -248,13 +297,20 @@ public final class Decompose implements Pass {
             java.util.function.Consumer<Map<Node, InputCovariance>> fitGroup = group -> {
                 for (Map.Entry<Node, Node> e : here.entrySet()) {
                     InputCovariance cov = group.get(e.getKey());
-                    if (cov == null) continue;
+                    if (cov == null) {
+                        continue;
+                    }
                     Node n = e.getValue();
                     context.progress("fitting " + layerName(n));
                     LayerChoice choice = choose(n, layerName(n), quiet);
-                    if (choice == null) continue;
-                    if (n.is("Conv")) conv(n, layerName(n), choice, cov, model.graph(), index, quiet);
-                    else matrix(n, layerName(n), choice, cov, model.graph(), index, quiet, model.defaultOpset());
+                    if (choice == null) {
+                        continue;
+                    }
+                    if (n.is("Conv")) {
+                        conv(n, layerName(n), choice, cov, model.graph(), index, quiet);
+                    } else {
+                        matrix(n, layerName(n), choice, cov, model.graph(), index, quiet, model.defaultOpset());
+                    }
                 }
             };
             try {
@@ -274,7 +330,8 @@ public final class Decompose implements Pass {
     }
 
     /** Replaces each of {@code layers} as chosen, with the fits captured for them when there are some. */
-    private boolean replace(Model model, List<Node> layers, GraphIndex index, PassContext context, int done, int total) {
+    private boolean replace(
+            Model model, List<Node> layers, GraphIndex index, PassContext context, int done, int total) {
         Graph g = model.graph();
         boolean changed = false;
         for (Node n : layers) {
@@ -284,7 +341,8 @@ public final class Decompose implements Pass {
             if (choice == null) {
                 continue;
             }
-            changed |= n.is("Conv") ? conv(n, name, choice, null, g, index, context)
+            changed |= n.is("Conv")
+                    ? conv(n, name, choice, null, g, index, context)
                     : matrix(n, name, choice, null, g, index, context, model.defaultOpset());
         }
         return changed;
@@ -308,8 +366,14 @@ public final class Decompose implements Pass {
         return new LayerChoice(method, null, rank, groups);
     }
 
-    private boolean conv(Node n, String name, LayerChoice choice, InputCovariance cov, Graph g, GraphIndex index,
-                         PassContext context) {
+    private boolean conv(
+            Node n,
+            String name,
+            LayerChoice choice,
+            InputCovariance cov,
+            Graph g,
+            GraphIndex index,
+            PassContext context) {
         Outcome<ConvLayer> read = ConvLayer.read(n);
         if (!read.ok()) {
             context.skipped(n, read.whyNot());
@@ -328,8 +392,10 @@ public final class Decompose implements Pass {
         // kernel's output-mode rank; more groups only fail in the numerical core.
         int maxGroups = Math.min(c.out(), c.in() * c.kh() * c.kw());
         if (choice.method() == Method.BTD && choice.groups() > maxGroups) {
-            context.skipped(n, "btd with " + choice.groups() + " groups: this conv's output-mode rank allows at most "
-                    + maxGroups);
+            context.skipped(
+                    n,
+                    "btd with " + choice.groups() + " groups: this conv's output-mode rank allows at most "
+                            + maxGroups);
             return false;
         }
         boolean pointwise = c.kh() == 1 && c.kw() == 1;
@@ -343,26 +409,31 @@ public final class Decompose implements Pass {
             c = c.withElementType(ElementType.FLOAT);
         }
         String what = choice.ranks() == null ? null : FitCache.what(m.text(), choice.ranks(), choice.groups());
-        Fit fit = captured != null && captured.get(n) instanceof Fit f ? f
+        Fit fit = captured != null && captured.get(n) instanceof Fit f
+                ? f
                 : fits == null || what == null ? null : fits.conv(name, what);
         if (fit == null) {
             DenseTensor kernel = ConvChain.kernel(c);
-            RankSelection.Layer layer = new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(),
-                    pixels(n.input(0)), pixels(n.output(0)));
+            RankSelection.Layer layer =
+                    new RankSelection.Layer(c.out(), c.in(), c.kh(), c.kw(), pixels(n.input(0)), pixels(n.output(0)));
             Outcome<Fit> fitted = Fit.conv(m, c, kernel, choice, layer, multiple, cov, roundingRefit, correctBias);
             if (!fitted.ok()) {
                 context.skipped(n, m.text() + ": " + fitted.whyNot());
                 return false;
             }
             fit = fitted.value();
-            if (fits != null && what != null) fits.put(name, what, fit);
+            if (fits != null && what != null) {
+                fits.put(name, what, fit);
+            }
         }
         if (capturing) {
             captured.put(n, fit);
             return false;
         }
         if (fitOnly) {
-            if (layerErrors != null) layerErrors.put(name, fit.layerError());
+            if (layerErrors != null) {
+                layerErrors.put(name, fit.layerError());
+            }
             return false;
         }
         int[] nhw = inputSize(n.input(0), context);
@@ -370,13 +441,22 @@ public final class Decompose implements Pass {
         Cost dense = costs.layer(Layer.Conv.of(c, nhw[0], nhw[1], nhw[2]));
         Cost chain = costs.chain(Layer.chain(fit.convs(), nhw[0], nhw[1], nhw[2]));
         if (chain.seconds() >= dense.seconds() && !force) {
-            context.skipped(n, String.format(Locale.ROOT, "%s ranks %s would cost %s on %s, not less than the layer's %s",
-                    m.text(), Arrays.toString(fit.ranks()), costs.describe(chain), costs.name(), costs.describe(dense)));
+            context.skipped(
+                    n,
+                    String.format(
+                            Locale.ROOT,
+                            "%s ranks %s would cost %s on %s, not less than the layer's %s",
+                            m.text(),
+                            Arrays.toString(fit.ranks()),
+                            costs.describe(chain),
+                            costs.name(),
+                            costs.describe(dense)));
             return false;
         }
         List<Node> nodes = new ArrayList<>();
         boolean cast = c.elementType() != stored;
-        Value in = cast ? castTo(ElementType.FLOAT, n.input(0), name + "_f32", name + "_to_float", nodes, index)
+        Value in = cast
+                ? castTo(ElementType.FLOAT, n.input(0), name + "_f32", name + "_to_float", nodes, index)
                 : n.input(0);
         Value result = cast ? new Value(index.freshName(name + "_f32_out"), null) : n.output(0);
         List<ConvLayer> convs = fit.convs();
@@ -390,22 +470,42 @@ public final class Decompose implements Pass {
         }
         Node lastConv = nodes.get(nodes.size() - 1);
         if (cast) {
-            Node back = new Node(index.freshName(name + "_to_" + stored.textName()), "", "Cast", List.of(result),
+            Node back = new Node(
+                    index.freshName(name + "_to_" + stored.textName()),
+                    "",
+                    "Cast",
+                    List.of(result),
                     List.of(n.output(0)));
             back.setAttribute(Attribute.of("to", (long) stored.code()));
             nodes.add(back);
         }
         index.replace(List.of(n), nodes);
-        if (layerErrors != null) layerErrors.put(name, fit.layerError());
-        context.applied(lastConv, String.format(Locale.ROOT,
-                "%s ranks %s: %,d -> %,d parameters, relative weight error %.3g%s", m.text(),
-                Arrays.toString(fit.ranks()), c.parameters(), convs.stream().mapToLong(ConvLayer::parameters).sum(),
-                fit.relativeError(), fit.note()));
+        if (layerErrors != null) {
+            layerErrors.put(name, fit.layerError());
+        }
+        context.applied(
+                lastConv,
+                String.format(
+                        Locale.ROOT,
+                        "%s ranks %s: %,d -> %,d parameters, relative weight error %.3g%s",
+                        m.text(),
+                        Arrays.toString(fit.ranks()),
+                        c.parameters(),
+                        convs.stream().mapToLong(ConvLayer::parameters).sum(),
+                        fit.relativeError(),
+                        fit.note()));
         return true;
     }
 
-    private boolean matrix(Node n, String name, LayerChoice choice, InputCovariance cov, Graph g, GraphIndex index,
-                           PassContext context, long opset) {
+    private boolean matrix(
+            Node n,
+            String name,
+            LayerChoice choice,
+            InputCovariance cov,
+            Graph g,
+            GraphIndex index,
+            PassContext context,
+            long opset) {
         Value w = n.input(1);
         if (w == null || !w.isInitializer() || w.initializer().rank() != 2) {
             context.skipped(n, "the weight is not a constant matrix");
@@ -430,7 +530,8 @@ public final class Decompose implements Pass {
         int rows = weight.dim(0);
         int cols = weight.dim(1);
         RankSelection.Layer layer = RankSelection.Layer.of(rows, cols, 1, 1);
-        Outcome<int[]> ranks = choice.ranks() != null ? Outcome.of(choice.ranks())
+        Outcome<int[]> ranks = choice.ranks() != null
+                ? Outcome.of(choice.ranks())
                 : RankChooser.choose(choice.spec(), Method.SVD, weight.reshape(rows, cols, 1, 1), layer, 1, multiple);
         if (!ranks.ok()) {
             context.skipped(n, "svd: " + ranks.whyNot());
@@ -442,10 +543,18 @@ public final class Decompose implements Pass {
         int batchRows = matrixRows(n.input(0), context);
         CostModel costs = context.costModel();
         Cost denseCost = costs.layer(new Layer.Matrix(type, batchRows, cols, rows));
-        Cost chainCost = costs.chain(List.of(new Layer.Matrix(type, batchRows, cols, r[0]), new Layer.Matrix(type, batchRows, r[0], rows)));
+        Cost chainCost = costs.chain(
+                List.of(new Layer.Matrix(type, batchRows, cols, r[0]), new Layer.Matrix(type, batchRows, r[0], rows)));
         if (chainCost.seconds() >= denseCost.seconds() && !force) {
-            context.skipped(n, String.format(Locale.ROOT, "svd rank %d would cost %s on %s, not less than the layer's %s",
-                    r[0], costs.describe(chainCost), costs.name(), costs.describe(denseCost)));
+            context.skipped(
+                    n,
+                    String.format(
+                            Locale.ROOT,
+                            "svd rank %d would cost %s on %s, not less than the layer's %s",
+                            r[0],
+                            costs.describe(chainCost),
+                            costs.name(),
+                            costs.describe(denseCost)));
             return false;
         }
         int rank = Math.min(r[0], Math.min(rows, cols));
@@ -455,32 +564,48 @@ public final class Decompose implements Pass {
         boolean calibrated = cov != null && cov.dimension() == cols;
         if (f == null) {
             f = calibrated ? TruncatedSvd.fitWhitened(cov.target(weight), rank, cov) : TruncatedSvd.fit(weight, rank);
-            if (fits != null) fits.put(name, what, f);
+            if (fits != null) {
+                fits.put(name, what, f);
+            }
         }
         boolean sequential = mf != null ? mf.sequential() : calibrated && cov.paired();
-        double outputError = mf != null ? mf.outputError()
+        double outputError = mf != null
+                ? mf.outputError()
                 : sequential ? cov.errorAgainstOriginal(weight, f.reconstruct()) : f.relativeOutputError();
         if (capturing) {
             captured.put(n, new MatrixFit(f, outputError, sequential));
             return false;
         }
         if (fitOnly) {
-            if (layerErrors != null) layerErrors.put(name, Double.isNaN(outputError) ? f.relativeError() : outputError);
+            if (layerErrors != null) {
+                layerErrors.put(name, Double.isNaN(outputError) ? f.relativeError() : outputError);
+            }
             return false;
         }
-        List<Node> nodes = n.is("Gemm") ? MatrixChain.gemm(n, f, type, name, g, index, opset)
+        List<Node> nodes = n.is("Gemm")
+                ? MatrixChain.gemm(n, f, type, name, g, index, opset)
                 : MatrixChain.matmul(n, f, type, name, g, index);
         index.replace(List.of(n), nodes);
-        if (layerErrors != null) layerErrors.put(name, Double.isNaN(outputError) ? f.relativeError() : outputError);
-        context.applied(nodes.get(1), String.format(Locale.ROOT, "svd rank %d: %,d -> %,d parameters, relative "
-                + "weight error %.3g%s%s", f.rank(), dense, chain, f.relativeError(), Fit.outputError(outputError),
-                sequential ? ", fitted to the inputs of the model with earlier layers replaced" : ""));
+        if (layerErrors != null) {
+            layerErrors.put(name, Double.isNaN(outputError) ? f.relativeError() : outputError);
+        }
+        context.applied(
+                nodes.get(1),
+                String.format(
+                        Locale.ROOT,
+                        "svd rank %d: %,d -> %,d parameters, relative " + "weight error %.3g%s%s",
+                        f.rank(),
+                        dense,
+                        chain,
+                        f.relativeError(),
+                        Fit.outputError(outputError),
+                        sequential ? ", fitted to the inputs of the model with earlier layers replaced" : ""));
         return true;
     }
 
     /** A Cast of {@code v} to {@code type}, appended to {@code nodes}; returns the cast value. */
-    private static Value castTo(ElementType type, Value v, String name, String node, List<Node> nodes,
-                                GraphIndex index) {
+    private static Value castTo(
+            ElementType type, Value v, String name, String node, List<Node> nodes, GraphIndex index) {
         Value out = new Value(index.freshName(name), null);
         Node cast = new Node(index.freshName(node), "", "Cast", List.of(v), List.of(out));
         cast.setAttribute(Attribute.of("to", (long) type.code()));
@@ -491,26 +616,36 @@ public final class Decompose implements Pass {
     /** Dims of {@code v} for pricing: see {@link PassContext#pricingDims}; 1 for what stays unknown (costs then compare weights only). */
     private static long[] pricingDims(Value v, PassContext context) {
         long[] d = context.pricingDims(v);
-        if (d != null || v == null || v.shape() == null) return d;
+        if (d != null || v == null || v.shape() == null) {
+            return d;
+        }
         Shape s = v.shape();
         d = new long[s.rank()];
-        for (int i = 0; i < d.length; i++) d[i] = s.dim(i).isKnown() ? Math.max(1, s.dim(i).sizeOrNegative()) : 1;
+        for (int i = 0; i < d.length; i++) {
+            d[i] = s.dim(i).isKnown() ? Math.max(1, s.dim(i).sizeOrNegative()) : 1;
+        }
         return d;
     }
 
     /** Batch, height and width of an NCHW value for pricing. */
     private static int[] inputSize(Value v, PassContext context) {
         long[] d = pricingDims(v, context);
-        if (d == null || d.length != 4) return new int[] {1, 1, 1};
+        if (d == null || d.length != 4) {
+            return new int[] {1, 1, 1};
+        }
         return new int[] {(int) d[0], (int) d[2], (int) d[3]};
     }
 
     /** Rows a matrix product reads: every dimension of its input but the last. */
     private static int matrixRows(Value v, PassContext context) {
         long[] d = pricingDims(v, context);
-        if (d == null || d.length < 2) return 1;
+        if (d == null || d.length < 2) {
+            return 1;
+        }
         long rows = 1;
-        for (int i = 0; i < d.length - 1; i++) rows *= d[i];
+        for (int i = 0; i < d.length - 1; i++) {
+            rows *= d[i];
+        }
         return (int) Math.min(rows, Integer.MAX_VALUE);
     }
 

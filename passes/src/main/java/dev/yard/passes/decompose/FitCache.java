@@ -24,11 +24,16 @@ final class FitCache {
     /** A conv's geometry and bias, with its weights as the layer's tensor. */
     private record PackedConv(ConvLayer geometry, Tensor weights) {}
 
-    private record PackedFit(List<PackedConv> convs, int[] ranks, double relativeError, double outputError,
-                             String note) {}
+    private record PackedFit(
+            List<PackedConv> convs, int[] ranks, double relativeError, double outputError, String note) {}
 
-    private record PackedFactors(int[] firstShape, Tensor first, int[] lastShape, Tensor last,
-                                 double relativeError, double relativeOutputError) {}
+    private record PackedFactors(
+            int[] firstShape,
+            Tensor first,
+            int[] lastShape,
+            Tensor last,
+            double relativeError,
+            double relativeOutputError) {}
 
     /** Per layer name, per {@link #what}: the fit. */
     private final Map<String, Map<String, Object>> fits = new HashMap<>();
@@ -48,12 +53,24 @@ final class FitCache {
     }
 
     Fit conv(String layer, String what) {
-        if (!(get(layer, what) instanceof PackedFit p)) return null;
+        if (!(get(layer, what) instanceof PackedFit p)) {
+            return null;
+        }
         List<ConvLayer> convs = new ArrayList<>();
         for (PackedConv c : p.convs()) {
             ConvLayer g = c.geometry();
-            convs.add(new ConvLayer(g.out(), g.inPerGroup(), g.kh(), g.kw(), Doubles.of(c.weights()), g.bias(),
-                    g.group(), g.strides(), g.pads(), g.dilations(), g.elementType()));
+            convs.add(new ConvLayer(
+                    g.out(),
+                    g.inPerGroup(),
+                    g.kh(),
+                    g.kw(),
+                    Doubles.of(c.weights()),
+                    g.bias(),
+                    g.group(),
+                    g.strides(),
+                    g.pads(),
+                    g.dilations(),
+                    g.elementType()));
         }
         return new Fit(convs, p.ranks(), p.relativeError(), p.outputError(), p.note());
     }
@@ -61,22 +78,51 @@ final class FitCache {
     void put(String layer, String what, Fit fit) {
         List<PackedConv> convs = new ArrayList<>();
         for (ConvLayer c : fit.convs()) {
-            convs.add(new PackedConv(new ConvLayer(c.out(), c.inPerGroup(), c.kh(), c.kw(), new double[0], c.bias(),
-                    c.group(), c.strides(), c.pads(), c.dilations(), c.elementType()), c.weightTensor()));
+            convs.add(new PackedConv(
+                    new ConvLayer(
+                            c.out(),
+                            c.inPerGroup(),
+                            c.kh(),
+                            c.kw(),
+                            new double[0],
+                            c.bias(),
+                            c.group(),
+                            c.strides(),
+                            c.pads(),
+                            c.dilations(),
+                            c.elementType()),
+                    c.weightTensor()));
         }
-        put(layer, what, new PackedFit(List.copyOf(convs), fit.ranks(), fit.relativeError(), fit.outputError(), fit.note()));
+        put(
+                layer,
+                what,
+                new PackedFit(List.copyOf(convs), fit.ranks(), fit.relativeError(), fit.outputError(), fit.note()));
     }
 
     LowRankFactors factors(String layer, String what) {
-        if (!(get(layer, what) instanceof PackedFactors p)) return null;
-        return new LowRankFactors(new DenseTensor(p.firstShape(), Doubles.of(p.first())),
-                new DenseTensor(p.lastShape(), Doubles.of(p.last())), new double[0], p.relativeError(),
-                p.relativeOutputError(), null);
+        if (!(get(layer, what) instanceof PackedFactors p)) {
+            return null;
+        }
+        return new LowRankFactors(
+                new DenseTensor(p.firstShape(), Doubles.of(p.first())),
+                new DenseTensor(p.lastShape(), Doubles.of(p.last())),
+                new double[0],
+                p.relativeError(),
+                p.relativeOutputError(),
+                null);
     }
 
     void put(String layer, String what, LowRankFactors f) {
-        put(layer, what, new PackedFactors(f.first().shape(), single(f.first()), f.last().shape(), single(f.last()),
-                f.relativeError(), f.relativeOutputError()));
+        put(
+                layer,
+                what,
+                new PackedFactors(
+                        f.first().shape(),
+                        single(f.first()),
+                        f.last().shape(),
+                        single(f.last()),
+                        f.relativeError(),
+                        f.relativeOutputError()));
     }
 
     private static Tensor single(DenseTensor t) {
@@ -86,7 +132,9 @@ final class FitCache {
     /** Lets go of every fit of {@code layer} but those of {@code keep} (each a {@link #what}). */
     void retainOnly(String layer, Set<String> keep) {
         Map<String, Object> m = fits.get(layer);
-        if (m != null) m.keySet().retainAll(keep);
+        if (m != null) {
+            m.keySet().retainAll(keep);
+        }
     }
 
     /** How many fits are kept. */

@@ -18,8 +18,7 @@ import java.util.List;
  * its second half; a MatMul's factors are stored transposed, as MatMul reads them.
  */
 final class MatrixChain {
-    private MatrixChain() {
-    }
+    private MatrixChain() {}
 
     /** The weight of a Gemm as W [N, K] (y = x W^T), whichever way transB stores it. */
     static DenseTensor gemmWeight(Tensor b, boolean transB) {
@@ -41,14 +40,15 @@ final class MatrixChain {
     }
 
     /** Gemm's C is optional from opset 11; before, the first half gets a zero bias. */
-    static List<Node> gemm(Node gemm, LowRankFactors f, ElementType type, String name, Graph g, GraphIndex index,
-                           long opset) {
+    static List<Node> gemm(
+            Node gemm, LowRankFactors f, ElementType type, String name, Graph g, GraphIndex index, long opset) {
         Value mid = new Value(index.freshName(name + "_low_rank"), null);
         Value first = g.addInitializer(index.freshName(name + "_first"), tensor(f.first(), type, false));
         Value last = g.addInitializer(index.freshName(name + "_last"), tensor(f.last(), type, false));
         List<Value> firstInputs = new ArrayList<>(List.of(gemm.input(0), first));
         if (opset < 11) {
-            firstInputs.add(g.addInitializer(index.freshName(name + "_zero"),
+            firstInputs.add(g.addInitializer(
+                    index.freshName(name + "_zero"),
                     Tensor.ofFloatsAs(type, new long[] {f.rank()}, new float[f.rank()])));
         }
         Node a = new Node(index.freshName(name + "_1"), "", "Gemm", firstInputs, List.of(mid));

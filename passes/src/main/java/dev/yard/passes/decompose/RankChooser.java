@@ -14,12 +14,11 @@ import dev.yard.passes.rewrite.Outcome;
  * Says why not when the spec does not apply to the method.
  */
 final class RankChooser {
-    private RankChooser() {
-    }
+    private RankChooser() {}
 
     /** A kernel [Cout, Cin, kh, kw] (a matrix is [N, M, 1, 1]). */
-    static Outcome<int[]> choose(RankSpec spec, Method method, DenseTensor kernel, RankSelection.Layer layer,
-                                 int groups, int multiple) {
+    static Outcome<int[]> choose(
+            RankSpec spec, Method method, DenseTensor kernel, RankSelection.Layer layer, int groups, int multiple) {
         int cout = kernel.dim(0);
         int cin = kernel.dim(1);
         int s = kernel.dim(2) * kernel.dim(3);
@@ -36,7 +35,8 @@ final class RankChooser {
             }
         } else if (spec instanceof RankSpec.Evbmf e) {
             r = switch (method) {
-                case SVD, CP -> new int[] {Evbmf.estimate(kernel.reshape(cout, cin * s)).rank()};
+                case SVD, CP ->
+                    new int[] {Evbmf.estimate(kernel.reshape(cout, cin * s)).rank()};
                 case TUCKER2 -> RankSelection.evbmfTucker2Ranks(kernel, 1);
                 case BTD -> RankSelection.evbmfTucker2Ranks(kernel, 1);
                 case TT -> {
@@ -45,7 +45,8 @@ final class RankChooser {
                 }
             };
             // Weakened toward one Tucker-2 term's ranks (a btd chain's G blocks share them).
-            int[] toward = method == Method.BTD ? Method.TUCKER2.fullRanks(cout, cin, kernel.dim(2), kernel.dim(3), 1) : full;
+            int[] toward =
+                    method == Method.BTD ? Method.TUCKER2.fullRanks(cout, cin, kernel.dim(2), kernel.dim(3), 1) : full;
             for (int i = 0; i < r.length; i++) {
                 r[i] = e.weakened(r[i], toward[i]);
             }
@@ -53,18 +54,21 @@ final class RankChooser {
             if (method != Method.SVD) {
                 return Outcome.not("rank=energy applies to svd only");
             }
-            r = new int[] {RankSelection.energyRank(TruncatedSvd.singularValues(kernel.reshape(cout, cin * s)),
-                    e.fraction())};
+            r = new int[] {
+                RankSelection.energyRank(TruncatedSvd.singularValues(kernel.reshape(cout, cin * s)), e.fraction())
+            };
         } else if (spec instanceof RankSpec.ErrorBound e) {
             if (method != Method.SVD) {
                 return Outcome.not("rank=err applies to svd here (tt takes it through TT-SVD directly)");
             }
             // Eckart-Young: the error of rank r is the root of the discarded energy.
-            r = new int[] {RankSelection.energyRank(TruncatedSvd.singularValues(kernel.reshape(cout, cin * s)),
-                    1 - e.relativeError() * e.relativeError())};
+            r = new int[] {
+                RankSelection.energyRank(
+                        TruncatedSvd.singularValues(kernel.reshape(cout, cin * s)),
+                        1 - e.relativeError() * e.relativeError())
+            };
         } else if (spec instanceof RankSpec.ParameterRatio p) {
-            r = RankSelection.ranksForBudget(method, layer, groups, p.ratio(), RankSelection.Budget.PARAMETERS,
-                    step);
+            r = RankSelection.ranksForBudget(method, layer, groups, p.ratio(), RankSelection.Budget.PARAMETERS, step);
             if (r.length == 0) {
                 return Outcome.not("no ranks fit in " + p.ratio() + " of the parameters");
             }

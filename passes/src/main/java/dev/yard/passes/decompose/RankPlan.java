@@ -31,15 +31,15 @@ import java.util.Map;
 record RankPlan(Map<String, Entry> layers) {
 
     /** The plan for one layer: the method, and either explicit ranks or a rank spec. */
-    record Entry(Method method, int[] ranks, RankSpec spec, int groups) {
-    }
+    record Entry(Method method, int[] ranks, RankSpec spec, int groups) {}
 
     static RankPlan read(String file) {
         String text;
         try {
             Path p = Path.of(file);
             if (Files.exists(p) && !Files.isRegularFile(p)) {
-                throw YardException.badInput(file + ": a rank plan must be a regular file (not a folder, device or pipe)");
+                throw YardException.badInput(
+                        file + ": a rank plan must be a regular file (not a folder, device or pipe)");
             }
             text = Files.readString(p, StandardCharsets.UTF_8);
         } catch (InvalidPathException e) {
@@ -49,18 +49,20 @@ record RankPlan(Map<String, Entry> layers) {
         }
         try {
             JsonElement root = JsonParser.parseString(text);
-            if (!root.isJsonObject() || !root.getAsJsonObject().has("layers")
+            if (!root.isJsonObject()
+                    || !root.getAsJsonObject().has("layers")
                     || !root.getAsJsonObject().get("layers").isJsonObject()) {
                 throw YardException.badInput(file + ": a rank plan is {\"layers\": {name: {...}, ...}}");
             }
             Map<String, Entry> layers = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonElement> e : root.getAsJsonObject().getAsJsonObject("layers").entrySet()) {
+            for (Map.Entry<String, JsonElement> e :
+                    root.getAsJsonObject().getAsJsonObject("layers").entrySet()) {
                 layers.put(e.getKey(), entry(file, e.getKey(), e.getValue()));
             }
             return new RankPlan(layers);
         } catch (JsonParseException | IllegalStateException | UnsupportedOperationException | ClassCastException e) {
-            throw YardException.badInput(file + ": not a valid rank plan: " + String.valueOf(e.getMessage())
-                    .lines().findFirst().orElse(""));
+            throw YardException.badInput(file + ": not a valid rank plan: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
     }
 
@@ -71,13 +73,18 @@ record RankPlan(Map<String, Entry> layers) {
     private static int wholeNumber(JsonElement v, String what) {
         java.math.BigDecimal d;
         try {
-            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) throw new NumberFormatException();
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+                throw new NumberFormatException();
+            }
             d = v.getAsBigDecimal();
         } catch (NumberFormatException | UnsupportedOperationException e) {
             throw YardException.badInput(what + ": expected a whole number, got " + v);
         }
-        if (d.signum() <= 0 || d.stripTrailingZeros().scale() > 0 || d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw YardException.badInput(what + ": expected a whole number from 1 to " + Integer.MAX_VALUE + ", got " + v);
+        if (d.signum() <= 0
+                || d.stripTrailingZeros().scale() > 0
+                || d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw YardException.badInput(
+                    what + ": expected a whole number from 1 to " + Integer.MAX_VALUE + ", got " + v);
         }
         return d.intValueExact();
     }

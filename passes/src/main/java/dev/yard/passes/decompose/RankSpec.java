@@ -21,12 +21,10 @@ import java.util.Locale;
 public sealed interface RankSpec {
 
     /** A fixed rank. */
-    record Fixed(int rank) implements RankSpec {
-    }
+    record Fixed(int rank) implements RankSpec {}
 
     /** A fraction of the full rank of each mode, in (0, 1]. */
-    record Fraction(double fraction) implements RankSpec {
-    }
+    record Fraction(double fraction) implements RankSpec {}
 
     /** Ranks estimated by EVBMF, weakened toward full rank by {@code weaken} in (0, 1] (1: plain EVBMF). */
     record Evbmf(double weaken) implements RankSpec {
@@ -40,16 +38,13 @@ public sealed interface RankSpec {
     }
 
     /** The smallest ranks whose relative error stays within the bound. */
-    record ErrorBound(double relativeError) implements RankSpec {
-    }
+    record ErrorBound(double relativeError) implements RankSpec {}
 
     /** The smallest ranks keeping this fraction of the spectrum's energy. */
-    record Energy(double fraction) implements RankSpec {
-    }
+    record Energy(double fraction) implements RankSpec {}
 
     /** Ranks sized so the factors have this fraction of the layer's parameters. */
-    record ParameterRatio(double ratio) implements RankSpec {
-    }
+    record ParameterRatio(double ratio) implements RankSpec {}
 
     /** Parses the option text; errors name the text and say what is accepted. */
     static RankSpec parse(String text) {

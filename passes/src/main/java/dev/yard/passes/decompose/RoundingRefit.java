@@ -25,11 +25,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * as stored, measured against the original kernel.
  */
 final class RoundingRefit {
-    private RoundingRefit() {
-    }
+    private RoundingRefit() {}
 
-    record Result(List<ConvLayer> convs, double relativeError) {
-    }
+    record Result(List<ConvLayer> convs, double relativeError) {}
 
     static boolean applies(Method m, ElementType t) {
         return (t == ElementType.FLOAT16 || t == ElementType.BFLOAT16)
@@ -95,7 +93,9 @@ final class RoundingRefit {
         int rIn = pre.out();
         int fh = target.kh();
         int fw = target.kw();
-        if (fh * ph != kh && !(fh == 1 && ph == kh) || fw * pw != kw && !(fw == 1 && pw == kw) || pre.group() != 1
+        if (fh * ph != kh && !(fh == 1 && ph == kh)
+                || fw * pw != kw && !(fw == 1 && pw == kw)
+                || pre.group() != 1
                 || target.group() != 1) {
             return null;
         }
@@ -158,7 +158,17 @@ final class RoundingRefit {
     }
 
     private static ConvLayer withWeights(ConvLayer c, double[] w) {
-        return new ConvLayer(c.out(), c.inPerGroup(), c.kh(), c.kw(), w, c.bias(), c.group(), c.strides(), c.pads(),
-                c.dilations(), c.elementType());
+        return new ConvLayer(
+                c.out(),
+                c.inPerGroup(),
+                c.kh(),
+                c.kw(),
+                w,
+                c.bias(),
+                c.group(),
+                c.strides(),
+                c.pads(),
+                c.dilations(),
+                c.elementType());
     }
 }

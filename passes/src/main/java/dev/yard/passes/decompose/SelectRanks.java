@@ -60,39 +60,69 @@ public final class SelectRanks implements Pass {
     /** The pipeline declaration of {@code select-ranks}. */
     public static final class Definition extends PassDefinition {
         public Definition() {
-            super("select-ranks", "Choose per layer whether to decompose, with which method and ranks: the most "
-                    + "saving on the cost model whose whole model meets a fidelity budget on evaluation inputs.", List.of(
-                    OptionSpec.string("budget", null, "bounds the result must meet, e.g. iou>=0.97, ctc>=0.95, "
-                            + "argmax>=0.99, rel-l2<=0.02, joined with ';' (default: the caller's, else rel-l2<=0.02)"),
-                    OptionSpec.string("fractions", "0.125,0.25,0.375,0.5,0.75",
-                            "candidate ranks, as fractions of each layer's full rank"),
-                    OptionSpec.string("methods", "svd,tucker2", "methods to try (svd, tucker2)"),
-                    OptionSpec.integer("round", 1, "round ranks up to a multiple of this (the target's channel alignment)"),
-                    OptionSpec.real("speedup", 0, "stop at the first model the cost model prices this many times "
-                            + "faster than the input: the most faithful at that speed (0: spend the whole budget)"),
-                    OptionSpec.bool("correct-bias", true, "with calibration data, correct each chain's bias by "
-                            + "how far it moves the layer's mean output"),
-                    OptionSpec.integer("stages", 1, "with calibration data, refit the chosen layers in this many "
-                            + "stages, each from the inputs the model with the earlier stages replaced feeds it "
-                            + "(sequential fitting), and keep the refit when it scores better on every evaluation "
-                            + "input (1: no refit)"),
-                    OptionSpec.integer("trials", 64, "greedy steps at most after the Lagrangian starting point "
-                            + "(each runs the model on the screening inputs)"),
-                    OptionSpec.choice("sensitivity", List.of("layer", "probe", "model"), "layer", "how candidates are "
-                            + "screened: layer (each layer's own output error on calibration data, else its weight "
-                            + "error; cheap), probe (those errors scaled per layer by one end-to-end run of a point "
-                            + "of its front on one evaluation input, so that layers compare), or model (each "
-                            + "candidate alone, end to end on evaluation inputs)"),
-                    OptionSpec.costModel()));
+            super(
+                    "select-ranks",
+                    "Choose per layer whether to decompose, with which method and ranks: the most "
+                            + "saving on the cost model whose whole model meets a fidelity budget on evaluation inputs.",
+                    List.of(
+                            OptionSpec.string(
+                                    "budget",
+                                    null,
+                                    "bounds the result must meet, e.g. iou>=0.97, ctc>=0.95, "
+                                            + "argmax>=0.99, rel-l2<=0.02, joined with ';' (default: the caller's, else rel-l2<=0.02)"),
+                            OptionSpec.string(
+                                    "fractions",
+                                    "0.125,0.25,0.375,0.5,0.75",
+                                    "candidate ranks, as fractions of each layer's full rank"),
+                            OptionSpec.string("methods", "svd,tucker2", "methods to try (svd, tucker2)"),
+                            OptionSpec.integer(
+                                    "round",
+                                    1,
+                                    "round ranks up to a multiple of this (the target's channel alignment)"),
+                            OptionSpec.real(
+                                    "speedup",
+                                    0,
+                                    "stop at the first model the cost model prices this many times "
+                                            + "faster than the input: the most faithful at that speed (0: spend the whole budget)"),
+                            OptionSpec.bool(
+                                    "correct-bias",
+                                    true,
+                                    "with calibration data, correct each chain's bias by "
+                                            + "how far it moves the layer's mean output"),
+                            OptionSpec.integer(
+                                    "stages",
+                                    1,
+                                    "with calibration data, refit the chosen layers in this many "
+                                            + "stages, each from the inputs the model with the earlier stages replaced feeds it "
+                                            + "(sequential fitting), and keep the refit when it scores better on every evaluation "
+                                            + "input (1: no refit)"),
+                            OptionSpec.integer(
+                                    "trials",
+                                    64,
+                                    "greedy steps at most after the Lagrangian starting point "
+                                            + "(each runs the model on the screening inputs)"),
+                            OptionSpec.choice(
+                                    "sensitivity",
+                                    List.of("layer", "probe", "model"),
+                                    "layer",
+                                    "how candidates are "
+                                            + "screened: layer (each layer's own output error on calibration data, else its weight "
+                                            + "error; cheap), probe (those errors scaled per layer by one end-to-end run of a point "
+                                            + "of its front on one evaluation input, so that layers compare), or model (each "
+                                            + "candidate alone, end to end on evaluation inputs)"),
+                            OptionSpec.costModel()));
         }
 
         @Override
         public Pass create(PassOptions o) {
             double[] fractions;
             try {
-                fractions = Arrays.stream(o.string("fractions").split(",")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
+                fractions = Arrays.stream(o.string("fractions").split(","))
+                        .mapToDouble(s -> Double.parseDouble(s.trim()))
+                        .toArray();
             } catch (NumberFormatException e) {
-                throw YardException.badInput("select-ranks: fractions must be numbers in (0, 1), got '" + o.string("fractions") + "'");
+                throw YardException.badInput(
+                        "select-ranks: fractions must be numbers in (0, 1), got '" + o.string("fractions") + "'");
             }
             for (double f : fractions) {
                 if (!(f > 0 && f < 1)) {
@@ -112,7 +142,8 @@ public final class SelectRanks implements Pass {
             }
             double speedup = o.real("speedup");
             if (!(speedup == 0 || speedup > 1) || Double.isInfinite(speedup)) {
-                throw YardException.badInput("select-ranks: speedup must be a number above 1 (or 0 for none), got " + speedup);
+                throw YardException.badInput(
+                        "select-ranks: speedup must be a number above 1 (or 0 for none), got " + speedup);
             }
             if (o.integer("trials") < 0) {
                 throw YardException.badInput("select-ranks: trials must be at least 0");
@@ -120,9 +151,16 @@ public final class SelectRanks implements Pass {
             if (o.integer("stages") < 1) {
                 throw YardException.badInput("select-ranks: stages must be at least 1");
             }
-            return new SelectRanks(o.string("budget"), fractions, methods, (int) o.integer("round"), speedup,
-                    o.string("sensitivity"), (int) Math.min(o.integer("trials"), Integer.MAX_VALUE),
-                    o.bool("correct-bias")).inStages((int) Math.min(o.integer("stages"), Integer.MAX_VALUE));
+            return new SelectRanks(
+                            o.string("budget"),
+                            fractions,
+                            methods,
+                            (int) o.integer("round"),
+                            speedup,
+                            o.string("sensitivity"),
+                            (int) Math.min(o.integer("trials"), Integer.MAX_VALUE),
+                            o.bool("correct-bias"))
+                    .inStages((int) Math.min(o.integer("stages"), Integer.MAX_VALUE));
         }
 
         @Override
@@ -157,8 +195,15 @@ public final class SelectRanks implements Pass {
         return this;
     }
 
-    SelectRanks(String budget, double[] fractions, Set<Method> methods, int multiple, double speedup, String sensitivity,
-                int maxTrials, boolean correctBias) {
+    SelectRanks(
+            String budget,
+            double[] fractions,
+            Set<Method> methods,
+            int multiple,
+            double speedup,
+            String sensitivity,
+            int maxTrials,
+            boolean correctBias) {
         this.maxTrials = maxTrials;
         this.correctBias = correctBias;
         this.speedup = speedup;
@@ -183,6 +228,7 @@ public final class SelectRanks implements Pass {
         double scale = 1;
         /** The whole model with it alone, when screened end to end. */
         Evaluation alone;
+
         boolean onFront;
 
         /** Its error as the search weighs it. */
@@ -233,9 +279,13 @@ public final class SelectRanks implements Pass {
         double priced = 0; // every layer the cost model prices: the model's predicted cost
         for (Node n : model.graph().nodes()) {
             LayerCandidates lc = candidates(n, context);
-            if (lc == null) continue;
+            if (lc == null) {
+                continue;
+            }
             priced += lc.denseCost();
-            if (!lc.all().isEmpty()) layers.add(lc);
+            if (!lc.all().isEmpty()) {
+                layers.add(lc);
+            }
         }
         report.addProperty("predicted_seconds", priced);
         if (layers.isEmpty()) {
@@ -255,14 +305,20 @@ public final class SelectRanks implements Pass {
             for (LayerCandidates lc : layers) {
                 for (Candidate c : lc.all()) {
                     context.progress("sensitivity " + (++done) + " of " + total + ": " + c.layer + " " + c.what);
-                    if (Double.isNaN(c.error)) continue; // could not be fitted
+                    if (Double.isNaN(c.error)) { // could not be fitted
+                        continue;
+                    }
                     c.alone = oracle.screen(trial(original, Map.of(c.layer, c.entry), context, fits, null), budget);
                     c.error = c.alone.meets() ? c.alone.relL2() : Double.NaN;
                 }
             }
         }
-        for (LayerCandidates lc : layers) fronts.put(lc.name(), retainFront(lc, fits));
-        if (probe) probeSensitivities(layers, fronts, original, context, fits, oracle, budget);
+        for (LayerCandidates lc : layers) {
+            fronts.put(lc.name(), retainFront(lc, fits));
+        }
+        if (probe) {
+            probeSensitivities(layers, fronts, original, context, fits, oracle, budget);
+        }
 
         // A Lagrangian sweep over the fronts finds a starting point in a few end-to-end runs;
         // greedy steps on the fronts go on from it, each screened end to end, and the result is
@@ -275,7 +331,11 @@ public final class SelectRanks implements Pass {
         Map<String, Double> ceiling = new HashMap<>(); // per layer: savings at or above this broke the budget
         List<String[]> accepted = new ArrayList<>(); // {layer, what it replaced}, for backing off
         Map<String, Candidate> byWhat = new HashMap<>();
-        for (LayerCandidates lc : layers) for (Candidate c : lc.all()) byWhat.put(c.layer + " " + c.what, c);
+        for (LayerCandidates lc : layers) {
+            for (Candidate c : lc.all()) {
+                byWhat.put(c.layer + " " + c.what, c);
+            }
+        }
         List<String> steps = new ArrayList<>();
         int greedy = 0;
         while (!reached(priced, chosen) && greedy < maxTrials) {
@@ -287,7 +347,9 @@ public final class SelectRanks implements Pass {
                 double err0 = now == null ? 0 : now.weighted();
                 double limit = ceiling.getOrDefault(e.getKey(), Double.POSITIVE_INFINITY);
                 for (Candidate c : e.getValue()) {
-                    if (c.saving <= s0 || c.saving >= limit) continue;
+                    if (c.saving <= s0 || c.saving >= limit) {
+                        continue;
+                    }
                     double ratio = (c.saving - s0) / Math.max(c.weighted() - err0, 1e-9);
                     if (ratio > bestRatio) {
                         bestRatio = ratio;
@@ -295,11 +357,14 @@ public final class SelectRanks implements Pass {
                     }
                 }
             }
-            if (best == null) break;
+            if (best == null) {
+                break;
+            }
             Map<String, Candidate> next = new LinkedHashMap<>(chosen);
             Candidate replaced = next.put(best.layer, best);
             greedy++;
-            context.progress("trial " + (++tried[0]) + ": " + best.layer + " " + best.what + " (" + next.size() + " layers)");
+            context.progress(
+                    "trial " + (++tried[0]) + ": " + best.layer + " " + best.what + " (" + next.size() + " layers)");
             Evaluation e = oracle.screen(trial(original, plan(next), context, fits, null), budget);
             trials.add(trialJson(best, e, priced - saved(next), "screened"));
             if (e.meets()) {
@@ -317,24 +382,33 @@ public final class SelectRanks implements Pass {
             context.progress("verifying " + chosen.size() + " layers on every evaluation input");
             current = oracle.evaluate(trial(original, plan(chosen), context, fits, null), budget);
             trials.add(trialJson(null, current, priced - saved(chosen), "verified"));
-            if (current.meets()) break;
+            if (current.meets()) {
+                break;
+            }
             String[] last = accepted.remove(accepted.size() - 1);
             steps.add("undid " + last[0] + " " + chosen.get(last[0]).what + ": the model gave " + current.describe()
                     + " on every input");
-            if (last[1] == null) chosen.remove(last[0]);
-            else chosen.put(last[0], byWhat.get(last[1]));
+            if (last[1] == null) {
+                chosen.remove(last[0]);
+            } else {
+                chosen.put(last[0], byWhat.get(last[1]));
+            }
             current = search.startEvaluation() != null ? search.startEvaluation() : base;
         }
         report.add("trials", trials);
         JsonArray perLayer = new JsonArray();
-        for (LayerCandidates lc : layers) perLayer.add(json(lc, chosen.get(lc.name()), context.costModel()));
+        for (LayerCandidates lc : layers) {
+            perLayer.add(json(lc, chosen.get(lc.name()), context.costModel()));
+        }
         report.add("layers", perLayer);
 
         if (chosen.isEmpty()) {
             String why = "every candidate broke the budget " + budget.text() + " on " + oracle.describe()
                     + (steps.isEmpty() ? "" : " (" + String.join("; ", steps) + ")");
             report.addProperty("outcome", "kept the input: " + why);
-            for (LayerCandidates lc : layers) context.skipped(lc.node(), keptDense(lc, fronts, false));
+            for (LayerCandidates lc : layers) {
+                context.skipped(lc.node(), keptDense(lc, fronts, false));
+            }
             context.note("kept the input: " + why);
             return false;
         }
@@ -347,12 +421,20 @@ public final class SelectRanks implements Pass {
             Model candidate = original.copy();
             PassContext refit = context.trial();
             new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan(chosen)), null, false, true, false)
-                    .withoutRoundingRefit().correctingBias(correctBias).inStages(stages).run(candidate, refit);
+                    .withoutRoundingRefit()
+                    .correctingBias(correctBias)
+                    .inStages(stages)
+                    .run(candidate, refit);
             context.progress("verifying the sequential refit on every evaluation input");
             Evaluation e = oracle.evaluate(candidate.copy(), budget);
             trials.add(trialJson(null, e, priced - saved(chosen), "refitted sequentially"));
-            String scores = String.format(Locale.ROOT, "%s, output rel. L2 %.3g, against %s, %.3g", e.describe(),
-                    e.relL2(), current.describe(), current.relL2());
+            String scores = String.format(
+                    Locale.ROOT,
+                    "%s, output rel. L2 %.3g, against %s, %.3g",
+                    e.describe(),
+                    e.relL2(),
+                    current.describe(),
+                    current.relL2());
             if (e.meets() && e.relL2() <= current.relL2()) {
                 context.note("refitted sequentially in " + stages + " stages: " + scores);
                 refitted = candidate;
@@ -369,11 +451,16 @@ public final class SelectRanks implements Pass {
             changed = true;
         } else {
             // The fits of the trials, so that the model emitted is the model verified.
-            changed = new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan(chosen)), null, false,
-                    true, false).withFits(fits, false).withoutRoundingRefit().run(model, apply);
+            changed = new Decompose(
+                            null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan(chosen)), null, false, true, false)
+                    .withFits(fits, false)
+                    .withoutRoundingRefit()
+                    .run(model, apply);
         }
         for (PassContext.Remark r : apply.remarks()) {
-            if (r.kind() == PassContext.Kind.APPLIED) context.note(r.node() + ": " + r.message());
+            if (r.kind() == PassContext.Kind.APPLIED) {
+                context.note(r.node() + ": " + r.message());
+            }
         }
         CostModel costs = context.costModel();
         double saving = 0;
@@ -385,20 +472,37 @@ public final class SelectRanks implements Pass {
                 context.skipped(lc.node(), keptDense(lc, fronts, reached(priced, chosen)));
             } else {
                 saving += c.saving;
-                context.note(lc.name() + String.format(Locale.ROOT, ": chose %s, saves %s (%s)", c.what,
-                        costs.describe(new Cost(c.saving, 0, false)), c.alone != null ? "alone: " + c.alone.describe()
-                                : String.format(Locale.ROOT, "layer error %.3g", c.error)));
+                context.note(lc.name()
+                        + String.format(
+                                Locale.ROOT,
+                                ": chose %s, saves %s (%s)",
+                                c.what,
+                                costs.describe(new Cost(c.saving, 0, false)),
+                                c.alone != null
+                                        ? "alone: " + c.alone.describe()
+                                        : String.format(Locale.ROOT, "layer error %.3g", c.error)));
             }
         }
-        String summary = String.format(Locale.ROOT, "%d of %d layers decomposed, %s saved of the candidate layers' %s; "
-                        + "the model scores %s on %s (budget %s); %d trials", chosen.size(), layers.size(),
-                costs.describe(new Cost(saving, 0, false)), costs.describe(new Cost(dense, 0, false)),
-                current.describe(), oracle.describe(), budget.text(), tried[0]);
+        String summary = String.format(
+                Locale.ROOT,
+                "%d of %d layers decomposed, %s saved of the candidate layers' %s; "
+                        + "the model scores %s on %s (budget %s); %d trials",
+                chosen.size(),
+                layers.size(),
+                costs.describe(new Cost(saving, 0, false)),
+                costs.describe(new Cost(dense, 0, false)),
+                current.describe(),
+                oracle.describe(),
+                budget.text(),
+                tried[0]);
         report.add("chosen_model", json(current));
         report.addProperty("chosen_predicted_seconds", priced - saving);
         if (speedup > 0 && !reached(priced, chosen)) {
-            context.note(String.format(Locale.ROOT, "the budget stops at %.2fx predicted, short of the %.2fx asked",
-                    priced / (priced - saving), speedup));
+            context.note(String.format(
+                    Locale.ROOT,
+                    "the budget stops at %.2fx predicted, short of the %.2fx asked",
+                    priced / (priced - saving),
+                    speedup));
         }
         report.addProperty("outcome", summary);
         context.note(summary);
@@ -420,8 +524,15 @@ public final class SelectRanks implements Pass {
         private final int[] tried;
         private Evaluation startEvaluation;
 
-        Search(Model original, PassContext context, FitCache fits, FidelityOracle oracle, Budget budget, double priced,
-               JsonArray trials, int[] tried) {
+        Search(
+                Model original,
+                PassContext context,
+                FitCache fits,
+                FidelityOracle oracle,
+                Budget budget,
+                double priced,
+                JsonArray trials,
+                int[] tried) {
             this.original = original;
             this.context = context;
             this.fits = fits;
@@ -448,12 +559,16 @@ public final class SelectRanks implements Pass {
         Map<String, Candidate> lagrangian(Map<String, List<Candidate>> fronts) {
             java.util.TreeSet<Double> prices = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
             for (List<Candidate> front : fronts.values()) {
-                for (Candidate c : front) prices.add(c.saving / Math.max(c.weighted(), 1e-9) * (1 - 1e-9));
+                for (Candidate c : front) {
+                    prices.add(c.saving / Math.max(c.weighted(), 1e-9) * (1 - 1e-9));
+                }
             }
             List<Map<String, Candidate>> points = new ArrayList<>();
             for (double lambda : prices) {
                 Map<String, Candidate> p = at(fronts, lambda);
-                if (!p.isEmpty() && (points.isEmpty() || !p.equals(points.get(points.size() - 1)))) points.add(p);
+                if (!p.isEmpty() && (points.isEmpty() || !p.equals(points.get(points.size() - 1)))) {
+                    points.add(p);
+                }
             }
             int hi = points.size() - 1;
             if (speedup > 0) {
@@ -480,8 +595,12 @@ public final class SelectRanks implements Pass {
         private int largestMeeting(List<Map<String, Candidate>> points, int lo, int hi, boolean verify) {
             while (lo < hi) {
                 int mid = (lo + hi + 1) >>> 1;
-                if (run(points.get(mid), verify, verify ? "lagrangian, verified" : "lagrangian").meets()) lo = mid;
-                else hi = mid - 1;
+                if (run(points.get(mid), verify, verify ? "lagrangian, verified" : "lagrangian")
+                        .meets()) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
             }
             return lo;
         }
@@ -510,7 +629,9 @@ public final class SelectRanks implements Pass {
                     best = c;
                 }
             }
-            if (best != null) out.put(layer, best);
+            if (best != null) {
+                out.put(layer, best);
+            }
         });
         return out;
     }
@@ -522,14 +643,17 @@ public final class SelectRanks implements Pass {
 
     private static double saved(Map<String, Candidate> chosen) {
         double s = 0;
-        for (Candidate c : chosen.values()) s += c.saving;
+        for (Candidate c : chosen.values()) {
+            s += c.saving;
+        }
         return s;
     }
 
     /** Why a layer stays dense. */
     private String keptDense(LayerCandidates lc, Map<String, List<Candidate>> fronts, boolean reached) {
         if (fronts.get(lc.name()).isEmpty()) {
-            return endToEnd ? "kept dense: every candidate alone broke the budget (" + closest(lc.all()) + ")"
+            return endToEnd
+                    ? "kept dense: every candidate alone broke the budget (" + closest(lc.all()) + ")"
                     : "kept dense: none of its candidates could be fitted";
         }
         if (reached) {
@@ -542,8 +666,10 @@ public final class SelectRanks implements Pass {
     private static String closest(List<Candidate> all) {
         Candidate best = null;
         for (Candidate c : all) {
-            if (c.alone != null && (best == null || c.alone.usage() < best.alone.usage()
-                    || (c.alone.usage() == best.alone.usage() && c.alone.relL2() < best.alone.relL2()))) {
+            if (c.alone != null
+                    && (best == null
+                            || c.alone.usage() < best.alone.usage()
+                            || (c.alone.usage() == best.alone.usage() && c.alone.relL2() < best.alone.relL2()))) {
                 best = c;
             }
         }
@@ -557,7 +683,10 @@ public final class SelectRanks implements Pass {
         for (Candidate c : ok) {
             boolean dominated = false;
             for (Candidate d : ok) {
-                if (d != c && d.saving >= c.saving && d.error <= c.error && (d.saving > c.saving || d.error < c.error)) {
+                if (d != c
+                        && d.saving >= c.saving
+                        && d.error <= c.error
+                        && (d.saving > c.saving || d.error < c.error)) {
                     dominated = true;
                     break;
                 }
@@ -582,28 +711,46 @@ public final class SelectRanks implements Pass {
      * much the layer's errors weigh at the model's outputs. Every candidate of the layer is
      * weighed by it, so that the search compares layers by their effect, not their own error.
      */
-    private static void probeSensitivities(List<LayerCandidates> layers, Map<String, List<Candidate>> fronts,
-                                           Model original, PassContext context, FitCache fits, FidelityOracle oracle,
-                                           Budget budget) {
+    private static void probeSensitivities(
+            List<LayerCandidates> layers,
+            Map<String, List<Candidate>> fronts,
+            Model original,
+            PassContext context,
+            FitCache fits,
+            FidelityOracle oracle,
+            Budget budget) {
         int done = 0;
-        int total = (int) layers.stream().filter(lc -> !fronts.get(lc.name()).isEmpty()).count();
+        int total = (int)
+                layers.stream().filter(lc -> !fronts.get(lc.name()).isEmpty()).count();
         for (LayerCandidates lc : layers) {
             List<Candidate> front = fronts.get(lc.name());
-            if (front.isEmpty()) continue;
+            if (front.isEmpty()) {
+                continue;
+            }
             context.progress("sensitivity " + (++done) + " of " + total + ": " + lc.name());
             Candidate p = front.get(front.size() / 2);
-            double e = oracle.probe(trial(original, Map.of(p.layer, p.entry), context, fits, null), budget).relL2();
+            double e = oracle.probe(trial(original, Map.of(p.layer, p.entry), context, fits, null), budget)
+                    .relL2();
             double scale = Double.isFinite(e) ? Math.max(e, 1e-9) / Math.max(p.error, 1e-9) : 1;
-            for (Candidate c : lc.all()) c.scale = scale;
+            for (Candidate c : lc.all()) {
+                c.scale = scale;
+            }
         }
     }
 
     /** A copy of the original with {@code plan} applied, each layer's fit taken from {@code fits}. */
-    private static Model trial(Model original, Map<String, RankPlan.Entry> plan, PassContext context, FitCache fits,
-                               Map<String, Double> errors) {
+    private static Model trial(
+            Model original,
+            Map<String, RankPlan.Entry> plan,
+            PassContext context,
+            FitCache fits,
+            Map<String, Double> errors) {
         Model copy = original.copy();
         new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(plan), null, false, true, false)
-                .withFits(fits, false).recordingErrors(errors).withoutRoundingRefit().run(copy, context.trial(null));
+                .withFits(fits, false)
+                .recordingErrors(errors)
+                .withoutRoundingRefit()
+                .run(copy, context.trial(null));
         return copy;
     }
 
@@ -618,56 +765,84 @@ public final class SelectRanks implements Pass {
     private void fitCandidates(Model model, List<LayerCandidates> layers, PassContext context, FitCache fits) {
         Calibration calibration = context.calibration();
         Map<String, LayerCandidates> pending = new LinkedHashMap<>();
-        for (LayerCandidates lc : layers) pending.put(lc.name(), lc);
+        for (LayerCandidates lc : layers) {
+            pending.put(lc.name(), lc);
+        }
         int[] group = {0};
         if (calibration != null) {
             context.progress("measuring activations for calibration");
-            calibration.inputCovariances(model, layers.stream().map(LayerCandidates::node).toList(), measured -> {
-                Map<String, InputCovariance> byName = new HashMap<>();
-                measured.forEach((n, cov) -> byName.put(Decompose.layerName(n), cov));
-                List<LayerCandidates> these = new ArrayList<>();
-                for (String name : byName.keySet()) {
-                    LayerCandidates lc = pending.remove(name);
-                    if (lc != null) these.add(lc);
-                }
-                fitGroup(model, these, byName, context, fits, "layer group " + (++group[0]));
-            });
+            calibration.inputCovariances(
+                    model, layers.stream().map(LayerCandidates::node).toList(), measured -> {
+                        Map<String, InputCovariance> byName = new HashMap<>();
+                        measured.forEach((n, cov) -> byName.put(Decompose.layerName(n), cov));
+                        List<LayerCandidates> these = new ArrayList<>();
+                        for (String name : byName.keySet()) {
+                            LayerCandidates lc = pending.remove(name);
+                            if (lc != null) {
+                                these.add(lc);
+                            }
+                        }
+                        fitGroup(model, these, byName, context, fits, "layer group " + (++group[0]));
+                    });
         }
         if (!pending.isEmpty()) {
-            fitGroup(model, List.copyOf(pending.values()), Map.of(), context, fits,
+            fitGroup(
+                    model,
+                    List.copyOf(pending.values()),
+                    Map.of(),
+                    context,
+                    fits,
                     calibration == null ? "" : "layers without activations");
         }
     }
 
     /** Fits the candidates of {@code layers}, the k-th of every layer in one run of {@code decompose}. */
-    private void fitGroup(Model model, List<LayerCandidates> layers, Map<String, InputCovariance> covariances,
-                                 PassContext context, FitCache fits, String what) {
+    private void fitGroup(
+            Model model,
+            List<LayerCandidates> layers,
+            Map<String, InputCovariance> covariances,
+            PassContext context,
+            FitCache fits,
+            String what) {
         Calibration these = (m, nodes) -> {
             Map<Node, InputCovariance> out = new LinkedHashMap<>();
             for (Node n : nodes) {
                 InputCovariance cov = covariances.get(Decompose.layerName(n));
-                if (cov != null) out.put(n, cov);
+                if (cov != null) {
+                    out.put(n, cov);
+                }
             }
             return out;
         };
         int rounds = layers.stream().mapToInt(l -> l.all().size()).max().orElse(0);
         for (int k = 0; k < rounds; k++) {
-            context.progress("fitting candidates" + (what.isEmpty() ? "" : ", " + what) + ": round " + (k + 1)
-                    + " of " + rounds);
+            context.progress("fitting candidates" + (what.isEmpty() ? "" : ", " + what) + ": round " + (k + 1) + " of "
+                    + rounds);
             Map<String, RankPlan.Entry> round = new LinkedHashMap<>();
-            for (LayerCandidates lc : layers) if (k < lc.all().size()) round.put(lc.name(), lc.all().get(k).entry);
+            for (LayerCandidates lc : layers) {
+                if (k < lc.all().size()) {
+                    round.put(lc.name(), lc.all().get(k).entry);
+                }
+            }
             Map<String, Double> errors = new HashMap<>();
             new Decompose(null, new RankSpec.Fraction(1), 1, 1, new RankPlan(round), null, false, true, false)
-                    .withFits(fits, true).recordingErrors(errors).withoutRoundingRefit().correctingBias(correctBias)
+                    .withFits(fits, true)
+                    .recordingErrors(errors)
+                    .withoutRoundingRefit()
+                    .correctingBias(correctBias)
                     .run(model, context.trial(covariances.isEmpty() ? null : these));
             for (LayerCandidates lc : layers) {
-                if (k < lc.all().size()) lc.all().get(k).error = errors.getOrDefault(lc.name(), Double.NaN);
+                if (k < lc.all().size()) {
+                    lc.all().get(k).error = errors.getOrDefault(lc.name(), Double.NaN);
+                }
             }
         }
         // Screened by their own errors, the group's layers know their fronts now: only the
         // fits on a front are kept, so that the cache holds a few fits a layer, not all.
         if (!endToEnd) {
-            for (LayerCandidates lc : layers) retainFront(lc, fits);
+            for (LayerCandidates lc : layers) {
+                retainFront(lc, fits);
+            }
         }
     }
 
@@ -675,7 +850,9 @@ public final class SelectRanks implements Pass {
     private static List<Candidate> retainFront(LayerCandidates lc, FitCache fits) {
         List<Candidate> front = front(lc.all());
         Set<String> keep = new java.util.HashSet<>();
-        for (Candidate c : front) keep.add(c.key());
+        for (Candidate c : front) {
+            keep.add(c.key());
+        }
         fits.retainOnly(lc.name(), keep);
         return front;
     }
@@ -696,21 +873,31 @@ public final class SelectRanks implements Pass {
     /** The layer's priced candidates that save something, or null when it cannot be priced. */
     private LayerCandidates candidates(Node n, PassContext context) {
         Layer dense = pricedLayer(n, context);
-        if (dense == null) return null;
+        if (dense == null) {
+            return null;
+        }
         CostModel costs = context.costModel();
         double denseCost = costs.layer(dense).seconds();
         String name = Decompose.layerName(n);
         List<Candidate> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (Method m : List.of(Method.SVD, Method.TUCKER2)) {
-            if (!methods.contains(m)) continue;
+            if (!methods.contains(m)) {
+                continue;
+            }
             for (double f : fractions) {
                 RankPlan.Entry e = entry(dense, m, f);
-                if (e == null) continue;
+                if (e == null) {
+                    continue;
+                }
                 String what = m.text() + " " + Arrays.toString(e.ranks());
-                if (!seen.add(what)) continue;
+                if (!seen.add(what)) {
+                    continue;
+                }
                 double cost = costs.chain(chain(dense, e)).seconds();
-                if (cost < denseCost) out.add(new Candidate(name, e, what, cost, denseCost - cost));
+                if (cost < denseCost) {
+                    out.add(new Candidate(name, e, what, cost, denseCost - cost));
+                }
             }
         }
         return new LayerCandidates(name, n, denseCost, out);
@@ -719,7 +906,9 @@ public final class SelectRanks implements Pass {
     /** The layer's configuration at the dims it is priced at (the graph's, else the caller's hints), or null. */
     private static Layer pricedLayer(Node n, PassContext context) {
         long[] x = context.pricingDims(n.input(0));
-        if (x == null) return null;
+        if (x == null) {
+            return null;
+        }
         if (n.is("Conv")) {
             ConvLayer c = ConvLayer.read(n).orElse(null);
             return c == null || x.length != 4 ? null : Layer.Conv.of(c, (int) x[0], (int) x[2], (int) x[3]);
@@ -731,17 +920,25 @@ public final class SelectRanks implements Pass {
     private RankPlan.Entry entry(Layer dense, Method m, double f) {
         int[] full;
         if (dense instanceof Layer.Conv c) {
-            if (c.group() != 1) return null;
+            if (c.group() != 1) {
+                return null;
+            }
             boolean pointwise = c.kh() == 1 && c.kw() == 1;
-            if (pointwise && m != Method.SVD) return null;
+            if (pointwise && m != Method.SVD) {
+                return null;
+            }
             full = m.fullRanks(c.out(), c.in(), c.kh(), c.kw(), 1);
         } else {
-            if (m != Method.SVD) return null;
+            if (m != Method.SVD) {
+                return null;
+            }
             Layer.Matrix mx = (Layer.Matrix) dense;
             full = new int[] {Math.min(mx.k(), mx.n())};
         }
         int[] r = new int[full.length];
-        for (int i = 0; i < r.length; i++) r[i] = rounded(f * full[i], full[i]);
+        for (int i = 0; i < r.length; i++) {
+            r[i] = rounded(f * full[i], full[i]);
+        }
         return new RankPlan.Entry(m, r, null, 1);
     }
 
@@ -752,14 +949,20 @@ public final class SelectRanks implements Pass {
 
     /** The layers of the chain {@code e} makes of {@code dense}. */
     private static List<Layer> chain(Layer dense, RankPlan.Entry e) {
-        if (dense instanceof Layer.Matrix m) return Chains.svd(m, e.ranks()[0]);
+        if (dense instanceof Layer.Matrix m) {
+            return Chains.svd(m, e.ranks()[0]);
+        }
         Layer.Conv c = (Layer.Conv) dense;
-        return e.method() == Method.SVD ? Chains.svd(c, e.ranks()[0]) : Chains.tucker2(c, e.ranks()[0], e.ranks()[1], 1);
+        return e.method() == Method.SVD
+                ? Chains.svd(c, e.ranks()[0])
+                : Chains.tucker2(c, e.ranks()[0], e.ranks()[1], 1);
     }
 
     private static JsonObject json(Evaluation e) {
         JsonObject o = new JsonObject();
-        for (Evaluation.Score s : e.scores()) o.addProperty(s.bound().metric().text(), finite(s.value()));
+        for (Evaluation.Score s : e.scores()) {
+            o.addProperty(s.bound().metric().text(), finite(s.value()));
+        }
         o.addProperty("rel_l2", finite(e.relL2()));
         o.addProperty("budget_used", finite(e.usage()));
         return o;
@@ -775,13 +978,19 @@ public final class SelectRanks implements Pass {
             JsonObject j = new JsonObject();
             j.addProperty("method", c.entry.method().text());
             JsonArray r = new JsonArray();
-            for (int x : c.entry.ranks()) r.add(x);
+            for (int x : c.entry.ranks()) {
+                r.add(x);
+            }
             j.add("ranks", r);
             j.addProperty("seconds", c.cost);
             j.addProperty("saving_seconds", c.saving);
             j.addProperty("error", finite(c.error));
-            if (c.scale != 1) j.addProperty("sensitivity", c.scale);
-            if (c.alone != null) j.add("alone", json(c.alone));
+            if (c.scale != 1) {
+                j.addProperty("sensitivity", c.scale);
+            }
+            if (c.alone != null) {
+                j.add("alone", json(c.alone));
+            }
             j.addProperty("on_front", c.onFront);
             j.addProperty("chosen", c == chosen);
             cs.add(j);

@@ -106,7 +106,8 @@ public record Arr(ElementType type, long[] dims, double[] reals, long[] ints, Li
         if (reals != null) {
             return dev.yard.passes.numeric.Doubles.toTensor(type, dims, reals);
         }
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(type.byteSize(ints.length))).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(Math.toIntExact(type.byteSize(ints.length))).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : ints) {
             switch (type.bits()) {
                 case 64 -> b.putLong(v);

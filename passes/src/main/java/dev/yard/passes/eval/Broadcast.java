@@ -4,8 +4,7 @@ import dev.yard.passes.eval.Evaluator.NotFoldable;
 
 /** Index arithmetic on row-major dimensions: numpy broadcasting, strides, odometers. */
 final class Broadcast {
-    private Broadcast() {
-    }
+    private Broadcast() {}
 
     static long count(long[] dims) {
         long n = 1;

@@ -61,9 +61,11 @@ final class ElementwiseOps {
         int[] ib = Broadcast.map(dims, b.dims(), cap.indices(dims));
         long[] r = new long[ia.length];
         for (int i = 0; i < r.length; i++) {
-            boolean eq = a.reals() != null ? a.reals()[ia[i]] == b.reals()[ib[i]]
-                    : a.ints() != null ? a.ints()[ia[i]] == b.ints()[ib[i]]
-                    : Arrays.equals(a.strings().get(ia[i]), b.strings().get(ib[i]));
+            boolean eq = a.reals() != null
+                    ? a.reals()[ia[i]] == b.reals()[ib[i]]
+                    : a.ints() != null
+                            ? a.ints()[ia[i]] == b.ints()[ib[i]]
+                            : Arrays.equals(a.strings().get(ia[i]), b.strings().get(ib[i]));
             r[i] = eq ? 1 : 0;
         }
         return Arr.ofInts(ElementType.BOOL, dims, r);
@@ -85,13 +87,15 @@ final class ElementwiseOps {
 
     Arr cast(Arr x, ElementType to) throws NotFoldable {
         if (to == null || x.strings() != null || !(Arr.isReal(to) || Arr.isInteger(to))) {
-            throw new NotFoldable("Cast to " + (to == null ? "?" : to.textName()) + " from " + x.type().textName());
+            throw new NotFoldable("Cast to " + (to == null ? "?" : to.textName()) + " from "
+                    + x.type().textName());
         }
         int n = x.size();
         if (Arr.isReal(to)) {
             double[] r = new double[n];
             for (int i = 0; i < n; i++) {
-                r[i] = x.reals() != null ? x.reals()[i]
+                r[i] = x.reals() != null
+                        ? x.reals()[i]
                         : x.type() == ElementType.UINT64 ? unsigned(x.ints()[i]) : x.ints()[i];
             }
             return Arr.ofReals(to, x.dims(), r);

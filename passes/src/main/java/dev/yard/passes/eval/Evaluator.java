@@ -19,8 +19,24 @@ import java.util.Set;
  */
 public final class Evaluator {
     /** The op types it evaluates. */
-    public static final Set<String> OPS = Set.of("Identity", "Gather", "Concat", "Unsqueeze", "Squeeze", "Slice",
-            "Cast", "Reshape", "Add", "Sub", "Mul", "Div", "Equal", "Where", "ConstantOfShape", "Range", "Transpose",
+    public static final Set<String> OPS = Set.of(
+            "Identity",
+            "Gather",
+            "Concat",
+            "Unsqueeze",
+            "Squeeze",
+            "Slice",
+            "Cast",
+            "Reshape",
+            "Add",
+            "Sub",
+            "Mul",
+            "Div",
+            "Equal",
+            "Where",
+            "ConstantOfShape",
+            "Range",
+            "Transpose",
             "Expand");
 
     /** Why a node was not evaluated. */
@@ -56,7 +72,8 @@ public final class Evaluator {
             case "Cast" -> elementwise.cast(x, ElementType.fromCode((int) n.intAttr("to", 0)));
             case "Reshape" -> layout.reshape(x, in.get(1).longs(), n.intAttr("allowzero", 0) != 0);
             case "Transpose" -> layout.transpose(x, n.intsAttr("perm"));
-            case "Expand" -> layout.broadcastTo(x, Broadcast.dims(x.dims(), in.get(1).longs()));
+            case "Expand" ->
+                layout.broadcastTo(x, Broadcast.dims(x.dims(), in.get(1).longs()));
             case "ConstantOfShape" -> constantOfShape(n, x.longs());
             case "Range" -> range(x, in.get(1), in.get(2));
             default -> throw new NotFoldable("no evaluator for " + n.opType());

@@ -23,8 +23,8 @@ final class LayoutOps {
         axis = axis < 0 ? axis + r : axis;
         long[] id = idx.longs();
         long n = data.dims()[axis];
-        long[] dims = Broadcast.concat(Arrays.copyOfRange(data.dims(), 0, axis), idx.dims(),
-                Arrays.copyOfRange(data.dims(), axis + 1, r));
+        long[] dims = Broadcast.concat(
+                Arrays.copyOfRange(data.dims(), 0, axis), idx.dims(), Arrays.copyOfRange(data.dims(), axis + 1, r));
         int[] from = cap.indices(dims);
         long inner = Broadcast.count(Arrays.copyOfRange(data.dims(), axis + 1, r));
         int k = 0;
@@ -100,8 +100,12 @@ final class LayoutOps {
                 drop[i] = true;
             }
         }
-        return reshapeTo(x, IntStream.range(0, r).filter(i -> !drop[i])
-                .mapToLong(i -> x.dims()[i]).toArray());
+        return reshapeTo(
+                x,
+                IntStream.range(0, r)
+                        .filter(i -> !drop[i])
+                        .mapToLong(i -> x.dims()[i])
+                        .toArray());
     }
 
     Arr reshape(Arr x, long[] shape, boolean allowZero) throws NotFoldable {

@@ -17,7 +17,8 @@ final class ResultCap {
     int[] indices(long[] dims) throws NotFoldable {
         long count = Broadcast.count(dims);
         if (count > maxElements) {
-            throw new NotFoldable("the result would have " + count + " elements, more than max-elements=" + maxElements);
+            throw new NotFoldable(
+                    "the result would have " + count + " elements, more than max-elements=" + maxElements);
         }
         return new int[(int) count];
     }

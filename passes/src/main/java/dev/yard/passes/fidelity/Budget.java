@@ -26,11 +26,15 @@ public record Budget(List<Bound> bounds) {
          * 1 beyond it; what lets bounds on different metrics be compared and searched together.
          */
         public double usage(double score) {
-            if (Double.isNaN(score)) return Double.POSITIVE_INFINITY;
+            if (Double.isNaN(score)) {
+                return Double.POSITIVE_INFINITY;
+            }
             if (metric.higherIsBetter()) {
                 double loss = 1 - score;
                 double allowed = 1 - limit;
-                if (allowed <= 0) return loss <= 0 ? 0 : Double.POSITIVE_INFINITY;
+                if (allowed <= 0) {
+                    return loss <= 0 ? 0 : Double.POSITIVE_INFINITY;
+                }
                 return Math.max(0, loss) / allowed;
             }
             return limit <= 0 ? (score <= 0 ? 0 : Double.POSITIVE_INFINITY) : Math.max(0, score) / limit;
@@ -39,7 +43,9 @@ public record Budget(List<Bound> bounds) {
 
     public Budget {
         bounds = List.copyOf(bounds);
-        if (bounds.isEmpty()) throw YardException.badInput("a budget needs at least one bound");
+        if (bounds.isEmpty()) {
+            throw YardException.badInput("a budget needs at least one bound");
+        }
     }
 
     /** The budget as written. */
@@ -55,7 +61,9 @@ public record Budget(List<Bound> bounds) {
         List<Bound> out = new ArrayList<>();
         for (String part : text.split(";")) {
             String s = part.trim();
-            if (s.isEmpty()) continue;
+            if (s.isEmpty()) {
+                continue;
+            }
             int ge = s.indexOf(">=");
             int le = s.indexOf("<=");
             if (ge < 0 && le < 0) {
@@ -67,9 +75,10 @@ public record Budget(List<Bound> bounds) {
             int at = atLeast ? ge : le;
             Metric m = Metric.parse(s.substring(0, at), labels);
             if (m.higherIsBetter() != atLeast) {
-                throw YardException.badInput("budget '" + s + "': " + m.text() + " is " + (m.higherIsBetter()
-                        ? "an agreement, bounded from below: write " + m.text() + ">=..."
-                        : "an error, bounded from above: write " + m.text() + "<=..."));
+                throw YardException.badInput("budget '" + s + "': " + m.text() + " is "
+                        + (m.higherIsBetter()
+                                ? "an agreement, bounded from below: write " + m.text() + ">=..."
+                                : "an error, bounded from above: write " + m.text() + "<=..."));
             }
             double limit = limit(text, s.substring(at + 2));
             if (m.higherIsBetter() && limit > 1) {
@@ -77,14 +86,18 @@ public record Budget(List<Bound> bounds) {
             }
             out.add(new Bound(m, limit));
         }
-        if (out.isEmpty()) throw YardException.badInput("budget '" + text + "' has no bound");
+        if (out.isEmpty()) {
+            throw YardException.badInput("budget '" + text + "' has no bound");
+        }
         return new Budget(out);
     }
 
     private static double limit(String budget, String s) {
         try {
             double v = Double.parseDouble(s.trim());
-            if (Double.isFinite(v) && v >= 0) return v;
+            if (Double.isFinite(v) && v >= 0) {
+                return v;
+            }
         } catch (NumberFormatException e) {
             // reported below
         }
@@ -107,7 +120,9 @@ public record Budget(List<Bound> bounds) {
 
     static String fmt(double v) {
         String s = String.format(Locale.ROOT, "%.6g", v);
-        if (s.contains("e")) return s;
+        if (s.contains("e")) {
+            return s;
+        }
         s = s.contains(".") ? s.replaceAll("0+$", "") : s;
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }

@@ -13,12 +13,15 @@ final class Classes {
         long[] d = t.dims();
         float[] v = t.toFloatArray();
         if (d.length < 2 || d.length > 4) {
-            throw YardException.badInput("a class metric reads outputs of rank 2 to 4, not of shape " + Arrays.toString(d));
+            throw YardException.badInput(
+                    "a class metric reads outputs of rank 2 to 4, not of shape " + Arrays.toString(d));
         }
         int axis = d.length == 4 ? 1 : d.length - 1;
         int classes = (int) d[axis];
         int inner = 1;
-        for (int i = axis + 1; i < d.length; i++) inner *= (int) d[i];
+        for (int i = axis + 1; i < d.length; i++) {
+            inner *= (int) d[i];
+        }
         int outer = v.length / Math.max(1, classes * inner);
         int[] best = new int[outer * inner];
         for (int o = 0; o < outer; o++) {

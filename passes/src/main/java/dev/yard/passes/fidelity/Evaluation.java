@@ -27,7 +27,9 @@ public record Evaluation(List<Score> scores, double relL2) {
     /** The largest share of its allowed loss any bound uses: at most 1 when the budget holds. */
     public double usage() {
         double u = 0;
-        for (Score s : scores) u = Math.max(u, s.usage());
+        for (Score s : scores) {
+            u = Math.max(u, s.usage());
+        }
         return u;
     }
 

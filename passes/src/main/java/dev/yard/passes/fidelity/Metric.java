@@ -62,22 +62,25 @@ public sealed interface Metric {
                 }
                 return new Labels(p[0], labels);
             }
-            default -> throw YardException.badInput("unknown metric '" + p[0] + "' (known: rel-l2, iou, argmax, ctc, "
-                    + "digits)");
+            default ->
+                throw YardException.badInput(
+                        "unknown metric '" + p[0] + "' (known: rel-l2, iou, argmax, ctc, " + "digits)");
         }
     }
 
     private static void arity(String text, String[] p, int max) {
         if (p.length > max) {
-            throw YardException.badInput("metric '" + text + "' has " + (p.length - 1) + " arguments, at most "
-                    + (max - 1) + " expected");
+            throw YardException.badInput(
+                    "metric '" + text + "' has " + (p.length - 1) + " arguments, at most " + (max - 1) + " expected");
         }
     }
 
     private static double number(String text, String s) {
         try {
             double v = Double.parseDouble(s);
-            if (Double.isFinite(v)) return v;
+            if (Double.isFinite(v)) {
+                return v;
+            }
         } catch (NumberFormatException e) {
             // reported below
         }
@@ -86,7 +89,9 @@ public sealed interface Metric {
 
     /** The outputs a metric reads: the one named, else all, in the order the model gives them. */
     private static List<String> outputs(String output, Map<String, Tensor> sample) {
-        if (output == null) return new ArrayList<>(sample.keySet());
+        if (output == null) {
+            return new ArrayList<>(sample.keySet());
+        }
         if (!sample.containsKey(output)) {
             throw YardException.badInput("metric: the model has no output '" + output + "' (outputs: "
                     + String.join(", ", sample.keySet()) + ")");
@@ -98,8 +103,11 @@ public sealed interface Metric {
      * The worst of {@code perOutput} over the outputs {@code output} names (all when null): the
      * largest for an error, the smallest for an agreement ({@code higherIsBetter}).
      */
-    private static double worst(String output, List<Map<String, Tensor>> expected, boolean higherIsBetter,
-                                java.util.function.ToDoubleFunction<String> perOutput) {
+    private static double worst(
+            String output,
+            List<Map<String, Tensor>> expected,
+            boolean higherIsBetter,
+            java.util.function.ToDoubleFunction<String> perOutput) {
         double worst = higherIsBetter ? 1 : 0;
         for (String o : outputs(output, expected.get(0))) {
             double v = perOutput.applyAsDouble(o);
@@ -126,7 +134,9 @@ public sealed interface Metric {
                 RelativeL2 e = new RelativeL2();
                 for (int i = 0; i < expected.size(); i++) {
                     Tensor g = got.get(i).get(o);
-                    if (g == null) return Double.POSITIVE_INFINITY;
+                    if (g == null) {
+                        return Double.POSITIVE_INFINITY;
+                    }
                     e.add(expected.get(i).get(o).toFloatArray(), g.toFloatArray());
                 }
                 return Double.isNaN(e.value()) ? Double.POSITIVE_INFINITY : e.value();
@@ -141,8 +151,10 @@ public sealed interface Metric {
     record Iou(String output, double threshold) implements Metric {
         @Override
         public String text() {
-            return "iou" + (output == null ? "" : ":" + output) + (threshold == 0.5 ? "" : (output == null ? "::" : ":")
-                    + String.format(Locale.ROOT, "%s", threshold));
+            return "iou" + (output == null ? "" : ":" + output)
+                    + (threshold == 0.5
+                            ? ""
+                            : (output == null ? "::" : ":") + String.format(Locale.ROOT, "%s", threshold));
         }
 
         @Override
@@ -158,7 +170,9 @@ public sealed interface Metric {
                 for (int i = 0; i < expected.size(); i++) {
                     Tensor e = expected.get(i).get(o);
                     Tensor g = got.get(i).get(o);
-                    if (g == null) return 0;
+                    if (g == null) {
+                        return 0;
+                    }
                     float[] a = e.toFloatArray();
                     float[] b = g.toFloatArray();
                     int batch = e.rank() == 0 ? 1 : (int) Math.max(1, e.dims()[0]);
@@ -169,8 +183,12 @@ public sealed interface Metric {
                         for (int k = n * per; k < (n + 1) * per; k++) {
                             boolean x = a[k] > threshold;
                             boolean y = b[k] > threshold;
-                            if (x && y) inter++;
-                            if (x || y) union++;
+                            if (x && y) {
+                                inter++;
+                            }
+                            if (x || y) {
+                                union++;
+                            }
                         }
                         sum += union == 0 ? 1 : (double) inter / union;
                         images++;
@@ -200,10 +218,16 @@ public sealed interface Metric {
                 long rows = 0;
                 for (int i = 0; i < expected.size(); i++) {
                     Tensor g = got.get(i).get(o);
-                    if (g == null) return 0;
+                    if (g == null) {
+                        return 0;
+                    }
                     int[] a = Classes.argmax(expected.get(i).get(o));
                     int[] b = Classes.argmax(g);
-                    for (int k = 0; k < a.length; k++) if (a[k] == b[k]) same++;
+                    for (int k = 0; k < a.length; k++) {
+                        if (a[k] == b[k]) {
+                            same++;
+                        }
+                    }
                     rows += a.length;
                 }
                 return rows == 0 ? 1 : (double) same / rows;
@@ -219,7 +243,8 @@ public sealed interface Metric {
     record Ctc(String output, int blank) implements Metric {
         @Override
         public String text() {
-            return "ctc" + (output == null ? "" : ":" + output) + (blank == 0 ? "" : (output == null ? "::" : ":") + blank);
+            return "ctc" + (output == null ? "" : ":" + output)
+                    + (blank == 0 ? "" : (output == null ? "::" : ":") + blank);
         }
 
         @Override
@@ -234,10 +259,16 @@ public sealed interface Metric {
                 long lines = 0;
                 for (int i = 0; i < expected.size(); i++) {
                     Tensor g = got.get(i).get(o);
-                    if (g == null) return 0;
+                    if (g == null) {
+                        return 0;
+                    }
                     List<int[]> a = decode(expected.get(i).get(o), blank);
                     List<int[]> b = decode(g, blank);
-                    for (int k = 0; k < a.size(); k++) if (Arrays.equals(a.get(k), b.get(k))) same++;
+                    for (int k = 0; k < a.size(); k++) {
+                        if (Arrays.equals(a.get(k), b.get(k))) {
+                            same++;
+                        }
+                    }
                     lines += a.size();
                 }
                 return lines == 0 ? 1 : (double) same / lines;
@@ -247,8 +278,8 @@ public sealed interface Metric {
         /** The greedy decoding of each sequence of an {@code [N, T, C]} tensor. */
         public static List<int[]> decode(Tensor scores, int blank) {
             if (scores.rank() != 3) {
-                throw YardException.badInput("metric ctc: output of shape " + Arrays.toString(scores.dims())
-                        + " is not [N, T, C]");
+                throw YardException.badInput(
+                        "metric ctc: output of shape " + Arrays.toString(scores.dims()) + " is not [N, T, C]");
             }
             int n = (int) scores.dims()[0];
             int t = (int) scores.dims()[1];
@@ -260,7 +291,9 @@ public sealed interface Metric {
                 int prev = -1;
                 for (int k = 0; k < t; k++) {
                     int c = best[s * t + k];
-                    if (c != prev && c != blank) seq[len++] = c;
+                    if (c != prev && c != blank) {
+                        seq[len++] = c;
+                    }
                     prev = c;
                 }
                 out.add(Arrays.copyOf(seq, len));
@@ -288,7 +321,9 @@ public sealed interface Metric {
             for (Map<String, Tensor> g : got) {
                 int[] c = Classes.argmax(g.values().iterator().next());
                 for (int k = 0; k < c.length; k++, rows++) {
-                    if (rows < labels.length && c[k] == labels[(int) rows]) right++;
+                    if (rows < labels.length && c[k] == labels[(int) rows]) {
+                        right++;
+                    }
                 }
             }
             return rows == 0 ? 0 : (double) right / Math.max(rows, labels.length);

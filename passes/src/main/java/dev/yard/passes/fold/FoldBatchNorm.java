@@ -13,10 +13,10 @@ import dev.yard.passes.PassOptions;
 import dev.yard.passes.numeric.ChannelAffine;
 import dev.yard.passes.numeric.Doubles;
 import dev.yard.passes.rewrite.GraphIndex;
-import dev.yard.passes.rewrite.Rewrites;
 import dev.yard.passes.rewrite.Outcome;
 import dev.yard.passes.rewrite.RewriteDriver;
 import dev.yard.passes.rewrite.RewriteRule;
+import dev.yard.passes.rewrite.Rewrites;
 import java.util.List;
 import java.util.Set;
 
@@ -152,7 +152,8 @@ public final class FoldBatchNorm implements Pass {
             Tensor newW = Doubles.toTensor(wt.elementType(), dims, affine.scaleAlong(Doubles.of(wt), dims, along));
             Tensor newB = Doubles.toTensor(wt.elementType(), new long[] {affine.channels()}, affine.biasAfter(oldBias));
             Value wv = Rewrites.replaceContents(index, w, p, newW);
-            Value bv = b != null ? Rewrites.replaceContents(index, b, p, newB)
+            Value bv = b != null
+                    ? Rewrites.replaceContents(index, b, p, newB)
                     : g.addInitializer(index.freshName(bn.output(0).name() + "_bias"), newB);
             // The producer now defines the BatchNormalization's output, so its name and users stay.
             Node fused = Rewrites.withOutputs(p, List.of(bn.output(0)));
@@ -180,13 +181,16 @@ public final class FoldBatchNorm implements Pass {
             return Outcome.not("the user of " + y.name() + " is not a Conv reading it as data");
         }
         if (conv.intAttr("group", 1) != 1) {
-            return Outcome.not("the following " + conv.describe() + " has group=" + conv.intAttr("group", 1) + " (needs 1)");
+            return Outcome.not(
+                    "the following " + conv.describe() + " has group=" + conv.intAttr("group", 1) + " (needs 1)");
         }
         String autoPad = conv.stringAttr("auto_pad", "NOTSET");
         long[] pads = conv.intsAttr("pads");
-        boolean padded = autoPad.startsWith("SAME") || (pads != null && java.util.Arrays.stream(pads).anyMatch(q -> q != 0));
+        boolean padded = autoPad.startsWith("SAME")
+                || (pads != null && java.util.Arrays.stream(pads).anyMatch(q -> q != 0));
         if (padded) {
-            return Outcome.not("the following " + conv.describe() + " pads its input, so a shift cannot move into it exactly");
+            return Outcome.not(
+                    "the following " + conv.describe() + " pads its input, so a shift cannot move into it exactly");
         }
         Value w = conv.input(1);
         Value b = conv.input(2);
@@ -206,7 +210,8 @@ public final class FoldBatchNorm implements Pass {
             Tensor newW = Doubles.toTensor(type, dims, affine.scaleAlong(wd, dims, 1));
             Tensor newB = Doubles.toTensor(type, new long[] {dims[0]}, affine.biasBefore(wd, dims, bias));
             Value wv = Rewrites.replaceContents(index, w, conv, newW);
-            Value bv = b != null ? Rewrites.replaceContents(index, b, conv, newB)
+            Value bv = b != null
+                    ? Rewrites.replaceContents(index, b, conv, newB)
                     : g.addInitializer(index.freshName(conv.output(0).name() + "_bias"), newB);
             index.setInput(conv, 0, bn.input(0));
             index.setInput(conv, 1, wv);

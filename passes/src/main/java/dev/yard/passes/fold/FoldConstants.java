@@ -37,9 +37,11 @@ public final class FoldConstants implements Pass {
     /** The pipeline declaration of {@code fold-constants}. */
     public static final class Definition extends PassDefinition {
         public Definition() {
-            super("fold-constants", "Turn Constant nodes into initializers and evaluate constant subgraphs.",
-                    List.of(OptionSpec.integer("max-elements", 1 << 20,
-                            "do not fold a node whose result has more elements than this")));
+            super(
+                    "fold-constants",
+                    "Turn Constant nodes into initializers and evaluate constant subgraphs.",
+                    List.of(OptionSpec.integer(
+                            "max-elements", 1 << 20, "do not fold a node whose result has more elements than this")));
         }
 
         @Override
@@ -59,7 +61,10 @@ public final class FoldConstants implements Pass {
         Graph g = model.graph();
         boolean changed = false;
         for (Node n : new ArrayList<>(g.nodes())) {
-            if (!n.isDefaultDomain() || n.outputs().size() != 1 || n.output(0) == null || !n.subgraphs().isEmpty()) {
+            if (!n.isDefaultDomain()
+                    || n.outputs().size() != 1
+                    || n.output(0) == null
+                    || !n.subgraphs().isEmpty()) {
                 continue;
             }
             try {
@@ -108,7 +113,8 @@ public final class FoldConstants implements Pass {
         for (int i = 0; i < inputs.size(); i++) {
             if (inputs.get(i) == null && n.input(i) != null) {
                 throw new Evaluator.NotFoldable("input " + n.input(i).name() + " has element type "
-                        + n.input(i).initializer().elementType().textName() + ", which the evaluator does not compute with");
+                        + n.input(i).initializer().elementType().textName()
+                        + ", which the evaluator does not compute with");
             }
         }
         try {
@@ -144,8 +150,8 @@ public final class FoldConstants implements Pass {
             default -> null;
         };
         if (expected != null && a.kind() != expected) {
-            throw new Evaluator.NotFoldable("Constant " + a.name() + " is a " + a.kind().textName() + " attribute, not "
-                    + expected.textName());
+            throw new Evaluator.NotFoldable(
+                    "Constant " + a.name() + " is a " + a.kind().textName() + " attribute, not " + expected.textName());
         }
         return switch (a.name()) {
             case "value" -> a.asTensor();
@@ -153,11 +159,13 @@ public final class FoldConstants implements Pass {
             case "value_floats" -> Tensor.ofFloats(new long[] {a.asFloats().length}, a.asFloats());
             case "value_int" -> Tensor.ofLongs(new long[0], a.asLong());
             case "value_ints" -> Tensor.ofLongs(new long[] {a.asLongs().length}, a.asLongs());
-            case "value_string" -> Tensor.ofStrings(new long[0], List.of(a.asString().getBytes(StandardCharsets.UTF_8)));
+            case "value_string" ->
+                Tensor.ofStrings(new long[0], List.of(a.asString().getBytes(StandardCharsets.UTF_8)));
             case "value_strings" -> {
                 @SuppressWarnings("unchecked")
                 List<String> s = (List<String>) a.value();
-                yield Tensor.ofStrings(new long[] {s.size()},
+                yield Tensor.ofStrings(
+                        new long[] {s.size()},
                         s.stream().map(x -> x.getBytes(StandardCharsets.UTF_8)).toList());
             }
             default -> throw new Evaluator.NotFoldable("Constant " + a.name() + " is not folded");

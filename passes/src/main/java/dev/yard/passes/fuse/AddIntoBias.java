@@ -46,18 +46,34 @@ final class AddIntoBias implements RewriteRule {
         }
         double[] perChannel = perChannel(other.initializer(), c.out());
         if (perChannel == null || other.initializer().elementType() != c.elementType()) {
-            return Match.notApplicable(add, "constant of shape " + other.initializer().shape()
-                    + " is not a per-channel bias of " + conv.describe());
+            return Match.notApplicable(
+                    add,
+                    "constant of shape " + other.initializer().shape() + " is not a per-channel bias of "
+                            + conv.describe());
         }
         return Match.rewrite(() -> {
             double[] bias = c.bias() == null ? new double[c.out()] : c.bias().clone();
             for (int o = 0; o < c.out(); o++) {
                 bias[o] += perChannel[o];
             }
-            ConvLayer folded = new ConvLayer(c.out(), c.inPerGroup(), c.kh(), c.kw(), c.weights(), bias, c.group(),
-                    c.strides(), c.pads(), c.dilations(), c.elementType());
-            Node n = ConvNodes.emit(folded, conv.input(0), add.output(0),
-                    conv.name().isEmpty() ? index.freshName(add.output(0).name()) : conv.name(), index);
+            ConvLayer folded = new ConvLayer(
+                    c.out(),
+                    c.inPerGroup(),
+                    c.kh(),
+                    c.kw(),
+                    c.weights(),
+                    bias,
+                    c.group(),
+                    c.strides(),
+                    c.pads(),
+                    c.dilations(),
+                    c.elementType());
+            Node n = ConvNodes.emit(
+                    folded,
+                    conv.input(0),
+                    add.output(0),
+                    conv.name().isEmpty() ? index.freshName(add.output(0).name()) : conv.name(),
+                    index);
             index.replace(List.of(conv, add), List.of(n));
             context.applied(n, "folded " + add.describe() + " into the bias");
         });
@@ -68,8 +84,9 @@ final class AddIntoBias implements RewriteRule {
         long[] d = t.dims();
         long n = t.elementCount();
         boolean scalar = n == 1 && d.length <= 4;
-        boolean channel = n == channels && ((d.length == 3 && d[0] == channels && d[1] == 1 && d[2] == 1)
-                || (d.length == 4 && d[0] == 1 && d[1] == channels && d[2] == 1 && d[3] == 1));
+        boolean channel = n == channels
+                && ((d.length == 3 && d[0] == channels && d[1] == 1 && d[2] == 1)
+                        || (d.length == 4 && d[0] == 1 && d[1] == channels && d[2] == 1 && d[3] == 1));
         if (!scalar && !channel) {
             return null;
         }

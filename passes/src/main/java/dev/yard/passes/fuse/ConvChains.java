@@ -61,21 +61,26 @@ final class ConvChains implements RewriteRule {
     }
 
     /** A chain's segments (first and last index of each), each composed, and what they were priced on. */
-    private record Split(List<int[]> segments, ConvLayer[][] merged, String pricedOn) {
-    }
+    private record Split(List<int[]> segments, ConvLayer[][] merged, String pricedOn) {}
 
     /** Whether the conv before {@code n} (if any, and not already in a chain) would take {@code n} into its chain. */
     private boolean feedsChain(Node n, GraphIndex index) {
         Node p = n.input(0) == null ? null : n.input(0).producer();
-        return p != null && !done.contains(p) && index.contains(p) && p.is("Conv") && p.outputs().size() == 1
-                && index.soleUser(p.output(0)) == n && ConvLayer.read(p).ok();
+        return p != null
+                && !done.contains(p)
+                && index.contains(p)
+                && p.is("Conv")
+                && p.outputs().size() == 1
+                && index.soleUser(p.output(0)) == n
+                && ConvLayer.read(p).ok();
     }
 
     /** The chain starting at {@code head}: convs with constant weights, each the sole reader of the previous. */
     private static void collect(Node head, GraphIndex index, List<Node> chain, List<ConvLayer> layers) {
         Node n = head;
         while (n != null && chain.size() < MAX_CHAIN) {
-            ConvLayer c = n.is("Conv") && n.outputs().size() == 1 ? ConvLayer.read(n).orElse(null) : null;
+            ConvLayer c =
+                    n.is("Conv") && n.outputs().size() == 1 ? ConvLayer.read(n).orElse(null) : null;
             if (c == null || (!layers.isEmpty() && layers.get(layers.size() - 1).out() != c.in())) {
                 return;
             }
@@ -114,7 +119,9 @@ final class ConvChains implements RewriteRule {
                     start = j + 1;
                 }
             }
-            if (!ok) continue;
+            if (!ok) {
+                continue;
+            }
             double cost = context.costModel().chain(priced).seconds();
             if (cost < best - 1e-9 * best) {
                 best = cost;
@@ -164,7 +171,8 @@ final class ConvChains implements RewriteRule {
         for (int i = 0; i < k; i++) {
             merged[i][i] = layers.get(i);
             for (int j = i + 1; j < k && merged[i][j - 1] != null; j++) {
-                merged[i][j] = ConvComposition.compose(merged[i][j - 1], layers.get(j)).orElse(null);
+                merged[i][j] =
+                        ConvComposition.compose(merged[i][j - 1], layers.get(j)).orElse(null);
             }
         }
         long[] x = context.pricingDims(chain.get(0).input(0));
@@ -183,7 +191,8 @@ final class ConvChains implements RewriteRule {
         if (inputs == null) {
             return new Split(byWeights(merged, area, k), merged, "weights x area, the input size being unknown");
         }
-        return new Split(byCostModel(merged, inputs, k), merged, context.costModel().name());
+        return new Split(
+                byCostModel(merged, inputs, k), merged, context.costModel().name());
     }
 
     private void fuse(List<Node> chain, Split split, GraphIndex index) {
@@ -194,8 +203,12 @@ final class ConvChains implements RewriteRule {
             Node first = chain.get(s[0]);
             Node last = chain.get(s[1]);
             ConvLayer m = split.merged()[s[0]][s[1]];
-            Node n = ConvNodes.emit(m, first.input(0), last.output(0), last.name().isEmpty()
-                    ? index.freshName(last.output(0).name()) : last.name(), index);
+            Node n = ConvNodes.emit(
+                    m,
+                    first.input(0),
+                    last.output(0),
+                    last.name().isEmpty() ? index.freshName(last.output(0).name()) : last.name(),
+                    index);
             index.replace(List.copyOf(chain.subList(s[0], s[1] + 1)), List.of(n));
             done.add(n);
             context.applied(n, "merged " + (s[1] - s[0] + 1) + " convs into one (cheaper on " + split.pricedOn() + ")");

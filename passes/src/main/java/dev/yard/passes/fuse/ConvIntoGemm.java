@@ -44,14 +44,23 @@ final class ConvIntoGemm implements RewriteRule {
             return Match.NONE;
         }
         Node gemm = index.soleUser(flatten.output(0));
-        if (gemm == null || !gemm.is("Gemm") || gemm.input(0) != flatten.output(0)
-                || gemm.intAttr("transA", 0) != 0 || gemm.input(1) == null || !gemm.input(1).isInitializer()) {
+        if (gemm == null
+                || !gemm.is("Gemm")
+                || gemm.input(0) != flatten.output(0)
+                || gemm.intAttr("transA", 0) != 0
+                || gemm.input(1) == null
+                || !gemm.input(1).isInitializer()) {
             return Match.NONE;
         }
         ConvLayer c = ConvLayer.read(conv).orElse(null);
         Shape x = conv.input(0).shape();
-        if (c == null || !c.isPointwise() || c.group() != 1 || x == null || x.rank() != 4
-                || x.dim(2).sizeOrNegative() != 1 || x.dim(3).sizeOrNegative() != 1) {
+        if (c == null
+                || !c.isPointwise()
+                || c.group() != 1
+                || x == null
+                || x.rank() != 4
+                || x.dim(2).sizeOrNegative() != 1
+                || x.dim(3).sizeOrNegative() != 1) {
             return Match.NONE;
         }
         Value cv = gemm.input(2);
@@ -76,12 +85,15 @@ final class ConvIntoGemm implements RewriteRule {
         long[] xd = context.pricingDims(conv.input(0));
         int rows = xd == null ? 1 : (int) xd[0];
         CostModel costs = context.costModel();
-        double pair = costs.layer(Layer.Conv.pointwise(c.elementType(), rows, in, mid, 1, 1)).seconds()
-                + costs.layer(new Layer.Matrix(c.elementType(), rows, mid, nOut)).seconds();
-        double folded = costs.layer(new Layer.Matrix(c.elementType(), rows, in, nOut)).seconds();
+        double pair = costs.layer(Layer.Conv.pointwise(c.elementType(), rows, in, mid, 1, 1))
+                        .seconds()
+                + costs.layer(new Layer.Matrix(c.elementType(), rows, mid, nOut))
+                        .seconds();
+        double folded =
+                costs.layer(new Layer.Matrix(c.elementType(), rows, in, nOut)).seconds();
         if (folded >= pair) {
-            return Match.notApplicable(conv, "folding into " + gemm.describe() + " would not be cheaper on "
-                    + costs.name());
+            return Match.notApplicable(
+                    conv, "folding into " + gemm.describe() + " would not be cheaper on " + costs.name());
         }
         return Match.rewrite(() -> fold(conv, c, flatten, gemm, index));
     }
@@ -130,16 +142,23 @@ final class ConvIntoGemm implements RewriteRule {
         Graph g = index.graph();
         String base = gemm.name().isEmpty() ? gemm.output(0).name() : gemm.name();
         Value flat = new Value(index.freshName(flatten.output(0).name()), null);
-        Node newFlatten = new Node(index.freshName(base + "_flatten"), "", "Flatten", List.of(conv.input(0)),
-                List.of(flat));
+        Node newFlatten =
+                new Node(index.freshName(base + "_flatten"), "", "Flatten", List.of(conv.input(0)), List.of(flat));
         newFlatten.setAttribute(Attribute.of("axis", 1L));
-        List<Value> inputs = new ArrayList<>(List.of(flat, g.addInitializer(index.freshName(base + "_weight"),
-                Tensor.ofFloatsAs(c.elementType(), new long[] {in, nOut}, newB))));
+        List<Value> inputs = new ArrayList<>(List.of(
+                flat,
+                g.addInitializer(
+                        index.freshName(base + "_weight"),
+                        Tensor.ofFloatsAs(c.elementType(), new long[] {in, nOut}, newB))));
         if (newC != null) {
-            inputs.add(g.addInitializer(index.freshName(base + "_bias"),
-                    Tensor.ofFloatsAs(c.elementType(), new long[] {nOut}, newC)));
+            inputs.add(g.addInitializer(
+                    index.freshName(base + "_bias"), Tensor.ofFloatsAs(c.elementType(), new long[] {nOut}, newC)));
         }
-        Node newGemm = new Node(gemm.name().isEmpty() ? index.freshName(base) : gemm.name(), "", "Gemm", inputs,
+        Node newGemm = new Node(
+                gemm.name().isEmpty() ? index.freshName(base) : gemm.name(),
+                "",
+                "Gemm",
+                inputs,
                 List.of(gemm.output(0)));
         index.replace(List.of(conv, flatten, gemm), List.of(newFlatten, newGemm));
         context.applied(newGemm, "folded " + conv.describe() + " into the fully-connected layer");

@@ -23,19 +23,22 @@ public final class Fuse1x1 implements Pass {
     /** The pipeline declaration of {@code fuse-1x1}. */
     public static final class Definition extends PassDefinition {
         public Definition() {
-            super("fuse-1x1", "Merge adjacent linear convs where cheaper, fold biases and 1x1 convs into Gemms, "
-                    + "and fuse sibling 1x1 convs.", List.of(
-                    OptionSpec.bool("bias", true, "fold constant per-channel Adds into conv biases"),
-                    OptionSpec.bool("vertical", true, "merge chains of linear convs where cheaper"),
-                    OptionSpec.costModel(),
-                    OptionSpec.bool("gemm", true, "fold 1x1 convs on 1x1 maps into the following Gemm"),
-                    OptionSpec.bool("horizontal", true, "fuse sibling 1x1 convs reading one tensor")));
+            super(
+                    "fuse-1x1",
+                    "Merge adjacent linear convs where cheaper, fold biases and 1x1 convs into Gemms, "
+                            + "and fuse sibling 1x1 convs.",
+                    List.of(
+                            OptionSpec.bool("bias", true, "fold constant per-channel Adds into conv biases"),
+                            OptionSpec.bool("vertical", true, "merge chains of linear convs where cheaper"),
+                            OptionSpec.costModel(),
+                            OptionSpec.bool("gemm", true, "fold 1x1 convs on 1x1 maps into the following Gemm"),
+                            OptionSpec.bool("horizontal", true, "fuse sibling 1x1 convs reading one tensor")));
         }
 
         @Override
         public Pass create(PassOptions options) {
-            return new Fuse1x1(options.bool("bias"), options.bool("vertical"), options.bool("gemm"),
-                    options.bool("horizontal"));
+            return new Fuse1x1(
+                    options.bool("bias"), options.bool("vertical"), options.bool("gemm"), options.bool("horizontal"));
         }
     }
 

@@ -53,11 +53,20 @@ final class Narrowing implements RewriteRule {
             return Match.NONE;
         }
         return Match.rewrite(() -> {
-            Node n = ConvNodes.emit(c.withElementType(narrow), up.input(0), down.output(0), conv.name().isEmpty()
-                    ? index.freshName(down.output(0).name()) : conv.name(), index);
+            Node n = ConvNodes.emit(
+                    c.withElementType(narrow),
+                    up.input(0),
+                    down.output(0),
+                    conv.name().isEmpty() ? index.freshName(down.output(0).name()) : conv.name(),
+                    index);
             index.replace(List.of(up, conv, down), List.of(n));
-            context.applied(n, String.format(Locale.ROOT, "weights are %s values: computed in %s again, without "
-                    + "the casts", narrow.textName(), narrow.textName()));
+            context.applied(
+                    n,
+                    String.format(
+                            Locale.ROOT,
+                            "weights are %s values: computed in %s again, without " + "the casts",
+                            narrow.textName(),
+                            narrow.textName()));
         });
     }
 

@@ -30,7 +30,10 @@ public final class Recompose implements Pass {
     /** The pipeline declaration of {@code recompose}. */
     public static final class Definition extends PassDefinition {
         public Definition() {
-            super("recompose", "Multiply chains of linear convolutions back into single dense convolutions.", List.of());
+            super(
+                    "recompose",
+                    "Multiply chains of linear convolutions back into single dense convolutions.",
+                    List.of());
         }
 
         @Override
@@ -73,8 +76,14 @@ public final class Recompose implements Pass {
                 return Match.notApplicable(second, "not merged with " + first.describe() + ": " + merged.whyNot());
             }
             return Match.rewrite(() -> {
-                Node n = ConvNodes.emit(merged.value(), first.input(0), second.output(0), second.name().isEmpty()
-                        ? index.freshName(second.output(0).name()) : second.name(), index);
+                Node n = ConvNodes.emit(
+                        merged.value(),
+                        first.input(0),
+                        second.output(0),
+                        second.name().isEmpty()
+                                ? index.freshName(second.output(0).name())
+                                : second.name(),
+                        index);
                 index.replace(List.of(first, second), List.of(n));
             });
         }

@@ -1,7 +1,6 @@
 package dev.yard.passes.fuse;
 
 import dev.yard.ir.Attribute;
-import dev.yard.ir.ElementType;
 import dev.yard.ir.Graph;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
@@ -75,8 +74,13 @@ final class SiblingConvs implements RewriteRule {
         return c == null || !c.isPointwise() || c.group() != 1 ? null : c;
     }
 
-    private static void merge(Model model, GraphIndex index, Value input, List<Node> convs,
-                              Map<Node, ConvLayer> layers, PassContext context) {
+    private static void merge(
+            Model model,
+            GraphIndex index,
+            Value input,
+            List<Node> convs,
+            Map<Node, ConvLayer> layers,
+            PassContext context) {
         Graph g = index.graph();
         int in = layers.get(convs.get(0)).in();
         int out = 0;
@@ -99,8 +103,8 @@ final class SiblingConvs implements RewriteRule {
             at += c.out();
         }
         ConvLayer first = layers.get(convs.get(0));
-        ConvLayer fused = new ConvLayer(out, in, 1, 1, w, b, 1, new int[] {1, 1}, new int[4], new int[] {1, 1},
-                first.elementType());
+        ConvLayer fused = new ConvLayer(
+                out, in, 1, 1, w, b, 1, new int[] {1, 1}, new int[4], new int[] {1, 1}, first.elementType());
         String base = index.freshName(input.name() + "_fused_1x1");
         Value joint = new Value(base, null);
         Node conv = ConvNodes.emit(fused, input, joint, index.freshName(base + "_conv"), index);
@@ -108,8 +112,8 @@ final class SiblingConvs implements RewriteRule {
         List<Value> splitInputs = new ArrayList<>(List.of(joint));
         Node split;
         if (model.defaultOpset() >= 13) {
-            splitInputs.add(g.addInitializer(index.freshName(base + "_split"), Tensor.ofLongs(new long[] {sizes.length},
-                    sizes)));
+            splitInputs.add(g.addInitializer(
+                    index.freshName(base + "_split"), Tensor.ofLongs(new long[] {sizes.length}, sizes)));
             split = new Node(index.freshName(base + "_split"), "", "Split", splitInputs, outs);
         } else {
             split = new Node(index.freshName(base + "_split"), "", "Split", splitInputs, outs);

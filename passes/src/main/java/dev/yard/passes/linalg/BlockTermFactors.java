@@ -31,15 +31,23 @@ public record BlockTermFactors(
         double[] sum = new double[cout * cin * s];
         for (int g = 0; g < groups; g++) {
             BlockTermTucker.Block b = BlockTermTucker.Block.slice(this, g);
-            double[] term = TuckerTwo.expand(b.uOut().data, b.core(), Dense.transpose(b.uIn()).data,
-                    cout, cin, rout / groups, rin / groups, s);
-            for (int i = 0; i < sum.length; i++) sum[i] += term[i];
+            double[] term = TuckerTwo.expand(
+                    b.uOut().data, b.core(), Dense.transpose(b.uIn()).data, cout, cin, rout / groups, rin / groups, s);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += term[i];
+            }
         }
         return DenseTensor.of(sum, cout, cin, core.dim(2), core.dim(3));
     }
 
     public BlockTermFactors roundedTo(WeightType type) {
-        return new BlockTermFactors(first.roundedTo(type), core.roundedTo(type), last.roundedTo(type), groups,
-                relativeError, initialRelativeError, iterations);
+        return new BlockTermFactors(
+                first.roundedTo(type),
+                core.roundedTo(type),
+                last.roundedTo(type),
+                groups,
+                relativeError,
+                initialRelativeError,
+                iterations);
     }
 }

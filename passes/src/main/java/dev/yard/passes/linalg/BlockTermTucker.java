@@ -26,7 +26,8 @@ public final class BlockTermTucker {
     public static BlockTermFactors fit(DenseTensor kernel, int outputRank, int inputRank, int groups, Options options) {
         TuckerTwo.checkKernel(kernel);
         if (groups < 1 || outputRank % groups != 0 || inputRank % groups != 0) {
-            throw new IllegalArgumentException("ranks " + outputRank + ", " + inputRank + " not divisible by " + groups + " groups");
+            throw new IllegalArgumentException(
+                    "ranks " + outputRank + ", " + inputRank + " not divisible by " + groups + " groups");
         }
         int cout = kernel.dim(0);
         int cin = kernel.dim(1);
@@ -40,8 +41,8 @@ public final class BlockTermTucker {
         Block[] blocks = new Block[groups];
         double[] residual = kernel.data().clone();
         if (outputRank <= fullOut && inputRank <= fullIn) {
-            TuckerTwo.Fit init = TuckerTwo.hooi(kernel.data(), cout, cin, s, outputRank, inputRank,
-                    options.initialization());
+            TuckerTwo.Fit init =
+                    TuckerTwo.hooi(kernel.data(), cout, cin, s, outputRank, inputRank, options.initialization());
             for (int g = 0; g < groups; g++) {
                 blocks[g] = Block.diagonal(init, g, ro, ri, s);
                 subtract(residual, blocks[g].expand(cout, cin, s));
@@ -70,9 +71,16 @@ public final class BlockTermTucker {
             double next = DenseTensor.squaredNorm(residual);
             boolean stalled = error - next <= options.tolerance() * error;
             error = next;
-            if (stalled) break;
+            if (stalled) {
+                break;
+            }
         }
-        return assemble(kernel, blocks, groups, TruncatedSvd.relative(error, total), TruncatedSvd.relative(initial, total),
+        return assemble(
+                kernel,
+                blocks,
+                groups,
+                TruncatedSvd.relative(error, total),
+                TruncatedSvd.relative(initial, total),
                 iterations);
     }
 
@@ -83,9 +91,11 @@ public final class BlockTermTucker {
             DMatrixRMaj uIn = columns(fit.uIn(), g * ri, ri);
             int rin = fit.uIn().numCols;
             double[] core = new double[ro * ri * s];
-            for (int a = 0; a < ro; a++)
-                for (int b = 0; b < ri; b++)
+            for (int a = 0; a < ro; a++) {
+                for (int b = 0; b < ri; b++) {
                     System.arraycopy(fit.core(), ((g * ro + a) * rin + g * ri + b) * s, core, (a * ri + b) * s, s);
+                }
+            }
             return new Block(uOut, uIn, core);
         }
 
@@ -106,7 +116,8 @@ public final class BlockTermTucker {
         }
 
         double[] expand(int cout, int cin, int s) {
-            return TuckerTwo.expand(uOut.data, core, Dense.transpose(uIn).data, cout, cin, uOut.numCols, uIn.numCols, s);
+            return TuckerTwo.expand(
+                    uOut.data, core, Dense.transpose(uIn).data, cout, cin, uOut.numCols, uIn.numCols, s);
         }
     }
 
@@ -124,8 +135,8 @@ public final class BlockTermTucker {
         return new Block(uOut, uIn, TuckerTwo.coreOf(z1, uIn, ro, ri, s));
     }
 
-    private static BlockTermFactors assemble(DenseTensor kernel, Block[] blocks, int groups, double rel, double initialRel,
-            int iterations) {
+    private static BlockTermFactors assemble(
+            DenseTensor kernel, Block[] blocks, int groups, double rel, double initialRel, int iterations) {
         int cout = kernel.dim(0);
         int cin = kernel.dim(1);
         int ro = blocks[0].uOut().numCols;
@@ -139,26 +150,37 @@ public final class BlockTermTucker {
         for (int g = 0; g < groups; g++) {
             System.arraycopy(Dense.transpose(blocks[g].uIn()).data, 0, first, g * ri * cin, ri * cin);
             System.arraycopy(blocks[g].core(), 0, core, g * ro * ri * s, ro * ri * s);
-            for (int o = 0; o < cout; o++) System.arraycopy(blocks[g].uOut().data, o * ro, last, o * rout + g * ro, ro);
+            for (int o = 0; o < cout; o++) {
+                System.arraycopy(blocks[g].uOut().data, o * ro, last, o * rout + g * ro, ro);
+            }
         }
         return new BlockTermFactors(
                 DenseTensor.of(first, rin, cin, 1, 1),
                 DenseTensor.of(core, rout, ri, kernel.dim(2), kernel.dim(3)),
                 DenseTensor.of(last, cout, rout, 1, 1),
-                groups, rel, initialRel, iterations);
+                groups,
+                rel,
+                initialRel,
+                iterations);
     }
 
     private static DMatrixRMaj columns(DMatrixRMaj m, int from, int count) {
         DMatrixRMaj c = new DMatrixRMaj(m.numRows, count);
-        for (int i = 0; i < m.numRows; i++) System.arraycopy(m.data, i * m.numCols + from, c.data, i * count, count);
+        for (int i = 0; i < m.numRows; i++) {
+            System.arraycopy(m.data, i * m.numCols + from, c.data, i * count, count);
+        }
         return c;
     }
 
     private static void add(double[] acc, double[] x) {
-        for (int i = 0; i < acc.length; i++) acc[i] += x[i];
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += x[i];
+        }
     }
 
     private static void subtract(double[] acc, double[] x) {
-        for (int i = 0; i < acc.length; i++) acc[i] -= x[i];
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] -= x[i];
+        }
     }
 }

@@ -35,8 +35,14 @@ public final class CpAls {
      * @param lineSearch extrapolate every sweep along the last update, kept only if it helps
      * @param divergenceRatio component weight / ||W|| above which the fit is flagged diverged
      */
-    public record Options(int maxIterations, double tolerance, Init init, long seed, double damping,
-            boolean lineSearch, double divergenceRatio) {
+    public record Options(
+            int maxIterations,
+            double tolerance,
+            Init init,
+            long seed,
+            double damping,
+            boolean lineSearch,
+            double divergenceRatio) {
         public static final Options DEFAULT = new Options(500, 1e-9, Init.SVD, 0x5eed, 1e-10, true, 1e3);
 
         public Options withIterations(int n, double tol) {
@@ -54,8 +60,12 @@ public final class CpAls {
 
     public static CpFactors fit(DenseTensor kernel, int rank, Options options) {
         TuckerTwo.checkKernel(kernel);
-        if (rank < 1) throw new IllegalArgumentException("rank " + rank);
-        if (rank >= exactRank(kernel)) return exact(kernel, rank);
+        if (rank < 1) {
+            throw new IllegalArgumentException("rank " + rank);
+        }
+        if (rank >= exactRank(kernel)) {
+            return exact(kernel, rank);
+        }
         return new CpAlsRun(kernel, rank, options).run();
     }
 
@@ -109,38 +119,63 @@ public final class CpAls {
                 }
             }
         }
-        return new CpFactors(DenseTensor.of(first, rank, cin, 1, 1), DenseTensor.of(vertical, rank, 1, kh, 1),
-                DenseTensor.of(horizontal, rank, 1, 1, kw), DenseTensor.of(last, cout, rank, 1, 1), 0, 0, false,
-                norm == 0 ? 0 : largest / norm, 0);
+        return new CpFactors(
+                DenseTensor.of(first, rank, cin, 1, 1),
+                DenseTensor.of(vertical, rank, 1, kh, 1),
+                DenseTensor.of(horizontal, rank, 1, 1, kw),
+                DenseTensor.of(last, cout, rank, 1, 1),
+                0,
+                0,
+                false,
+                norm == 0 ? 0 : largest / norm,
+                0);
     }
 
     /**
      * Σ_r last[o,r] first[r,i] vertical[r,h] horizontal[r,w] as [Cout, Cin, kh, kw]. With
      * {@code firstByRow} the first factor is [R, Cin] (conv layout), else [Cin, R].
      */
-    static double[] expand(double[] a0, double[] a1, double[] a2t, double[] a3t, int cout, int cin, int kh, int kw,
-            int r, boolean firstByRow) {
+    static double[] expand(
+            double[] a0,
+            double[] a1,
+            double[] a2t,
+            double[] a3t,
+            int cout,
+            int cin,
+            int kh,
+            int kw,
+            int r,
+            boolean firstByRow) {
         int s = kh * kw;
         // X[r, (i, s)] = a1[i, r] a2[h, r] a3[w, r]; then W0 = A0 · X.
         double[] x = new double[r * cin * s];
-        for (int c = 0; c < r; c++)
+        for (int c = 0; c < r; c++) {
             for (int i = 0; i < cin; i++) {
                 double f = firstByRow ? a1[c * cin + i] : a1[i * r + c];
-                for (int h = 0; h < kh; h++)
-                    for (int w = 0; w < kw; w++) x[(c * cin + i) * s + h * kw + w] = f * a2t[c * kh + h] * a3t[c * kw + w];
+                for (int h = 0; h < kh; h++) {
+                    for (int w = 0; w < kw; w++) {
+                        x[(c * cin + i) * s + h * kw + w] = f * a2t[c * kh + h] * a3t[c * kw + w];
+                    }
+                }
             }
+        }
         return Dense.mult(Dense.wrap(cout, r, a0), Dense.wrap(r, cin * s, x)).data;
     }
 
     static DMatrixRMaj initFactor(DMatrixRMaj unfolding, int rank, Init init, SplittableRandom random) {
         int dim = unfolding.numRows;
         DMatrixRMaj f = Dense.gaussian(dim, rank, random);
-        for (int i = 0; i < f.data.length; i++) f.data[i] /= Math.sqrt(dim);
+        for (int i = 0; i < f.data.length; i++) {
+            f.data[i] /= Math.sqrt(dim);
+        }
         if (init == Init.SVD) {
             int k = Math.min(dim, rank);
             DMatrixRMaj lead = Dense.leadingEigen(Dense.rowGram(unfolding), k).leading(k);
-            for (int i = 0; i < dim; i++)
-                for (int c = 0; c < k; c++) f.data[i * rank + c] = lead.data[i * k + c];
+            for (int i = 0; i < dim; i++) {
+                for (int c = 0; c < k; c++) {
+                    f.data[i * rank + c] = lead.data[i * k + c];
+                }
+            }
         }
         return f;
     }

@@ -41,12 +41,24 @@ public record CpFactors(
         int cin = first.dim(1);
         int kh = vertical.dim(2);
         int kw = horizontal.dim(3);
-        return DenseTensor.of(CpAls.expand(last.data(), first.data(), vertical.data(), horizontal.data(),
-                cout, cin, kh, kw, r, true), cout, cin, kh, kw);
+        return DenseTensor.of(
+                CpAls.expand(last.data(), first.data(), vertical.data(), horizontal.data(), cout, cin, kh, kw, r, true),
+                cout,
+                cin,
+                kh,
+                kw);
     }
 
     public CpFactors roundedTo(WeightType type) {
-        return new CpFactors(first.roundedTo(type), vertical.roundedTo(type), horizontal.roundedTo(type),
-                last.roundedTo(type), relativeError, iterations, diverged, componentRatio, minCongruence);
+        return new CpFactors(
+                first.roundedTo(type),
+                vertical.roundedTo(type),
+                horizontal.roundedTo(type),
+                last.roundedTo(type),
+                relativeError,
+                iterations,
+                diverged,
+                componentRatio,
+                minCongruence);
     }
 }

@@ -42,6 +42,7 @@ final class Dense {
      * k=64; even at n=512, k=128; slower at n=256).
      */
     static final int PARTIAL_EIGEN_MIN_ORDER = 512;
+
     static final double PARTIAL_EIGEN_FRACTION = 0.25;
 
     static DMatrixRMaj wrap(int rows, int cols, double[] data) {
@@ -54,39 +55,55 @@ final class Dense {
 
     static DMatrixRMaj mult(DMatrixRMaj a, DMatrixRMaj b) {
         double work = (double) a.numRows * a.numCols * b.numCols;
-        if (nativeProduct(work)) return NativeKernels.mult(a, b);
+        if (nativeProduct(work)) {
+            return NativeKernels.mult(a, b);
+        }
         DMatrixRMaj c = new DMatrixRMaj(a.numRows, b.numCols);
-        if (work > THREADING_THRESHOLD) CommonOps_MT_DDRM.mult(a, b, c);
-        else CommonOps_DDRM.mult(a, b, c);
+        if (work > THREADING_THRESHOLD) {
+            CommonOps_MT_DDRM.mult(a, b, c);
+        } else {
+            CommonOps_DDRM.mult(a, b, c);
+        }
         return c;
     }
 
     /** aᵀ b. On EJML, transposes a first: its row-major product is faster than its transposed variant. */
     static DMatrixRMaj multTransA(DMatrixRMaj a, DMatrixRMaj b) {
-        if (nativeProduct((double) a.numRows * a.numCols * b.numCols)) return NativeKernels.multTransA(a, b);
+        if (nativeProduct((double) a.numRows * a.numCols * b.numCols)) {
+            return NativeKernels.multTransA(a, b);
+        }
         return mult(transpose(a), b);
     }
 
     /** a bᵀ. */
     static DMatrixRMaj multTransB(DMatrixRMaj a, DMatrixRMaj b) {
         double work = (double) a.numRows * a.numCols * b.numRows;
-        if (nativeProduct(work)) return NativeKernels.multTransB(a, b);
+        if (nativeProduct(work)) {
+            return NativeKernels.multTransB(a, b);
+        }
         DMatrixRMaj c = new DMatrixRMaj(a.numRows, b.numRows);
-        if (work > THREADING_THRESHOLD) CommonOps_MT_DDRM.multTransB(a, b, c);
-        else CommonOps_DDRM.multTransB(a, b, c);
+        if (work > THREADING_THRESHOLD) {
+            CommonOps_MT_DDRM.multTransB(a, b, c);
+        } else {
+            CommonOps_DDRM.multTransB(a, b, c);
+        }
         return c;
     }
 
     /** a aᵀ: the Gram matrix of the rows. */
     static DMatrixRMaj rowGram(DMatrixRMaj a) {
         // A symmetric rank-k update does half the work of a general product.
-        if (nativeProduct((double) a.numRows * a.numRows * a.numCols / 2)) return NativeKernels.rowGram(a);
+        if (nativeProduct((double) a.numRows * a.numRows * a.numCols / 2)) {
+            return NativeKernels.rowGram(a);
+        }
         return multTransB(a, a);
     }
 
     /** aᵀ a: the Gram matrix of the columns. */
     static DMatrixRMaj columnGram(DMatrixRMaj a) {
-        if (nativeProduct((double) a.numCols * a.numCols * a.numRows / 2)) return NativeKernels.columnGram(a);
+        if (nativeProduct((double) a.numCols * a.numCols * a.numRows / 2)) {
+            return NativeKernels.columnGram(a);
+        }
         return multTransA(a, a);
     }
 
@@ -101,7 +118,9 @@ final class Dense {
 
         double leadingSum(int k) {
             double s = 0;
-            for (int i = 0; i < k; i++) s += Math.max(0, values[i]);
+            for (int i = 0; i < k; i++) {
+                s += Math.max(0, values[i]);
+            }
             return s;
         }
     }
@@ -117,7 +136,9 @@ final class Dense {
             columns = e[1];
         } else {
             EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
-            if (!eig.decompose(sym)) throw new ArithmeticException("symmetric eigendecomposition failed (n=" + n + ")");
+            if (!eig.decompose(sym)) {
+                throw new ArithmeticException("symmetric eigendecomposition failed (n=" + n + ")");
+            }
             vals = new double[n];
             columns = new double[n * n];
             for (int i = 0; i < n; i++) {
@@ -138,9 +159,13 @@ final class Dense {
         if (n >= PARTIAL_EIGEN_MIN_ORDER && k <= n * PARTIAL_EIGEN_FRACTION && NativeLinearAlgebra.enabled()) {
             double[][] e = NativeKernels.leadingEigen(symmetrised(s), k);
             double[] values = new double[n];
-            for (int i = 0; i < n; i++) values[i] = e[0][n - 1 - i]; // ascending to descending
+            for (int i = 0; i < n; i++) { // ascending to descending
+                values[i] = e[0][n - 1 - i];
+            }
             int[] pick = new int[k];
-            for (int c = 0; c < k; c++) pick[c] = k - 1 - c;
+            for (int c = 0; c < k; c++) {
+                pick[c] = k - 1 - c;
+            }
             return new Eigen(values, signFixed(e[1], n, pick));
         }
         return symmetricEigen(s);
@@ -154,9 +179,13 @@ final class Dense {
         int n = vals.length;
         Integer[] order = descending(vals);
         double[] sorted = new double[n];
-        for (int c = 0; c < n; c++) sorted[c] = vals[order[c]];
+        for (int c = 0; c < n; c++) {
+            sorted[c] = vals[order[c]];
+        }
         int[] pick = new int[keep];
-        for (int c = 0; c < keep; c++) pick[c] = order[c];
+        for (int c = 0; c < keep; c++) {
+            pick[c] = order[c];
+        }
         return new Eigen(sorted, signFixed(columns, n, pick));
     }
 
@@ -171,9 +200,15 @@ final class Dense {
         for (int c = 0; c < keep; c++) {
             int base = pick[c] * n;
             int arg = 0;
-            for (int r = 1; r < n; r++) if (Math.abs(columns[base + r]) > Math.abs(columns[base + arg])) arg = r;
+            for (int r = 1; r < n; r++) {
+                if (Math.abs(columns[base + r]) > Math.abs(columns[base + arg])) {
+                    arg = r;
+                }
+            }
             double sign = columns[base + arg] < 0 ? -1 : 1;
-            for (int r = 0; r < n; r++) vectors.data[r * keep + c] = sign * columns[base + r];
+            for (int r = 0; r < n; r++) {
+                vectors.data[r * keep + c] = sign * columns[base + r];
+            }
         }
         return vectors;
     }
@@ -187,13 +222,19 @@ final class Dense {
             vals = NativeKernels.symmetricEigen(sym, false)[0];
         } else {
             EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false, true);
-            if (!eig.decompose(sym)) throw new ArithmeticException("symmetric eigendecomposition failed (n=" + n + ")");
+            if (!eig.decompose(sym)) {
+                throw new ArithmeticException("symmetric eigendecomposition failed (n=" + n + ")");
+            }
             vals = new double[n];
-            for (int i = 0; i < n; i++) vals[i] = eig.getEigenvalue(i).getReal();
+            for (int i = 0; i < n; i++) {
+                vals[i] = eig.getEigenvalue(i).getReal();
+            }
         }
         Integer[] order = descending(vals);
         double[] sorted = new double[n];
-        for (int i = 0; i < n; i++) sorted[i] = vals[order[i]];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = vals[order[i]];
+        }
         return sorted;
     }
 
@@ -202,7 +243,9 @@ final class Dense {
         int n = s.numRows;
         DMatrixRMaj sym = new DMatrixRMaj(n, n);
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) sym.data[i * n + j] = 0.5 * (s.data[i * n + j] + s.data[j * n + i]);
+            for (int j = 0; j < n; j++) {
+                sym.data[i * n + j] = 0.5 * (s.data[i * n + j] + s.data[j * n + i]);
+            }
         }
         return sym;
     }
@@ -210,16 +253,22 @@ final class Dense {
     /** Indices by value, largest first; ties broken by index so that sort stability does not matter. */
     private static Integer[] descending(double[] vals) {
         Integer[] order = new Integer[vals.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
         Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -vals[i]).thenComparingInt(i -> i));
         return order;
     }
 
     /** Orthonormal basis of the column space (thin Q of a Householder QR). */
     static DMatrixRMaj orthonormalColumns(DMatrixRMaj a) {
-        if (nativeProduct((double) a.numRows * a.numCols * a.numCols)) return NativeKernels.orthonormalColumns(a);
+        if (nativeProduct((double) a.numRows * a.numCols * a.numCols)) {
+            return NativeKernels.orthonormalColumns(a);
+        }
         QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(a.numRows, a.numCols);
-        if (!qr.decompose(a.copy())) throw new ArithmeticException("QR failed");
+        if (!qr.decompose(a.copy())) {
+            throw new ArithmeticException("QR failed");
+        }
         return qr.getQ(null, true);
     }
 
@@ -227,10 +276,14 @@ final class Dense {
     static DMatrixRMaj solveRightSymmetric(DMatrixRMaj b, DMatrixRMaj s, double damping) {
         int n = s.numRows;
         DMatrixRMaj sd = s.copy();
-        for (int i = 0; i < n; i++) sd.data[i * n + i] += damping;
+        for (int i = 0; i < n; i++) {
+            sd.data[i * n + i] += damping;
+        }
         if (nativeProduct((double) n * n * (n / 3.0 + b.numRows))) {
             DMatrixRMaj x = NativeKernels.solveRightSymmetricPositive(b, sd);
-            if (x != null && allFinite(x.data)) return x;
+            if (x != null && allFinite(x.data)) {
+                return x;
+            }
         }
         DMatrixRMaj bt = new DMatrixRMaj(b.numCols, b.numRows);
         CommonOps_DDRM.transpose(b, bt);
@@ -238,7 +291,9 @@ final class Dense {
         LinearSolverDense<DMatrixRMaj> chol = LinearSolverFactory_DDRM.chol(n);
         if (chol.setA(sd.copy())) {
             chol.solve(bt, xt);
-            if (allFinite(xt.data)) return transpose(xt);
+            if (allFinite(xt.data)) {
+                return transpose(xt);
+            }
         }
         // Not positive definite even with damping: fall back to a least-squares solve.
         LinearSolverDense<DMatrixRMaj> ls = LinearSolverFactory_DDRM.pseudoInverse(true);
@@ -254,7 +309,11 @@ final class Dense {
     }
 
     static boolean allFinite(double[] a) {
-        for (double v : a) if (!Double.isFinite(v)) return false;
+        for (double v : a) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -262,7 +321,9 @@ final class Dense {
     static double[] swap01(double[] x, int a, int b, int c) {
         double[] y = new double[x.length];
         IntStream.range(0, a).parallel().forEach(i -> {
-            for (int j = 0; j < b; j++) System.arraycopy(x, (i * b + j) * c, y, (j * a + i) * c, c);
+            for (int j = 0; j < b; j++) {
+                System.arraycopy(x, (i * b + j) * c, y, (j * a + i) * c, c);
+            }
         });
         return y;
     }
@@ -273,7 +334,9 @@ final class Dense {
         for (int i = 0; i < a; i++) {
             int base = i * b * c;
             for (int j = 0; j < b; j++) {
-                for (int k = 0; k < c; k++) y[base + k * b + j] = x[base + j * c + k];
+                for (int k = 0; k < c; k++) {
+                    y[base + k * b + j] = x[base + j * c + k];
+                }
             }
         }
         return y;
@@ -281,7 +344,9 @@ final class Dense {
 
     static DMatrixRMaj gaussian(int rows, int cols, SplittableRandom random) {
         DMatrixRMaj m = new DMatrixRMaj(rows, cols);
-        for (int i = 0; i < m.data.length; i++) m.data[i] = random.nextGaussian();
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = random.nextGaussian();
+        }
         return m;
     }
 

@@ -18,12 +18,14 @@ public record DenseTensor(int[] shape, double[] data) {
     public DenseTensor {
         long size = 1;
         for (int d : shape) {
-            if (d <= 0) throw new IllegalArgumentException("non-positive dimension in " + Arrays.toString(shape));
+            if (d <= 0) {
+                throw new IllegalArgumentException("non-positive dimension in " + Arrays.toString(shape));
+            }
             size *= d;
         }
         if (size != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + size
-                    + " values, got " + data.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " needs " + size + " values, got " + data.length);
         }
     }
 
@@ -33,33 +35,43 @@ public record DenseTensor(int[] shape, double[] data) {
 
     public static DenseTensor zeros(int... shape) {
         long n = 1;
-        for (int d : shape) n *= d;
+        for (int d : shape) {
+            n *= d;
+        }
         return new DenseTensor(shape.clone(), new double[Math.toIntExact(n)]);
     }
 
     public static DenseTensor fromFloats(float[] values, int... shape) {
         double[] d = new double[values.length];
-        for (int i = 0; i < d.length; i++) d[i] = values[i];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
         return new DenseTensor(shape.clone(), d);
     }
 
     /** Widens IEEE binary16 bit patterns (as stored in ONNX f16 tensors). */
     public static DenseTensor fromHalfBits(short[] bits, int... shape) {
         double[] d = new double[bits.length];
-        for (int i = 0; i < d.length; i++) d[i] = Half.toFloat(bits[i]);
+        for (int i = 0; i < d.length; i++) {
+            d[i] = Half.toFloat(bits[i]);
+        }
         return new DenseTensor(shape.clone(), d);
     }
 
     public float[] toFloats() {
         float[] f = new float[data.length];
-        for (int i = 0; i < f.length; i++) f[i] = (float) data[i];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) data[i];
+        }
         return f;
     }
 
     /** Narrows to binary16, rounding to nearest even; out-of-range values become infinities. */
     public short[] toHalfBits() {
         short[] h = new short[data.length];
-        for (int i = 0; i < h.length; i++) h[i] = Half.fromFloat((float) data[i]);
+        for (int i = 0; i < h.length; i++) {
+            h[i] = Half.fromFloat((float) data[i]);
+        }
         return h;
     }
 
@@ -117,7 +129,9 @@ public record DenseTensor(int[] shape, double[] data) {
 
     static double squaredNorm(double[] a) {
         double s = 0;
-        for (double v : a) s += v * v;
+        for (double v : a) {
+            s += v * v;
+        }
         return s;
     }
 

@@ -32,27 +32,39 @@ public final class Evbmf {
         int l = Math.min(rows, cols);
         int m = Math.max(rows, cols);
         double[] s = singularValues;
-        if (s.length < l) throw new IllegalArgumentException("need all " + l + " singular values");
+        if (s.length < l) {
+            throw new IllegalArgumentException("need all " + l + " singular values");
+        }
         double alpha = (double) l / m;
         double tau = tauBar(alpha);
         double xBar = (1 + tau) * (1 + alpha / tau);
         double energy = 0;
-        for (int i = 0; i < l; i++) energy += s[i] * s[i];
-        if (energy == 0) return new Estimate(0, 0, 0);
+        for (int i = 0; i < l; i++) {
+            energy += s[i] * s[i];
+        }
+        if (energy == 0) {
+            return new Estimate(0, 0, 0);
+        }
         // The bracket of Nakajima et al.: no component beyond eH can be signal, so the tail
         // bounds σ² from below; the whole energy spread over L·M entries bounds it from above.
         int eH = Math.max(0, Math.min((int) Math.ceil(l / (1 + alpha)) - 1, l) - 1);
         double upper = energy / ((double) l * m);
         double tailMean = 0;
-        for (int i = eH + 1; i < l; i++) tailMean += s[i] * s[i];
+        for (int i = eH + 1; i < l; i++) {
+            tailMean += s[i] * s[i];
+        }
         tailMean = eH + 1 < l ? tailMean / (l - eH - 1) : 0;
         double lower = eH + 1 < l ? Math.max(s[eH + 1] * s[eH + 1] / (m * xBar), tailMean / m) : upper * 1e-6;
         lower = Math.max(lower, upper * 1e-12);
-        if (lower >= upper) lower = upper * 0.999;
+        if (lower >= upper) {
+            lower = upper * 0.999;
+        }
         double sigma2 = minimise(v -> freeEnergy(v, s, l, m, alpha, xBar), lower, upper);
         double threshold = Math.sqrt(m * sigma2 * xBar);
         int rank = 0;
-        while (rank < l && s[rank] > threshold) rank++;
+        while (rank < l && s[rank] > threshold) {
+            rank++;
+        }
         return new Estimate(rank, sigma2, threshold);
     }
 
@@ -77,8 +89,11 @@ public final class Evbmf {
         double lo = 1e-9, hi = 1e3;
         for (int i = 0; i < 200; i++) {
             double mid = 0.5 * (lo + hi);
-            if (phi(mid) + phi(mid / alpha) > 0) lo = mid;
-            else hi = mid;
+            if (phi(mid) + phi(mid / alpha) > 0) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
         }
         return 0.5 * (lo + hi);
     }
@@ -104,8 +119,11 @@ public final class Evbmf {
         double g = (Math.sqrt(5) - 1) / 2;
         for (int i = 0; i < 60; i++) {
             double c = b - g * (b - a), d = a + g * (b - a);
-            if (f.applyAsDouble(Math.exp(c)) < f.applyAsDouble(Math.exp(d))) b = d;
-            else a = c;
+            if (f.applyAsDouble(Math.exp(c)) < f.applyAsDouble(Math.exp(d))) {
+                b = d;
+            } else {
+                a = c;
+            }
         }
         return Math.exp(0.5 * (a + b));
     }

@@ -23,6 +23,7 @@ public final class InputCovariance {
      * = X Xᵀ, {@code originalSum} the sum of X. Null when the statistics are of one model.
      */
     private final DMatrixRMaj cross;
+
     private final DMatrixRMaj original;
     private final double[] originalSum;
 
@@ -30,8 +31,13 @@ public final class InputCovariance {
         this(matrix, samples, sum, null, null, null);
     }
 
-    private InputCovariance(DMatrixRMaj matrix, long samples, double[] sum, DMatrixRMaj cross, DMatrixRMaj original,
-                            double[] originalSum) {
+    private InputCovariance(
+            DMatrixRMaj matrix,
+            long samples,
+            double[] sum,
+            DMatrixRMaj cross,
+            DMatrixRMaj original,
+            double[] originalSum) {
         this.matrix = matrix;
         this.samples = samples;
         this.sum = sum;
@@ -53,14 +59,21 @@ public final class InputCovariance {
         int n = rows.length / dim;
         DMatrixRMaj xa = Dense.wrap(n, dim, originalRows);
         DMatrixRMaj xb = Dense.wrap(n, dim, rows);
-        return new InputCovariance(Dense.columnGram(xb), n, columnSums(rows, dim), Dense.multTransA(xa, xb),
-                Dense.columnGram(xa), columnSums(originalRows, dim));
+        return new InputCovariance(
+                Dense.columnGram(xb),
+                n,
+                columnSums(rows, dim),
+                Dense.multTransA(xa, xb),
+                Dense.columnGram(xa),
+                columnSums(originalRows, dim));
     }
 
     private static double[] columnSums(double[] rows, int dim) {
         double[] sum = new double[dim];
         for (int r = 0; r < rows.length / dim; r++) {
-            for (int j = 0; j < dim; j++) sum[j] += rows[r * dim + j];
+            for (int j = 0; j < dim; j++) {
+                sum[j] += rows[r * dim + j];
+            }
         }
         return sum;
     }
@@ -80,13 +93,17 @@ public final class InputCovariance {
      * noise of the calibration data.
      */
     public DenseTensor target(DenseTensor weight) {
-        if (cross == null) return weight;
+        if (cross == null) {
+            return weight;
+        }
         DenseTensor w = weight.asMatrix();
         checkDimension(w.dim(1));
         DMatrixRMaj wm = Dense.wrap(w.dim(0), w.dim(1), w.data());
         DMatrixRMaj b = Dense.mult(wm, cross);
         double lambda = TARGET_RIDGE * meanDiagonal();
-        for (int i = 0; i < b.data.length; i++) b.data[i] += lambda * wm.data[i];
+        for (int i = 0; i < b.data.length; i++) {
+            b.data[i] += lambda * wm.data[i];
+        }
         DMatrixRMaj x = Dense.solveRightSymmetric(b, matrix, lambda);
         return new DenseTensor(weight.shape().clone(), x.data);
     }
@@ -101,7 +118,9 @@ public final class InputCovariance {
 
     private double meanDiagonal() {
         double mean = 0;
-        for (int i = 0; i < matrix.numRows; i++) mean += matrix.data[i * matrix.numCols + i];
+        for (int i = 0; i < matrix.numRows; i++) {
+            mean += matrix.data[i * matrix.numCols + i];
+        }
         mean /= matrix.numRows;
         return mean > 0 ? mean : 1;
     }
@@ -112,7 +131,9 @@ public final class InputCovariance {
      * the three covariances; for one model's statistics, {@link #relativeOutputError}.
      */
     public double errorAgainstOriginal(DenseTensor weight, DenseTensor approximation) {
-        if (cross == null) return relativeOutputError(weight, approximation);
+        if (cross == null) {
+            return relativeOutputError(weight, approximation);
+        }
         DenseTensor w = weight.asMatrix();
         checkDimension(w.dim(1));
         DMatrixRMaj wm = Dense.wrap(w.dim(0), w.dim(1), w.data());
@@ -120,53 +141,75 @@ public final class InputCovariance {
         double refOriginal = originalReference(weight);
         DMatrixRMaj wc = Dense.mult(wm, cross);
         double mixed = 0;
-        for (int i = 0; i < wc.data.length; i++) mixed += wc.data[i] * am.data[i];
+        for (int i = 0; i < wc.data.length; i++) {
+            mixed += wc.data[i] * am.data[i];
+        }
         double residual = Math.max(0, refOriginal - 2 * mixed + quadratic(am));
         return refOriginal == 0 ? Math.sqrt(residual) : Math.sqrt(residual / refOriginal);
     }
 
     /** tr(W X Xᵀ Wᵀ) on the original model's samples (paired statistics), else {@link #reference}. */
     public double originalReference(DenseTensor weight) {
-        if (original == null) return reference(weight);
+        if (original == null) {
+            return reference(weight);
+        }
         DenseTensor w = weight.asMatrix();
         DMatrixRMaj wm = Dense.wrap(w.dim(0), w.dim(1), w.data());
         DMatrixRMaj wc = Dense.mult(wm, original);
         double s = 0;
-        for (int i = 0; i < wc.data.length; i++) s += wc.data[i] * wm.data[i];
+        for (int i = 0; i < wc.data.length; i++) {
+            s += wc.data[i] * wm.data[i];
+        }
         return s;
     }
 
     /** The mean sample as the original model feeds the layer (paired statistics), else {@link #mean}. */
     public double[] originalMean() {
-        if (originalSum == null) return mean();
-        if (samples == 0) return null;
+        if (originalSum == null) {
+            return mean();
+        }
+        if (samples == 0) {
+            return null;
+        }
         double[] m = originalSum.clone();
-        for (int i = 0; i < m.length; i++) m[i] /= samples;
+        for (int i = 0; i < m.length; i++) {
+            m[i] /= samples;
+        }
         return m;
     }
 
     /** From samples stored row-major, one sample of length {@code dim} per row. */
     public static InputCovariance fromSamples(double[] rows, int dim) {
-        if (rows.length % dim != 0) throw new IllegalArgumentException(rows.length + " values are not rows of " + dim);
+        if (rows.length % dim != 0) {
+            throw new IllegalArgumentException(rows.length + " values are not rows of " + dim);
+        }
         DMatrixRMaj x = Dense.wrap(rows.length / dim, dim, rows);
         double[] sum = new double[dim];
         for (int r = 0; r < x.numRows; r++) {
-            for (int j = 0; j < dim; j++) sum[j] += rows[r * dim + j];
+            for (int j = 0; j < dim; j++) {
+                sum[j] += rows[r * dim + j];
+            }
         }
         return new InputCovariance(Dense.columnGram(x), x.numRows, sum);
     }
 
     /** From an already accumulated dim x dim matrix (row-major, symmetric); the samples' mean is not known. */
     public static InputCovariance of(double[] matrix, int dim, long samples) {
-        if (matrix.length != (long) dim * dim) throw new IllegalArgumentException("not " + dim + " x " + dim);
+        if (matrix.length != (long) dim * dim) {
+            throw new IllegalArgumentException("not " + dim + " x " + dim);
+        }
         return new InputCovariance(Dense.wrap(dim, dim, matrix.clone()), samples, null);
     }
 
     /** The mean sample, or null when it is not known. */
     public double[] mean() {
-        if (sum == null || samples == 0) return null;
+        if (sum == null || samples == 0) {
+            return null;
+        }
         double[] m = sum.clone();
-        for (int i = 0; i < m.length; i++) m[i] /= samples;
+        for (int i = 0; i < m.length; i++) {
+            m[i] /= samples;
+        }
         return m;
     }
 
@@ -188,7 +231,9 @@ public final class InputCovariance {
         DMatrixRMaj c = matrix.copy();
         int n = c.numRows;
         double lambda = relativeLambda * meanDiagonal();
-        for (int i = 0; i < n; i++) c.data[i * n + i] += lambda;
+        for (int i = 0; i < n; i++) {
+            c.data[i * n + i] += lambda;
+        }
         return new InputCovariance(c, samples, sum, cross, original, originalSum);
     }
 
@@ -197,7 +242,9 @@ public final class InputCovariance {
         DenseTensor w = weight.asMatrix();
         checkDimension(w.dim(1));
         double[] diff = w.data().clone();
-        for (int i = 0; i < diff.length; i++) diff[i] -= approximation.data()[i];
+        for (int i = 0; i < diff.length; i++) {
+            diff[i] -= approximation.data()[i];
+        }
         double err = quadratic(Dense.wrap(w.dim(0), w.dim(1), diff));
         double ref = reference(weight);
         return ref == 0 ? Math.sqrt(err) : Math.sqrt(err / ref);
@@ -211,12 +258,16 @@ public final class InputCovariance {
 
     private void remember(DenseTensor weight) {
         DenseTensor w = weight.asMatrix();
-        if (memoWeight != null && java.util.Arrays.equals(memoWeight, w.data())) return;
+        if (memoWeight != null && java.util.Arrays.equals(memoWeight, w.data())) {
+            return;
+        }
         checkDimension(w.dim(1));
         DMatrixRMaj wm = Dense.wrap(w.dim(0), w.dim(1), w.data());
         DMatrixRMaj gram = Dense.multTransB(Dense.mult(wm, matrix), wm);
         double trace = 0;
-        for (int i = 0; i < gram.numRows; i++) trace += gram.data[i * gram.numCols + i];
+        for (int i = 0; i < gram.numRows; i++) {
+            trace += gram.data[i * gram.numCols + i];
+        }
         memoWeight = w.data().clone();
         memoGram = gram;
         memoReference = trace;
@@ -241,11 +292,17 @@ public final class InputCovariance {
      * sqrt(error² - n ||shift||² / ||W X||²) for n samples.
      */
     public double withShift(DenseTensor weight, double error, double[] shift) {
-        if (shift == null) return error;
+        if (shift == null) {
+            return error;
+        }
         double ref = originalReference(weight);
-        if (ref == 0) return error;
+        if (ref == 0) {
+            return error;
+        }
         double s2 = 0;
-        for (double s : shift) s2 += s * s;
+        for (double s : shift) {
+            s2 += s * s;
+        }
         return Math.sqrt(Math.max(0, error * error - samples * s2 / ref));
     }
 
@@ -253,7 +310,9 @@ public final class InputCovariance {
     double quadratic(DMatrixRMaj a) {
         DMatrixRMaj ac = Dense.mult(a, matrix);
         double s = 0;
-        for (int i = 0; i < ac.data.length; i++) s += ac.data[i] * a.data[i];
+        for (int i = 0; i < ac.data.length; i++) {
+            s += ac.data[i] * a.data[i];
+        }
         return s;
     }
 

@@ -40,7 +40,12 @@ public record LowRankFactors(
 
     /** The factors rounded to the caller's storage type. */
     public LowRankFactors roundedTo(WeightType type) {
-        return new LowRankFactors(first.roundedTo(type), last.roundedTo(type), singularValues,
-                relativeError, relativeOutputError, algorithm);
+        return new LowRankFactors(
+                first.roundedTo(type),
+                last.roundedTo(type),
+                singularValues,
+                relativeError,
+                relativeOutputError,
+                algorithm);
     }
 }

@@ -9,7 +9,11 @@ import java.util.Locale;
  * {@code decompose} applies and what the numerical core fits and prices.
  */
 public enum Method {
-    SVD, TUCKER2, BTD, CP, TT;
+    SVD,
+    TUCKER2,
+    BTD,
+    CP,
+    TT;
 
     /** Pipeline name: {@code svd}, {@code tucker2}, ... */
     public String text() {
@@ -18,7 +22,8 @@ public enum Method {
 
     /** Every pipeline name, plus {@code auto}. */
     public static List<String> choices() {
-        List<String> c = new java.util.ArrayList<>(Arrays.stream(values()).map(Method::text).toList());
+        List<String> c = new java.util.ArrayList<>(
+                Arrays.stream(values()).map(Method::text).toList());
         c.add(0, "auto");
         return c;
     }
@@ -48,5 +53,4 @@ public enum Method {
             }
         };
     }
-
 }

@@ -27,7 +27,20 @@ final class NativeKernels {
     static DMatrixRMaj mult(DMatrixRMaj a, DMatrixRMaj b) {
         int m = a.numRows, k = a.numCols, n = b.numCols;
         DMatrixRMaj c = new DMatrixRMaj(m, n);
-        blas().dgemm("N", "N", n, m, k, 1.0, b.data, Math.max(1, n), a.data, Math.max(1, k), 0.0, c.data, Math.max(1, n));
+        blas().dgemm(
+                        "N",
+                        "N",
+                        n,
+                        m,
+                        k,
+                        1.0,
+                        b.data,
+                        Math.max(1, n),
+                        a.data,
+                        Math.max(1, k),
+                        0.0,
+                        c.data,
+                        Math.max(1, n));
         return c;
     }
 
@@ -35,7 +48,20 @@ final class NativeKernels {
     static DMatrixRMaj multTransA(DMatrixRMaj a, DMatrixRMaj b) {
         int k = a.numRows, m = a.numCols, n = b.numCols;
         DMatrixRMaj c = new DMatrixRMaj(m, n);
-        blas().dgemm("N", "T", n, m, k, 1.0, b.data, Math.max(1, n), a.data, Math.max(1, m), 0.0, c.data, Math.max(1, n));
+        blas().dgemm(
+                        "N",
+                        "T",
+                        n,
+                        m,
+                        k,
+                        1.0,
+                        b.data,
+                        Math.max(1, n),
+                        a.data,
+                        Math.max(1, m),
+                        0.0,
+                        c.data,
+                        Math.max(1, n));
         return c;
     }
 
@@ -43,7 +69,20 @@ final class NativeKernels {
     static DMatrixRMaj multTransB(DMatrixRMaj a, DMatrixRMaj b) {
         int m = a.numRows, k = a.numCols, n = b.numRows;
         DMatrixRMaj c = new DMatrixRMaj(m, n);
-        blas().dgemm("T", "N", n, m, k, 1.0, b.data, Math.max(1, k), a.data, Math.max(1, k), 0.0, c.data, Math.max(1, n));
+        blas().dgemm(
+                        "T",
+                        "N",
+                        n,
+                        m,
+                        k,
+                        1.0,
+                        b.data,
+                        Math.max(1, k),
+                        a.data,
+                        Math.max(1, k),
+                        0.0,
+                        c.data,
+                        Math.max(1, n));
         return c;
     }
 
@@ -118,19 +157,63 @@ final class NativeKernels {
         int[] support = new int[2 * n];
         booleanW tryRelativeAccuracy = new booleanW(true);
         int[] iSize = new int[1];
-        lapack().dstemr("V", "I", n, d, e, 0, 0, n - k + 1, n, found, w, z, n, k, support, tryRelativeAccuracy,
-                size, -1, iSize, -1, info);
+        lapack().dstemr(
+                        "V",
+                        "I",
+                        n,
+                        d,
+                        e,
+                        0,
+                        0,
+                        n - k + 1,
+                        n,
+                        found,
+                        w,
+                        z,
+                        n,
+                        k,
+                        support,
+                        tryRelativeAccuracy,
+                        size,
+                        -1,
+                        iSize,
+                        -1,
+                        info);
         check("dstemr workspace query", info);
         double[] stemrWork = new double[Math.max(1, (int) size[0])];
         int[] stemrIwork = new int[Math.max(1, iSize[0])];
-        lapack().dstemr("V", "I", n, d, e, 0, 0, n - k + 1, n, found, w, z, n, k, support, tryRelativeAccuracy,
-                stemrWork, stemrWork.length, stemrIwork, stemrIwork.length, info);
+        lapack().dstemr(
+                        "V",
+                        "I",
+                        n,
+                        d,
+                        e,
+                        0,
+                        0,
+                        n - k + 1,
+                        n,
+                        found,
+                        w,
+                        z,
+                        n,
+                        k,
+                        support,
+                        tryRelativeAccuracy,
+                        stemrWork,
+                        stemrWork.length,
+                        stemrIwork,
+                        stemrIwork.length,
+                        info);
         check("dstemr (n=" + n + ", k=" + k + ")", info);
-        if (found.val != k) throw new ArithmeticException("dstemr found " + found.val + " of " + k + " eigenvectors");
+        if (found.val != k) {
+            throw new ArithmeticException("dstemr found " + found.val + " of " + k + " eigenvectors");
+        }
 
         lapack().dormtr("L", "L", "N", n, k, a, n, tau, z, n, size, -1, info);
         check("dormtr workspace query", info);
-        if (size[0] > work.length) work = new double[(int) size[0]];
+        if (size[0] > work.length) {
+            work = new double[(int) size[0]];
+        }
         lapack().dormtr("L", "L", "N", n, k, a, n, tau, z, n, work, work.length, info);
         check("dormtr", info);
         return new double[][] {values, z};
@@ -150,7 +233,9 @@ final class NativeKernels {
         check("dgeqrf", info);
         lapack().dorgqr(m, l, l, q, m, tau, size, -1, info);
         check("dorgqr workspace query", info);
-        if (size[0] > work.length) work = new double[(int) size[0]];
+        if (size[0] > work.length) {
+            work = new double[(int) size[0]];
+        }
         lapack().dorgqr(m, l, l, q, m, tau, work, work.length, info);
         check("dorgqr", info);
         return Dense.transpose(Dense.wrap(l, m, q));
@@ -166,7 +251,9 @@ final class NativeKernels {
         double[] x = b.data.clone();
         intW info = new intW(0);
         lapack().dposv("L", n, b.numRows, factor, n, x, n, info);
-        if (info.val > 0) return null;
+        if (info.val > 0) {
+            return null;
+        }
         check("dposv", info);
         return Dense.wrap(b.numRows, n, x);
     }
@@ -176,11 +263,15 @@ final class NativeKernels {
         double[] d = c.data;
         // Column-major upper triangle = row-major lower triangle: copy it to the other side.
         for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) d[i * n + j] = d[j * n + i];
+            for (int j = i + 1; j < n; j++) {
+                d[i * n + j] = d[j * n + i];
+            }
         }
     }
 
     private static void check(String routine, intW info) {
-        if (info.val != 0) throw new ArithmeticException(routine + " failed: info=" + info.val);
+        if (info.val != 0) {
+            throw new ArithmeticException(routine + " failed: info=" + info.val);
+        }
     }
 }

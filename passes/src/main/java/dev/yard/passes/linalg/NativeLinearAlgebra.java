@@ -82,7 +82,8 @@ public final class NativeLinearAlgebra {
 
     private static Loaded load() {
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
-            return new Loaded(null, null, "EJML (pure Java; native BLAS/LAPACK switched off by -D" + PROPERTY + "=false)");
+            return new Loaded(
+                    null, null, "EJML (pure Java; native BLAS/LAPACK switched off by -D" + PROPERTY + "=false)");
         }
         String refused = ReproducibleOpenBlas.beforeLoading();
         if (refused != null) {
@@ -91,7 +92,8 @@ public final class NativeLinearAlgebra {
         try {
             BLAS blas = NativeBLAS.getInstance();
             LAPACK lapack = NativeLAPACK.getInstance();
-            String pinned = ReproducibleOpenBlas.afterLoading(System.getProperty(BLAS_LIBRARY_PROPERTY, "libblas.so.3"));
+            String pinned =
+                    ReproducibleOpenBlas.afterLoading(System.getProperty(BLAS_LIBRARY_PROPERTY, "libblas.so.3"));
             return new Loaded(blas, lapack, "native BLAS/LAPACK through JNI" + mappedLibraries() + pinned);
         } catch (Throwable e) { // a missing library surfaces as a RuntimeException or a LinkageError
             return new Loaded(null, null, "EJML (pure Java; native BLAS/LAPACK not loaded: " + rootMessage(e) + ")");
@@ -102,7 +104,9 @@ public final class NativeLinearAlgebra {
         Logger[] loggers = new Logger[names.length];
         for (int i = 0; i < names.length; i++) {
             loggers[i] = Logger.getLogger(names[i]);
-            if (loggers[i].getLevel() == null) loggers[i].setLevel(Level.SEVERE); // unless configured
+            if (loggers[i].getLevel() == null) { // unless configured
+                loggers[i].setLevel(Level.SEVERE);
+            }
         }
         return loggers;
     }
@@ -110,15 +114,21 @@ public final class NativeLinearAlgebra {
     /** The shared objects behind libblas/liblapack, when the process map says (Linux). */
     private static String mappedLibraries() {
         Path maps = Path.of("/proc/self/maps");
-        if (!Files.isReadable(maps)) return "";
+        if (!Files.isReadable(maps)) {
+            return "";
+        }
         TreeSet<String> libraries = new TreeSet<>();
         try {
             for (String line : Files.readAllLines(maps)) {
                 int slash = line.indexOf('/');
-                if (slash < 0) continue;
+                if (slash < 0) {
+                    continue;
+                }
                 String file = line.substring(slash);
                 String name = file.substring(file.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
-                if ((name.contains("blas") || name.contains("lapack")) && !name.contains("netlib")) libraries.add(file);
+                if ((name.contains("blas") || name.contains("lapack")) && !name.contains("netlib")) {
+                    libraries.add(file);
+                }
             }
         } catch (IOException | RuntimeException e) {
             return "";
@@ -128,7 +138,9 @@ public final class NativeLinearAlgebra {
 
     private static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null) t = t.getCause();
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 }

@@ -9,7 +9,10 @@ public final class RankSelection {
     private RankSelection() {}
 
     /** What a budget is a fraction of. */
-    public enum Budget { PARAMETERS, MACS }
+    public enum Budget {
+        PARAMETERS,
+        MACS
+    }
 
     /** A conv layer's geometry: kernel [Cout, Cin, kh, kw], groups of a btd chain, input and output pixels. */
     public record Layer(int cout, int cin, int kh, int kw, long inputPixels, long outputPixels) {
@@ -25,18 +28,24 @@ public final class RankSelection {
     /** Smallest r whose leading singular values hold at least {@code fraction} of the energy. */
     public static int energyRank(double[] singularValues, double fraction) {
         double total = 0;
-        for (double s : singularValues) total += s * s;
+        for (double s : singularValues) {
+            total += s * s;
+        }
         double kept = 0;
         for (int r = 0; r < singularValues.length; r++) {
             kept += singularValues[r] * singularValues[r];
-            if (kept >= fraction * total) return r + 1;
+            if (kept >= fraction * total) {
+                return r + 1;
+            }
         }
         return singularValues.length;
     }
 
     /** Rounds to the nearest multiple (never below one multiple, never above max). */
     public static int roundToMultiple(int rank, int multiple, int max) {
-        if (multiple <= 1) return Math.max(1, Math.min(rank, max));
+        if (multiple <= 1) {
+            return Math.max(1, Math.min(rank, max));
+        }
         int r = Math.max(multiple, (int) Math.round((double) rank / multiple) * multiple);
         return Math.min(r, max);
     }
@@ -58,10 +67,15 @@ public final class RankSelection {
         return switch (method) {
             case SVD -> (long) r[0] * l.cin() * s * out + (long) r[0] * l.cout() * out;
             case TUCKER2 -> (long) l.cin() * r[1] * in + (long) r[1] * r[0] * s * out + (long) r[0] * l.cout() * out;
-            case BTD -> (long) l.cin() * r[1] * in + (long) r[1] * r[0] * s / groups * out + (long) r[0] * l.cout() * out;
-            case CP -> (long) r[0] * l.cin() * in + (long) r[0] * (l.kh() + l.kw()) * out + (long) r[0] * l.cout() * out;
-            case TT -> (long) l.cin() * r[0] * in + (long) r[0] * r[1] * l.kh() * out + (long) r[1] * r[2] * l.kw() * out
-                    + (long) r[2] * l.cout() * out;
+            case BTD ->
+                (long) l.cin() * r[1] * in + (long) r[1] * r[0] * s / groups * out + (long) r[0] * l.cout() * out;
+            case CP ->
+                (long) r[0] * l.cin() * in + (long) r[0] * (l.kh() + l.kw()) * out + (long) r[0] * l.cout() * out;
+            case TT ->
+                (long) l.cin() * r[0] * in
+                        + (long) r[0] * r[1] * l.kh() * out
+                        + (long) r[1] * r[2] * l.kw() * out
+                        + (long) r[2] * l.cout() * out;
         };
     }
 
@@ -70,7 +84,8 @@ public final class RankSelection {
      * {@code multiple}, whose cost is at most {@code fraction} of the dense layer's.
      * Returns an empty array when even the smallest ranks do not fit.
      */
-    public static int[] ranksForBudget(Method method, Layer l, int groups, double fraction, Budget budget, int multiple) {
+    public static int[] ranksForBudget(
+            Method method, Layer l, int groups, double fraction, Budget budget, int multiple) {
         long dense = budget == Budget.PARAMETERS ? l.denseParameters() : l.denseParameters() * l.outputPixels();
         double limit = fraction * dense;
         int[] full = method.fullRanks(l.cout(), l.cin(), l.kh(), l.kw(), groups);
@@ -81,11 +96,16 @@ public final class RankSelection {
         for (int i = 0; i < 60; i++) {
             double mid = 0.5 * (lo + hi);
             int[] r = scaled(full, mid, step);
-            if (cost(method, l, groups, r, budget == Budget.MACS) <= limit) lo = mid;
-            else hi = mid;
+            if (cost(method, l, groups, r, budget == Budget.MACS) <= limit) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
         }
         int[] r = scaled(full, lo, step);
-        if (cost(method, l, groups, r, budget == Budget.MACS) <= limit) best = r;
+        if (cost(method, l, groups, r, budget == Budget.MACS) <= limit) {
+            best = r;
+        }
         return best;
     }
 
@@ -108,7 +128,9 @@ public final class RankSelection {
         int rout = Evbmf.estimate(kernel).rank();
         DenseTensor mode1 = DenseTensor.of(Dense.swap01(kernel.data(), cout, cin, s), cin, cout * s);
         int rin = Evbmf.estimate(mode1).rank();
-        return new int[] {roundToMultiple(Math.max(1, rout), multiple, Math.min(cout, cin * s)),
-                roundToMultiple(Math.max(1, rin), multiple, Math.min(cin, cout * s))};
+        return new int[] {
+            roundToMultiple(Math.max(1, rout), multiple, Math.min(cout, cin * s)),
+            roundToMultiple(Math.max(1, rin), multiple, Math.min(cin, cout * s))
+        };
     }
 }

@@ -55,14 +55,17 @@ final class ReproducibleOpenBlas {
      * not be used, or null when it may.
      */
     static String beforeLoading() {
-        if (!pinned()) return null;
+        if (!pinned()) {
+            return null;
+        }
         Set<String> flags = cpuFlags();
         if (flags != null && !(flags.contains("avx2") && flags.contains("fma"))) {
             return "this CPU lacks AVX2/FMA, which the one reproducible OpenBLAS kernel set needs";
         }
         try {
             LibC libc = Native.load("c", LibC.class);
-            if (libc.setenv("OPENBLAS_CORETYPE", CORE, 1) != 0 || libc.setenv("OPENBLAS_NUM_THREADS", Integer.toString(THREADS), 1) != 0) {
+            if (libc.setenv("OPENBLAS_CORETYPE", CORE, 1) != 0
+                    || libc.setenv("OPENBLAS_NUM_THREADS", Integer.toString(THREADS), 1) != 0) {
                 return "cannot set OPENBLAS_CORETYPE in this process";
             }
             return null;
@@ -76,7 +79,9 @@ final class ReproducibleOpenBlas {
      * description suffix when it is a pinned OpenBLAS, or throws when it did not take the pin.
      */
     static String afterLoading(String libraryName) {
-        if (!pinned()) return "; OpenBLAS chooses its kernels for this CPU (-D" + PROPERTY + "=false)";
+        if (!pinned()) {
+            return "; OpenBLAS chooses its kernels for this CPU (-D" + PROPERTY + "=false)";
+        }
         Function coreName;
         Function setThreads;
         try {
@@ -99,17 +104,23 @@ final class ReproducibleOpenBlas {
     private static boolean pinned() {
         String arch = System.getProperty("os.arch", "");
         return (arch.equals("amd64") || arch.equals("x86_64"))
-                && !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
+                && !"false"
+                        .equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
     }
 
     /** The CPU's feature flags from /proc/cpuinfo, or null when they cannot be read. */
     private static Set<String> cpuFlags() {
         Path info = Path.of("/proc/cpuinfo");
-        if (!Files.isReadable(info)) return null;
+        if (!Files.isReadable(info)) {
+            return null;
+        }
         try (var lines = Files.lines(info)) {
             return lines.filter(l -> l.startsWith("flags"))
                     .findFirst()
-                    .map(l -> Set.copyOf(Arrays.asList(l.substring(l.indexOf(':') + 1).trim().toLowerCase(Locale.ROOT).split("\\s+"))))
+                    .map(l -> Set.copyOf(Arrays.asList(l.substring(l.indexOf(':') + 1)
+                            .trim()
+                            .toLowerCase(Locale.ROOT)
+                            .split("\\s+"))))
                     .orElse(null);
         } catch (IOException | RuntimeException e) {
             return null;

@@ -19,7 +19,9 @@ public final class TensorTrain {
 
     /** TT with the smallest ranks whose relative error is at most {@code relativeError}. */
     public static TensorTrainFactors fitWithin(DenseTensor kernel, double relativeError) {
-        if (!(relativeError >= 0)) throw new IllegalArgumentException("error bound " + relativeError);
+        if (!(relativeError >= 0)) {
+            throw new IllegalArgumentException("error bound " + relativeError);
+        }
         return run(kernel, null, relativeError);
     }
 
@@ -65,13 +67,21 @@ public final class TensorTrain {
         // left[0]: [cin, r1]; left[1]: [(r1, kh), r2]; left[2]: [(r2, kw), r3]; remainder: [r3, cout].
         double[] first = Dense.transpose(left[0]).data; // [r1, cin]
         double[] vertical = new double[r2 * r1 * kh];
-        for (int a = 0; a < r1; a++)
-            for (int h = 0; h < kh; h++)
-                for (int b = 0; b < r2; b++) vertical[(b * r1 + a) * kh + h] = left[1].data[(a * kh + h) * r2 + b];
+        for (int a = 0; a < r1; a++) {
+            for (int h = 0; h < kh; h++) {
+                for (int b = 0; b < r2; b++) {
+                    vertical[(b * r1 + a) * kh + h] = left[1].data[(a * kh + h) * r2 + b];
+                }
+            }
+        }
         double[] horizontal = new double[r3 * r2 * kw];
-        for (int b = 0; b < r2; b++)
-            for (int w = 0; w < kw; w++)
-                for (int c = 0; c < r3; c++) horizontal[(c * r2 + b) * kw + w] = left[2].data[(b * kw + w) * r3 + c];
+        for (int b = 0; b < r2; b++) {
+            for (int w = 0; w < kw; w++) {
+                for (int c = 0; c < r3; c++) {
+                    horizontal[(c * r2 + b) * kw + w] = left[2].data[(b * kw + w) * r3 + c];
+                }
+            }
+        }
         double[] last = Dense.transpose(remainder).data; // [cout, r3]
         return new TensorTrainFactors(
                 DenseTensor.of(first, r1, cin, 1, 1),

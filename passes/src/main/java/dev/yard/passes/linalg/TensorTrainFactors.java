@@ -30,30 +30,46 @@ public record TensorTrainFactors(
         double[] out = new double[cout * cin * kh * kw];
         // W[o,i,h,w] = Σ last[o,c] hor[c,b,w] ver[b,a,h] first[a,i]; contract from the output side.
         double[] lh = new double[cout * r2 * kw]; // [o, b, w]
-        for (int o = 0; o < cout; o++)
+        for (int o = 0; o < cout; o++) {
             for (int c = 0; c < r3; c++) {
                 double l = last.data()[o * r3 + c];
-                if (l == 0) continue;
-                for (int b = 0; b < r2; b++)
-                    for (int w = 0; w < kw; w++) lh[(o * r2 + b) * kw + w] += l * horizontal.data()[(c * r2 + b) * kw + w];
+                if (l == 0) {
+                    continue;
+                }
+                for (int b = 0; b < r2; b++) {
+                    for (int w = 0; w < kw; w++) {
+                        lh[(o * r2 + b) * kw + w] += l * horizontal.data()[(c * r2 + b) * kw + w];
+                    }
+                }
             }
+        }
         double[] lhv = new double[cout * r1 * kh * kw]; // [o, a, h, w]
-        for (int o = 0; o < cout; o++)
-            for (int b = 0; b < r2; b++)
-                for (int a = 0; a < r1; a++)
+        for (int o = 0; o < cout; o++) {
+            for (int b = 0; b < r2; b++) {
+                for (int a = 0; a < r1; a++) {
                     for (int h = 0; h < kh; h++) {
                         double v = vertical.data()[(b * r1 + a) * kh + h];
-                        for (int w = 0; w < kw; w++) lhv[((o * r1 + a) * kh + h) * kw + w] += v * lh[(o * r2 + b) * kw + w];
+                        for (int w = 0; w < kw; w++) {
+                            lhv[((o * r1 + a) * kh + h) * kw + w] += v * lh[(o * r2 + b) * kw + w];
+                        }
                     }
+                }
+            }
+        }
         int s = kh * kw;
-        double[] res = Dense.multTransA(Dense.wrap(r1, cin, first.data()),
-                Dense.wrap(r1, cout * s, Dense.swap01(lhv, cout, r1, s))).data; // [cin, cout, s]
+        double[] res = Dense.multTransA(
+                        Dense.wrap(r1, cin, first.data()), Dense.wrap(r1, cout * s, Dense.swap01(lhv, cout, r1, s)))
+                .data; // [cin, cout, s]
         System.arraycopy(Dense.swap01(res, cin, cout, s), 0, out, 0, out.length);
         return DenseTensor.of(out, cout, cin, kh, kw);
     }
 
     public TensorTrainFactors roundedTo(WeightType type) {
-        return new TensorTrainFactors(first.roundedTo(type), vertical.roundedTo(type), horizontal.roundedTo(type),
-                last.roundedTo(type), relativeError);
+        return new TensorTrainFactors(
+                first.roundedTo(type),
+                vertical.roundedTo(type),
+                horizontal.roundedTo(type),
+                last.roundedTo(type),
+                relativeError);
     }
 }

@@ -75,12 +75,16 @@ public final class TruncatedSvd {
         DMatrixRMaj u = eig.leading(rank);
         DMatrixRMaj right = Dense.multTransA(u, wm);
         double outputTotal = 0;
-        for (int i = 0; i < n; i++) outputTotal += Math.max(0, eig.values()[i]);
+        for (int i = 0; i < n; i++) {
+            outputTotal += Math.max(0, eig.values()[i]);
+        }
         double outputDiscarded = Math.max(0, outputTotal - eig.leadingSum(rank));
         double total = DenseTensor.squaredNorm(w.data());
         double weightDiscarded = Math.max(0, total - Dense.squaredNorm(right));
         double[] sv = new double[eig.values().length];
-        for (int i = 0; i < sv.length; i++) sv[i] = Math.sqrt(Math.max(0, eig.values()[i]));
+        for (int i = 0; i < sv.length; i++) {
+            sv[i] = Math.sqrt(Math.max(0, eig.values()[i]));
+        }
         Split split = new Split(u, right, sv, weightDiscarded, Algorithm.EXACT);
         return factors(weight, split, relative(weightDiscarded, total), relative(outputDiscarded, outputTotal));
     }
@@ -92,7 +96,9 @@ public final class TruncatedSvd {
         DMatrixRMaj gram = a.numRows <= a.numCols ? Dense.rowGram(a) : Dense.columnGram(a);
         double[] ev = Dense.symmetricEigenvalues(gram);
         double[] sv = new double[ev.length];
-        for (int i = 0; i < sv.length; i++) sv[i] = Math.sqrt(Math.max(0, ev[i]));
+        for (int i = 0; i < sv.length; i++) {
+            sv[i] = Math.sqrt(Math.max(0, ev[i]));
+        }
         return sv;
     }
 
@@ -102,12 +108,14 @@ public final class TruncatedSvd {
      * @param singularValues descending; as many as the algorithm resolved
      * @param discardedEnergy ||A||² - ||right||², the squared error of the split
      */
-    record Split(DMatrixRMaj u, DMatrixRMaj right, double[] singularValues, double discardedEnergy,
-            Algorithm algorithm) {}
+    record Split(
+            DMatrixRMaj u, DMatrixRMaj right, double[] singularValues, double discardedEnergy, Algorithm algorithm) {}
 
     static Split split(DMatrixRMaj a, int rank, Options options) {
         Algorithm algorithm = options.algorithm();
-        if (algorithm == Algorithm.AUTO) algorithm = cheaper(a.numRows, a.numCols, rank, options);
+        if (algorithm == Algorithm.AUTO) {
+            algorithm = cheaper(a.numRows, a.numCols, rank, options);
+        }
         return algorithm == Algorithm.RANDOMIZED ? randomized(a, rank, options) : exact(a, rank);
     }
 
@@ -125,16 +133,22 @@ public final class TruncatedSvd {
             DMatrixRMaj av = Dense.mult(a, eig.leading(rank));
             for (int c = 0; c < rank; c++) {
                 double norm = 0;
-                for (int r = 0; r < av.numRows; r++) norm += av.data[r * rank + c] * av.data[r * rank + c];
+                for (int r = 0; r < av.numRows; r++) {
+                    norm += av.data[r * rank + c] * av.data[r * rank + c];
+                }
                 double inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-                for (int r = 0; r < av.numRows; r++) av.data[r * rank + c] *= inv;
+                for (int r = 0; r < av.numRows; r++) {
+                    av.data[r * rank + c] *= inv;
+                }
             }
             u = av;
             values = eig.values();
         }
         DMatrixRMaj right = Dense.multTransA(u, a);
         double[] sv = new double[values.length];
-        for (int i = 0; i < sv.length; i++) sv[i] = Math.sqrt(Math.max(0, values[i]));
+        for (int i = 0; i < sv.length; i++) {
+            sv[i] = Math.sqrt(Math.max(0, values[i]));
+        }
         return new Split(u, right, sv, Math.max(0, total - Dense.squaredNorm(right)), Algorithm.EXACT);
     }
 
@@ -155,7 +169,9 @@ public final class TruncatedSvd {
         DMatrixRMaj u = Dense.mult(q, eig.leading(rank));
         DMatrixRMaj right = Dense.multTransA(eig.leading(rank), b);
         double[] sv = new double[l];
-        for (int i = 0; i < l; i++) sv[i] = Math.sqrt(Math.max(0, eig.values()[i]));
+        for (int i = 0; i < l; i++) {
+            sv[i] = Math.sqrt(Math.max(0, eig.values()[i]));
+        }
         double total = Dense.squaredNorm(a);
         return new Split(u, right, sv, Math.max(0, total - Dense.squaredNorm(right)), Algorithm.RANDOMIZED);
     }
@@ -175,11 +191,16 @@ public final class TruncatedSvd {
     static Algorithm cheaper(int m, int n, int rank, Options options, boolean nativeKernels) {
         double k = Math.min(m, n);
         double l = Math.min(k, rank + options.oversampling());
-        if (l >= k / 2) return Algorithm.EXACT; // too little to gain, and exactness to lose
-        if ((double) m * n < 1e5) return Algorithm.EXACT; // a few milliseconds either way: stay exact
+        if (l >= k / 2) { // too little to gain, and exactness to lose
+            return Algorithm.EXACT;
+        }
+        if ((double) m * n < 1e5) { // a few milliseconds either way: stay exact
+            return Algorithm.EXACT;
+        }
         double q = options.powerIterations();
         double exact = (double) m * n * k + 6 * k * k * k;
-        double randomized = (2 * q + 2) * m * n * l + (2 * q + 1) * 2 * Math.max(m, n) * l * l + l * l * n + 6 * l * l * l;
+        double randomized =
+                (2 * q + 2) * m * n * l + (2 * q + 1) * 2 * Math.max(m, n) * l * l + l * l * n + 6 * l * l * l;
         // Randomized loses a little accuracy on slowly decaying spectra: take it only when it
         // saves most of the work.
         double saving = nativeKernels ? 8 : 2;
@@ -194,16 +215,27 @@ public final class TruncatedSvd {
         double[] first = split.right().data.clone();
         for (int c = 0; c < r; c++) {
             double norm = 0;
-            for (int j = 0; j < m; j++) norm += first[c * m + j] * first[c * m + j];
+            for (int j = 0; j < m; j++) {
+                norm += first[c * m + j] * first[c * m + j];
+            }
             double s = norm > 0 ? Math.pow(norm, 0.25) : 1; // sqrt of the component's scale
-            for (int j = 0; j < m; j++) first[c * m + j] /= s;
-            for (int i = 0; i < n; i++) last[i * r + c] *= s;
+            for (int j = 0; j < m; j++) {
+                first[c * m + j] /= s;
+            }
+            for (int i = 0; i < n; i++) {
+                last[i * r + c] *= s;
+            }
         }
         int[] firstShape = weight.shape().clone();
         firstShape[0] = r;
         int[] lastShape = weight.rank() == 2 ? new int[] {n, r} : padOnes(new int[] {n, r}, weight.rank());
-        return new LowRankFactors(new DenseTensor(firstShape, first), new DenseTensor(lastShape, last),
-                split.singularValues(), relError, relOutputError, split.algorithm());
+        return new LowRankFactors(
+                new DenseTensor(firstShape, first),
+                new DenseTensor(lastShape, last),
+                split.singularValues(),
+                relError,
+                relOutputError,
+                split.algorithm());
     }
 
     static int[] padOnes(int[] shape, int rank) {
@@ -218,6 +250,8 @@ public final class TruncatedSvd {
     }
 
     static void checkRank(int rank, int max) {
-        if (rank < 1 || rank > max) throw new IllegalArgumentException("rank " + rank + " outside [1, " + max + "]");
+        if (rank < 1 || rank > max) {
+            throw new IllegalArgumentException("rank " + rank + " outside [1, " + max + "]");
+        }
     }
 }

@@ -38,8 +38,13 @@ public final class TuckerTwo {
     }
 
     /** Orthonormal factors and core [Rout, Rin, S] of one Tucker-2 fit. */
-    record Fit(DMatrixRMaj uOut, DMatrixRMaj uIn, double[] core, double squaredError,
-            double initialSquaredError, int iterations) {
+    record Fit(
+            DMatrixRMaj uOut,
+            DMatrixRMaj uIn,
+            double[] core,
+            double squaredError,
+            double initialSquaredError,
+            int iterations) {
 
         TuckerTwoFactors factors(DenseTensor kernel, double relativeOutputError) {
             int cout = kernel.dim(0);
@@ -80,7 +85,9 @@ public final class TuckerTwo {
             iterations++;
             boolean stalled = error - next <= options.tolerance() * error;
             error = Math.min(error, next);
-            if (stalled) break;
+            if (stalled) {
+                break;
+            }
         }
         double[] core = coreOf(z1, uIn, rout, rin, s);
         // Report the error of the factors actually returned, not the running estimate.
@@ -102,7 +109,8 @@ public final class TuckerTwo {
     }
 
     /** Uₒ · core ×₁ Uᵢ back to [Cout, Cin, S]; {@code firstRows} is Uᵢᵀ, [Rin, Cin]. */
-    static double[] expand(double[] uOut, double[] core, double[] firstRows, int cout, int cin, int rout, int rin, int s) {
+    static double[] expand(
+            double[] uOut, double[] core, double[] firstRows, int cout, int cin, int rout, int rin, int s) {
         DMatrixRMaj x = Dense.mult(Dense.wrap(cout, rout, uOut), Dense.wrap(rout, rin * s, core)); // [cout, rin, s]
         DMatrixRMaj x1 = Dense.wrap(rin, cout * s, Dense.swap01(x.data, cout, rin, s));
         DMatrixRMaj full = Dense.multTransA(Dense.wrap(rin, cin, firstRows), x1); // [cin, cout, s]

@@ -37,12 +37,30 @@ public record TuckerTwoFactors(
     public DenseTensor reconstruct() {
         int cout = last.dim(0);
         int cin = first.dim(1);
-        return DenseTensor.of(TuckerTwo.expand(last.data(), core.data(), first.data(), cout, cin,
-                outputRank(), inputRank(), core.dim(2) * core.dim(3)), cout, cin, core.dim(2), core.dim(3));
+        return DenseTensor.of(
+                TuckerTwo.expand(
+                        last.data(),
+                        core.data(),
+                        first.data(),
+                        cout,
+                        cin,
+                        outputRank(),
+                        inputRank(),
+                        core.dim(2) * core.dim(3)),
+                cout,
+                cin,
+                core.dim(2),
+                core.dim(3));
     }
 
     public TuckerTwoFactors roundedTo(WeightType type) {
-        return new TuckerTwoFactors(first.roundedTo(type), core.roundedTo(type), last.roundedTo(type),
-                relativeError, initialRelativeError, relativeOutputError, iterations);
+        return new TuckerTwoFactors(
+                first.roundedTo(type),
+                core.roundedTo(type),
+                last.roundedTo(type),
+                relativeError,
+                initialRelativeError,
+                relativeOutputError,
+                iterations);
     }
 }

@@ -29,52 +29,67 @@ public final class WhitenedTuckerTwo {
         return fit(kernel, outputRank, inputRank, covariance, Options.DEFAULT);
     }
 
-    public static TuckerTwoFactors fit(DenseTensor kernel, int outputRank, int inputRank, InputCovariance covariance,
-            Options options) {
+    public static TuckerTwoFactors fit(
+            DenseTensor kernel, int outputRank, int inputRank, InputCovariance covariance, Options options) {
         TuckerTwo.checkKernel(kernel);
         int cout = kernel.dim(0);
         int cin = kernel.dim(1);
         int s = kernel.dim(2) * kernel.dim(3);
         covariance.checkDimension(cin * s);
         TuckerTwo.Fit plain = TuckerTwo.hooi(kernel.data(), cout, cin, s, outputRank, inputRank, options.plain());
-        double plainOutput = covariance.relativeOutputError(kernel,
-                plain.factors(kernel, Double.NaN).reconstruct());
+        double plainOutput = covariance.relativeOutputError(
+                kernel, plain.factors(kernel, Double.NaN).reconstruct());
         Candidate best = closedForm(kernel, plain.uIn(), covariance, options.regularization(), outputRank);
         int iterations = 0;
         while (iterations < options.maxIterations()) {
             iterations++;
-            Candidate next = closedForm(kernel, inputFactorFor(kernel, best.uOut(), covariance, inputRank),
-                    covariance, options.regularization(), outputRank);
-            if (!(next.outputError() < best.outputError() * (1 - 1e-9))) break;
+            Candidate next = closedForm(
+                    kernel,
+                    inputFactorFor(kernel, best.uOut(), covariance, inputRank),
+                    covariance,
+                    options.regularization(),
+                    outputRank);
+            if (!(next.outputError() < best.outputError() * (1 - 1e-9))) {
+                break;
+            }
             best = next;
         }
-        double[] approx = TuckerTwo.expand(best.uOut().data, best.core(), Dense.transpose(best.uIn()).data,
-                cout, cin, outputRank, inputRank, s);
+        double[] approx = TuckerTwo.expand(
+                best.uOut().data, best.core(), Dense.transpose(best.uIn()).data, cout, cin, outputRank, inputRank, s);
         double rel = kernel.relativeErrorTo(DenseTensor.of(approx, kernel.shape()));
         return new TuckerTwoFactors(
                 DenseTensor.of(Dense.transpose(best.uIn()).data, inputRank, cin, 1, 1),
                 DenseTensor.of(best.core(), outputRank, inputRank, kernel.dim(2), kernel.dim(3)),
                 DenseTensor.of(best.uOut().data.clone(), cout, outputRank, 1, 1),
-                rel, plainOutput, best.outputError(), iterations);
+                rel,
+                plainOutput,
+                best.outputError(),
+                iterations);
     }
 
     private record Candidate(DMatrixRMaj uOut, DMatrixRMaj uIn, double[] core, double outputError) {}
 
     /** The optimal output factor and core for a given input factor, and the output error they reach. */
-    private static Candidate closedForm(DenseTensor kernel, DMatrixRMaj uIn, InputCovariance cov, double regularization,
-            int rout) {
+    private static Candidate closedForm(
+            DenseTensor kernel, DMatrixRMaj uIn, InputCovariance cov, double regularization, int rout) {
         int cout = kernel.dim(0);
         int cin = kernel.dim(1);
         int s = kernel.dim(2) * kernel.dim(3);
         int rin = uIn.numCols;
         DMatrixRMaj at = new DMatrixRMaj(cin * s, rin * s); // Aᵀ = Uᵢ ⊗ I
-        for (int i = 0; i < cin; i++)
-            for (int a = 0; a < rin; a++)
-                for (int t = 0; t < s; t++) at.data[(i * s + t) * rin * s + a * s + t] = uIn.data[i * rin + a];
+        for (int i = 0; i < cin; i++) {
+            for (int a = 0; a < rin; a++) {
+                for (int t = 0; t < s; t++) {
+                    at.data[(i * s + t) * rin * s + a * s + t] = uIn.data[i * rin + a];
+                }
+            }
+        }
         DMatrixRMaj cat = Dense.mult(cov.matrix(), at);
         DMatrixRMaj aca = Dense.multTransA(at, cat);
         double mean = 0;
-        for (int i = 0; i < aca.numRows; i++) mean += aca.data[i * aca.numCols + i];
+        for (int i = 0; i < aca.numRows; i++) {
+            mean += aca.data[i * aca.numCols + i];
+        }
         mean /= aca.numRows;
         DMatrixRMaj m = Dense.mult(Dense.wrap(cout, cin * s, kernel.data()), cat); // W C Aᵀ
         DMatrixRMaj mOpt = Dense.solveRightSymmetric(m, aca, regularization * (mean > 0 ? mean : 1));
@@ -86,10 +101,14 @@ public final class WhitenedTuckerTwo {
         // the output error without forming W~ or multiplying by C again.
         double self = 0;
         DMatrixRMaj ca = Dense.mult(coreM, aca);
-        for (int i = 0; i < ca.data.length; i++) self += ca.data[i] * coreM.data[i];
+        for (int i = 0; i < ca.data.length; i++) {
+            self += ca.data[i] * coreM.data[i];
+        }
         DMatrixRMaj projected = Dense.mult(uOut, coreM);
         double cross = 0;
-        for (int i = 0; i < projected.data.length; i++) cross += projected.data[i] * m.data[i];
+        for (int i = 0; i < projected.data.length; i++) {
+            cross += projected.data[i] * m.data[i];
+        }
         double total = cov.reference(kernel);
         double residual = Math.max(0, total - 2 * cross + self);
         double err = total == 0 ? Math.sqrt(residual) : Math.sqrt(residual / total);

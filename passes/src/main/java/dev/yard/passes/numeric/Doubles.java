@@ -13,8 +13,7 @@ import java.nio.ByteOrder;
  * implementation in the target type would also incur.
  */
 public final class Doubles {
-    private Doubles() {
-    }
+    private Doubles() {}
 
     /** Types {@link #toTensor} can write. */
     public static boolean isSupported(ElementType t) {
@@ -30,7 +29,8 @@ public final class Doubles {
     }
 
     public static Tensor toTensor(ElementType type, long[] dims, double[] v) {
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(type.byteSize(v.length))).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(Math.toIntExact(type.byteSize(v.length))).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < v.length; i++) {
             switch (type) {
                 case FLOAT -> b.putFloat(i * 4, (float) v[i]);

@@ -25,6 +25,7 @@ public final class GraphIndex {
     private final Set<String> names = new HashSet<>();
     /** Where the last edit was: positions are looked for from there outwards, as rewrites tend to stay close. */
     private int hint;
+
     private final List<Node> touched = new ArrayList<>();
 
     public GraphIndex(Model model, Graph graph) {

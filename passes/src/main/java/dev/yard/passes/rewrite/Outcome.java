@@ -10,8 +10,8 @@ import java.util.function.Function;
 public record Outcome<T>(T value, String whyNot) {
     public Outcome {
         if ((value == null) == (whyNot == null)) {
-            throw new IllegalArgumentException("an outcome holds either a value or a reason, not "
-                    + (value == null ? "neither" : "both"));
+            throw new IllegalArgumentException(
+                    "an outcome holds either a value or a reason, not " + (value == null ? "neither" : "both"));
         }
     }
 

@@ -26,8 +26,7 @@ public final class RewriteDriver {
     /** Rewrites allowed per node of the graph at the start (plus a constant), before the run counts as looping. */
     static final int STEPS_PER_NODE = 16;
 
-    private RewriteDriver() {
-    }
+    private RewriteDriver() {}
 
     /** Runs {@code rules} over {@code index}'s graph to a fixpoint; true if anything was rewritten. */
     public static boolean run(GraphIndex index, PassContext context, List<? extends RewriteRule> rules) {
@@ -55,7 +54,8 @@ public final class RewriteDriver {
                 if (m instanceof RewriteRule.Match.Rewrite rewrite) {
                     if (++steps > budget) {
                         throw new IllegalStateException("rewriting did not converge: more than " + budget
-                                + " rewrites on a graph of " + index.graph().nodes().size() + " nodes (last at "
+                                + " rewrites on a graph of "
+                                + index.graph().nodes().size() + " nodes (last at "
                                 + n.describe() + ")");
                     }
                     reasons.remove(key);

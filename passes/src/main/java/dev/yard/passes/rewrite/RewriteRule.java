@@ -23,19 +23,16 @@ public interface RewriteRule {
         Match NONE = new None();
 
         /** Says nothing. */
-        record None() implements Match {
-        }
+        record None() implements Match {}
 
         /**
          * The pattern is there but the rewrite does not apply (not exact, not cheaper): said as
          * a skip remark on {@code at} when the driver ends, unless a later rewrite removed it.
          */
-        record NotApplicable(Node at, String reason) implements Match {
-        }
+        record NotApplicable(Node at, String reason) implements Match {}
 
         /** The rewrite, with everything it needs computed: {@code apply} edits the graph through the index. */
-        record Rewrite(Runnable apply) implements Match {
-        }
+        record Rewrite(Runnable apply) implements Match {}
 
         static Match notApplicable(Node at, String reason) {
             return new NotApplicable(at, reason);

@@ -9,8 +9,7 @@ import java.util.List;
 
 /** Small graph edits that passes share. */
 public final class Rewrites {
-    private Rewrites() {
-    }
+    private Rewrites() {}
 
     /** A copy of {@code n} (name, domain, op, inputs, attributes) that defines {@code outputs} instead. */
     public static Node withOutputs(Node n, List<Value> outputs) {

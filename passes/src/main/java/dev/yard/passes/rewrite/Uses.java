@@ -17,8 +17,7 @@ public final class Uses {
     private final Map<Value, List<Node>> readers = new IdentityHashMap<>();
     private final Map<Value, Boolean> graphOutputs = new IdentityHashMap<>();
 
-    private Uses() {
-    }
+    private Uses() {}
 
     public static Uses of(Graph g) {
         Uses u = new Uses();

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class ConvCompositionTest {
     private static final SplittableRandom RANDOM = new SplittableRandom(11);
 
-    static ConvLayer conv(int out, int in, int kh, int kw, int group, boolean bias, int[] strides, int[] pads,
-                          int[] dil) {
+    static ConvLayer conv(
+            int out, int in, int kh, int kw, int group, boolean bias, int[] strides, int[] pads, int[] dil) {
         double[] w = new double[out * (in / group) * kh * kw];
         for (int i = 0; i < w.length; i++) {
             w[i] = RANDOM.nextDouble(-1, 1);
@@ -74,7 +74,9 @@ class ConvCompositionTest {
         ConvLayer first = pointwise(3, 8, 1, false);
         ConvLayer core = conv(4, 3, 3, 3, 1, false, new int[] {2, 2}, new int[] {0, 1, 1, 0}, new int[] {1, 1});
         ConvLayer last = pointwise(9, 4, 1, true);
-        ConvLayer c = ConvComposition.compose(ConvComposition.compose(first, core).value(), last).value();
+        ConvLayer c = ConvComposition.compose(
+                        ConvComposition.compose(first, core).value(), last)
+                .value();
         assertEquals(9, c.out());
         assertEquals(8, c.in());
         assertComposes(ConvComposition.compose(first, core).value(), last, 9, 8);
@@ -100,6 +102,7 @@ class ConvCompositionTest {
         ConvLayer unpadded = conv(4, 4, 3, 3, 1, false, new int[] {1, 1}, new int[4], new int[] {1, 1});
         assertNull(ConvComposition.compose(biased, unpadded).whyNot());
         assertComposes(biased, unpadded, 6, 6);
-        assertNotNull(ConvComposition.compose(pointwise(4, 3, 1, false), pointwise(4, 5, 1, false)).whyNot());
+        assertNotNull(ConvComposition.compose(pointwise(4, 3, 1, false), pointwise(4, 5, 1, false))
+                .whyNot());
     }
 }

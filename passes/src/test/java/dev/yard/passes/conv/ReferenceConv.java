@@ -2,8 +2,7 @@ package dev.yard.passes.conv;
 
 /** A direct, obviously correct 2-D convolution (NCHW, batch 1) in double precision, for tests. */
 final class ReferenceConv {
-    private ReferenceConv() {
-    }
+    private ReferenceConv() {}
 
     /** Output [out][oh][ow] flattened; {@code x} is [in][h][w]. */
     static double[] apply(ConvLayer c, double[] x, int h, int w, int[] outHw) {

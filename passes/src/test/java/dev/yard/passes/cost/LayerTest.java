@@ -9,8 +9,19 @@ import org.junit.jupiter.api.Test;
 
 class LayerTest {
     private static Layer.Conv conv(int in, int out, int h, int k, int group, int stride, int pad) {
-        return new Layer.Conv(ElementType.FLOAT, 1, in, out, h, h, k, k, group, new int[] {stride, stride},
-                new int[] {pad, pad, pad, pad}, new int[] {1, 1});
+        return new Layer.Conv(
+                ElementType.FLOAT,
+                1,
+                in,
+                out,
+                h,
+                h,
+                k,
+                k,
+                group,
+                new int[] {stride, stride},
+                new int[] {pad, pad, pad, pad},
+                new int[] {1, 1});
     }
 
     @Test
@@ -23,21 +34,24 @@ class LayerTest {
         assertEquals(Layer.Kind.POINTWISE, conv(64, 64, 8, 1, 1, 1, 0).kind());
         assertEquals(Layer.Kind.DEPTHWISE, conv(64, 64, 8, 3, 64, 1, 1).kind());
         assertEquals(Layer.Kind.GROUPED, conv(64, 64, 8, 3, 4, 1, 1).kind());
-        Layer.Conv separable = new Layer.Conv(ElementType.FLOAT, 1, 8, 8, 10, 10, 3, 1, 1, new int[] {1, 1},
-                new int[] {1, 0, 1, 0}, new int[] {1, 1});
+        Layer.Conv separable = new Layer.Conv(
+                ElementType.FLOAT, 1, 8, 8, 10, 10, 3, 1, 1, new int[] {1, 1}, new int[] {1, 0, 1, 0}, new int[] {1, 1
+                });
         assertEquals(Layer.Kind.SEPARABLE, separable.kind());
         assertEquals(10, separable.outH());
         // Asymmetric pads and dilation count: (7 + 0 + 2 - 2*(3-1) - 1) / 1 + 1 = 5.
-        Layer.Conv dilated = new Layer.Conv(ElementType.FLOAT, 1, 1, 1, 7, 7, 3, 3, 1, new int[] {1, 1},
-                new int[] {0, 0, 2, 2}, new int[] {2, 2});
+        Layer.Conv dilated = new Layer.Conv(
+                ElementType.FLOAT, 1, 1, 1, 7, 7, 3, 3, 1, new int[] {1, 1}, new int[] {0, 0, 2, 2}, new int[] {2, 2});
         assertEquals(5, dilated.outH());
     }
 
     @Test
     void keysTellConfigurationsApart() {
         assertEquals(conv(8, 8, 8, 3, 1, 1, 1), conv(8, 8, 8, 3, 1, 1, 1));
-        assertNotEquals(conv(8, 8, 8, 3, 1, 1, 1).key(), conv(8, 8, 8, 3, 1, 1, 0).key());
-        assertNotEquals(conv(8, 8, 8, 3, 1, 1, 1).key(), conv(8, 8, 8, 3, 2, 1, 1).key());
+        assertNotEquals(
+                conv(8, 8, 8, 3, 1, 1, 1).key(), conv(8, 8, 8, 3, 1, 1, 0).key());
+        assertNotEquals(
+                conv(8, 8, 8, 3, 1, 1, 1).key(), conv(8, 8, 8, 3, 2, 1, 1).key());
     }
 
     @Test
@@ -61,7 +75,11 @@ class LayerTest {
     void unknownModelsAndBadArgumentsAreBadInput() {
         YardException e = assertThrows(YardException.class, () -> CostModels.create("nosuch:1"));
         assertTrue(e.isBadInput());
-        assertTrue(e.getMessage().contains("unknown cost model 'nosuch'") && e.getMessage().contains("macs"), e.getMessage());
-        assertTrue(assertThrows(YardException.class, () -> CostModels.create("macs:x")).isBadInput());
+        assertTrue(
+                e.getMessage().contains("unknown cost model 'nosuch'")
+                        && e.getMessage().contains("macs"),
+                e.getMessage());
+        assertTrue(assertThrows(YardException.class, () -> CostModels.create("macs:x"))
+                .isBadInput());
     }
 }

@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BiasCorrectionTest {
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"SVD", "TUCKER2"})
+    @EnumSource(
+            value = Method.class,
+            names = {"SVD", "TUCKER2"})
     void theMeanOutputIsRestoredAndTheErrorIsTheCentredResiduals(Method m) {
         ConvLayer c = ConvChainTest.conv(6, 5, 3, 3);
         int d = 5 * 9;
@@ -30,14 +32,17 @@ class BiasCorrectionTest {
         // Patches with a mean far from zero, as after a ReLU.
         SplittableRandom random = new SplittableRandom(11);
         double[] rows = new double[n * d];
-        for (int i = 0; i < rows.length; i++) rows[i] = 1 + random.nextDouble(0, 2) * (1 + i % d) / d;
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = 1 + random.nextDouble(0, 2) * (1 + i % d) / d;
+        }
         InputCovariance cov = InputCovariance.fromSamples(rows.clone(), d);
         DenseTensor kernel = ConvChain.kernel(c);
         int[] ranks = m == Method.SVD ? new int[] {2} : new int[] {2, 2};
         var choice = new Decompose.LayerChoice(m, ranks, null, 1);
         var layer = new RankSelection.Layer(6, 5, 3, 3, 1, 1);
         Fit plain = Fit.conv(m, c, kernel, choice, layer, 1, cov, false, false).value();
-        Fit corrected = Fit.conv(m, c, kernel, choice, layer, 1, cov, false, true).value();
+        Fit corrected =
+                Fit.conv(m, c, kernel, choice, layer, 1, cov, false, true).value();
         assertNull(c.bias());
         ConvLayer lastPlain = plain.convs().get(plain.convs().size() - 1);
         ConvLayer last = corrected.convs().get(corrected.convs().size() - 1);
@@ -64,9 +69,12 @@ class BiasCorrectionTest {
                 reference += y * y;
             }
         }
-        for (int o = 0; o < 6; o++) assertEquals(meanOriginal[o], meanChain[o], 1e-9 * (1 + Math.abs(meanOriginal[o])));
+        for (int o = 0; o < 6; o++) {
+            assertEquals(meanOriginal[o], meanChain[o], 1e-9 * (1 + Math.abs(meanOriginal[o])));
+        }
         assertEquals(Math.sqrt(residual / reference), corrected.outputError(), 1e-9);
-        assertTrue(corrected.outputError() < plain.outputError(),
+        assertTrue(
+                corrected.outputError() < plain.outputError(),
                 corrected.outputError() + " not below " + plain.outputError());
         // The factors themselves are the same fit.
         assertEquals(plain.relativeError(), corrected.relativeError(), 0);
@@ -74,7 +82,9 @@ class BiasCorrectionTest {
 
     private static double[] composed(Fit fit) {
         ConvLayer whole = fit.convs().get(0);
-        for (int i = 1; i < fit.convs().size(); i++) whole = ConvComposition.compose(whole, fit.convs().get(i)).value();
+        for (int i = 1; i < fit.convs().size(); i++) {
+            whole = ConvComposition.compose(whole, fit.convs().get(i)).value();
+        }
         return whole.weights();
     }
 }

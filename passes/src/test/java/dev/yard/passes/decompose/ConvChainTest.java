@@ -28,8 +28,8 @@ class ConvChainTest {
         for (int i = 0; i < w.length; i++) {
             w[i] = RANDOM.nextDouble(-1, 1);
         }
-        return new ConvLayer(out, in, kh, kw, w, null, 1, new int[] {1, 1}, new int[4], new int[] {1, 1},
-                ElementType.DOUBLE);
+        return new ConvLayer(
+                out, in, kh, kw, w, null, 1, new int[] {1, 1}, new int[4], new int[] {1, 1}, ElementType.DOUBLE);
     }
 
     static void assertChainComputes(List<ConvLayer> chain, DenseTensor expected) {

@@ -15,19 +15,33 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FitCacheTest {
 
     @ParameterizedTest
-    @EnumSource(value = ElementType.class, names = {"FLOAT", "FLOAT16"})
+    @EnumSource(
+            value = ElementType.class,
+            names = {"FLOAT", "FLOAT16"})
     void aCachedFitWritesTheSameTensors(ElementType type) {
         ConvLayer c = ConvChainTest.conv(6, 5, 3, 3).withElementType(type);
         var choice = new Decompose.LayerChoice(Method.TUCKER2, new int[] {3, 2}, null, 1);
-        Fit fit = Fit.conv(Method.TUCKER2, c, ConvChain.kernel(c), choice, new RankSelection.Layer(6, 5, 3, 3, 1, 1), 1,
-                null, false, false).value();
+        Fit fit = Fit.conv(
+                        Method.TUCKER2,
+                        c,
+                        ConvChain.kernel(c),
+                        choice,
+                        new RankSelection.Layer(6, 5, 3, 3, 1, 1),
+                        1,
+                        null,
+                        false,
+                        false)
+                .value();
         FitCache cache = new FitCache();
         String what = FitCache.what("tucker2", new int[] {3, 2}, 1);
         cache.put("conv", what, fit);
         Fit back = cache.conv("conv", what);
         assertEquals(fit.convs().size(), back.convs().size());
         for (int i = 0; i < fit.convs().size(); i++) {
-            assertEquals(fit.convs().get(i).weightTensor().digest(), back.convs().get(i).weightTensor().digest(), "conv " + i);
+            assertEquals(
+                    fit.convs().get(i).weightTensor().digest(),
+                    back.convs().get(i).weightTensor().digest(),
+                    "conv " + i);
         }
         assertEquals(fit.outputError(), back.outputError(), 0);
         assertEquals(1, cache.size());

@@ -28,15 +28,35 @@ class RoundingRefitTest {
         for (int i = 0; i < w.length; i++) {
             w[i] = r.nextGaussian() * 0.05;
         }
-        return new ConvLayer(out, in, kh, kw, RoundingRefit.round(ElementType.FLOAT16, w), new double[out], 1,
-                new int[] {2, 1}, new int[] {1, 0, 1, 2}, new int[] {1, 2}, ElementType.FLOAT16);
+        return new ConvLayer(
+                out,
+                in,
+                kh,
+                kw,
+                RoundingRefit.round(ElementType.FLOAT16, w),
+                new double[out],
+                1,
+                new int[] {2, 1},
+                new int[] {1, 0, 1, 2},
+                new int[] {1, 2},
+                ElementType.FLOAT16);
     }
 
     static List<ConvLayer> roundedAsFitted(List<ConvLayer> chain) {
         List<ConvLayer> out = new ArrayList<>();
         for (ConvLayer c : chain) {
-            out.add(new ConvLayer(c.out(), c.inPerGroup(), c.kh(), c.kw(), RoundingRefit.round(ElementType.FLOAT16, c.weights()),
-                    c.bias(), c.group(), c.strides(), c.pads(), c.dilations(), c.elementType()));
+            out.add(new ConvLayer(
+                    c.out(),
+                    c.inPerGroup(),
+                    c.kh(),
+                    c.kw(),
+                    RoundingRefit.round(ElementType.FLOAT16, c.weights()),
+                    c.bias(),
+                    c.group(),
+                    c.strides(),
+                    c.pads(),
+                    c.dilations(),
+                    c.elementType()));
         }
         return out;
     }
@@ -47,12 +67,22 @@ class RoundingRefitTest {
         assertEquals(chain.size(), r.convs().size());
         for (int i = 0; i < chain.size(); i++) {
             double[] w = r.convs().get(i).weights();
-            assertTrue(java.util.Arrays.equals(w, RoundingRefit.round(ElementType.FLOAT16, w)), "factor " + i + " is stored rounded");
-            assertTrue(java.util.Arrays.equals(chain.get(i).bias(), r.convs().get(i).bias()), "bias kept on factor " + i);
+            assertTrue(
+                    java.util.Arrays.equals(w, RoundingRefit.round(ElementType.FLOAT16, w)),
+                    "factor " + i + " is stored rounded");
+            assertTrue(
+                    java.util.Arrays.equals(
+                            chain.get(i).bias(), r.convs().get(i).bias()),
+                    "bias kept on factor " + i);
         }
         double naive = RoundingRefit.relativeError(c, roundedAsFitted(chain));
         double exact = RoundingRefit.relativeError(c, chain);
-        System.out.printf(Locale.ROOT, "%s: exact %.3g, rounded as fitted %.3g, refitted %.3g%n", m, exact, naive,
+        System.out.printf(
+                Locale.ROOT,
+                "%s: exact %.3g, rounded as fitted %.3g, refitted %.3g%n",
+                m,
+                exact,
+                naive,
                 r.relativeError());
         assertEquals(RoundingRefit.relativeError(c, r.convs()), r.relativeError(), 1e-15);
         return new double[] {r.relativeError(), naive, exact};

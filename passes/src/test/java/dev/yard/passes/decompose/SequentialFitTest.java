@@ -22,14 +22,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SequentialFitTest {
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"SVD", "TUCKER2"})
+    @EnumSource(
+            value = Method.class,
+            names = {"SVD", "TUCKER2"})
     void theChainReproducesTheOriginalOutputsFromTheApproximatedInputs(Method m) {
         ConvLayer c = ConvChainTest.conv(6, 5, 3, 3);
         int d = 5 * 9;
         int n = 500;
         SplittableRandom random = new SplittableRandom(5);
         double[] original = new double[n * d];
-        for (int i = 0; i < original.length; i++) original[i] = 1 + random.nextDouble(0, 2) * (1 + i % d) / d;
+        for (int i = 0; i < original.length; i++) {
+            original[i] = 1 + random.nextDouble(0, 2) * (1 + i % d) / d;
+        }
         // What an approximated model feeds it: the same patches, scaled per input channel, with
         // a shift and some noise, as earlier replaced layers leave them.
         double[] approximate = new double[n * d];
@@ -44,21 +48,27 @@ class SequentialFitTest {
         InputCovariance paired = InputCovariance.paired(original.clone(), approximate.clone(), d);
         InputCovariance alone = InputCovariance.fromSamples(original.clone(), d);
         for (boolean correctBias : new boolean[] {false, true}) {
-            Fit sequential = Fit.conv(m, c, kernel, choice, layer, 1, paired, false, correctBias).value();
-            Fit plain = Fit.conv(m, c, kernel, choice, layer, 1, alone, false, correctBias).value();
+            Fit sequential = Fit.conv(m, c, kernel, choice, layer, 1, paired, false, correctBias)
+                    .value();
+            Fit plain = Fit.conv(m, c, kernel, choice, layer, 1, alone, false, correctBias)
+                    .value();
             double reported = sequential.outputError();
             double measured = error(c, sequential, original, approximate, n, d);
             assertEquals(measured, reported, 1e-9 * measured, "bias corrected: " + correctBias);
             double plainOnApproximate = error(c, plain, original, approximate, n, d);
-            assertTrue(measured < 0.95 * plainOnApproximate, "sequential " + measured + " vs a fit to the original "
-                    + "inputs " + plainOnApproximate + " (bias corrected: " + correctBias + ")");
+            assertTrue(
+                    measured < 0.95 * plainOnApproximate,
+                    "sequential " + measured + " vs a fit to the original " + "inputs " + plainOnApproximate
+                            + " (bias corrected: " + correctBias + ")");
         }
     }
 
     /** ||W X - (W~ X^ + b)|| / ||W X|| over the samples, b the chain's last bias. */
     private static double error(ConvLayer c, Fit fit, double[] x, double[] xa, int n, int d) {
         ConvLayer whole = fit.convs().get(0);
-        for (int i = 1; i < fit.convs().size(); i++) whole = ConvComposition.compose(whole, fit.convs().get(i)).value();
+        for (int i = 1; i < fit.convs().size(); i++) {
+            whole = ConvComposition.compose(whole, fit.convs().get(i)).value();
+        }
         double[] w = c.weights();
         double[] wt = whole.weights();
         double[] b = whole.bias();

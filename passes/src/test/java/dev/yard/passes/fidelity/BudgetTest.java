@@ -20,17 +20,27 @@ class BudgetTest {
     void boundsParseAndPrintAsWritten() {
         Budget b = Budget.parse("iou>=0.97; rel-l2:logits<=0.05;0.1", null);
         assertEquals("iou>=0.97;rel-l2:logits<=0.05;rel-l2<=0.1", b.text());
-        assertEquals(new Metric.Ctc("out", 3), Budget.parse("ctc:out:3>=0.95", null).bounds().get(0).metric());
-        assertEquals(new Metric.Iou("mask", 0.3), Budget.parse("iou:mask:0.3>=0.9", null).bounds().get(0).metric());
+        assertEquals(
+                new Metric.Ctc("out", 3),
+                Budget.parse("ctc:out:3>=0.95", null).bounds().get(0).metric());
+        assertEquals(
+                new Metric.Iou("mask", 0.3),
+                Budget.parse("iou:mask:0.3>=0.9", null).bounds().get(0).metric());
     }
 
     @Test
     void badBudgetsAreBadInputNamingTheProblem() {
         for (String[] c : new String[][] {
-                {"iou<=0.97", "bounded from below"}, {"rel-l2>=0.1", "bounded from above"},
-                {"nosuch>=0.5", "unknown metric 'nosuch'"}, {"iou>=abc", "'abc' is not a number"},
-                {"argmax>=1.5", "share between 0 and 1"}, {"digits>=1", "needs labelled evaluation inputs"},
-                {"-0.1", "is not a number >= 0"}, {"ctc::1.5>=0.9", "whole number"}, {";", "has no bound"}}) {
+            {"iou<=0.97", "bounded from below"},
+            {"rel-l2>=0.1", "bounded from above"},
+            {"nosuch>=0.5", "unknown metric 'nosuch'"},
+            {"iou>=abc", "'abc' is not a number"},
+            {"argmax>=1.5", "share between 0 and 1"},
+            {"digits>=1", "needs labelled evaluation inputs"},
+            {"-0.1", "is not a number >= 0"},
+            {"ctc::1.5>=0.9", "whole number"},
+            {";", "has no bound"}
+        }) {
             YardException e = assertThrows(YardException.class, () -> Budget.parse(c[0], null), c[0]);
             assertTrue(e.isBadInput());
             assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
@@ -85,8 +95,10 @@ class BudgetTest {
         Tensor b = Tensor.ofFloats(new long[] {1, 2, 1, 2}, 1, 0, 0.5f, 0);
         assertEquals(0.5, new Metric.Argmax(null).score(List.of(Map.of("s", a)), List.of(Map.of("s", b))), 1e-12);
         Tensor rows = Tensor.ofFloats(new long[] {2, 3}, 0, 1, 0, 0, 0, 1);
-        assertEquals(1, new Metric.Labels("digits", new int[] {1, 2}).score(List.of(), List.of(Map.of("p", rows))), 1e-12);
-        assertEquals(0.5, new Metric.Labels("digits", new int[] {1, 0}).score(List.of(), List.of(Map.of("p", rows))), 1e-12);
+        assertEquals(
+                1, new Metric.Labels("digits", new int[] {1, 2}).score(List.of(), List.of(Map.of("p", rows))), 1e-12);
+        assertEquals(
+                0.5, new Metric.Labels("digits", new int[] {1, 0}).score(List.of(), List.of(Map.of("p", rows))), 1e-12);
     }
 
     @Test
@@ -100,8 +112,8 @@ class BudgetTest {
         Evaluation ev = Budget.parse("0.1", null).evaluate(List.of(e), List.of(g));
         assertEquals(0.5, ev.scores().get(0).value(), 1e-6, "the small output's damage is not hidden by the large one");
         assertFalse(ev.meets());
-        YardException x = assertThrows(YardException.class,
-                () -> Budget.parse("rel-l2:c<=0.1", null).evaluate(List.of(e), List.of(g)));
+        YardException x = assertThrows(
+                YardException.class, () -> Budget.parse("rel-l2:c<=0.1", null).evaluate(List.of(e), List.of(g)));
         assertTrue(x.getMessage().contains("no output 'c'"), x.getMessage());
     }
 }

@@ -11,8 +11,11 @@ class BlockTermTuckerTest {
         DenseTensor w = Fixtures.gaussian(51, 8, 6, 3, 3);
         assertTrue(w.relativeErrorTo(BlockTermTucker.fit(w, 8, 6, 1).reconstruct()) < 1e-12);
         DenseTensor d = Fixtures.decayingKernel(52, 16, 12, 3, 3);
-        assertEquals(TuckerTwo.fit(d, 6, 4, BlockTermTucker.Options.DEFAULT.initialization()).relativeError(),
-                BlockTermTucker.fit(d, 6, 4, 1).relativeError(), 1e-12);
+        assertEquals(
+                TuckerTwo.fit(d, 6, 4, BlockTermTucker.Options.DEFAULT.initialization())
+                        .relativeError(),
+                BlockTermTucker.fit(d, 6, 4, 1).relativeError(),
+                1e-12);
     }
 
     @Test
@@ -39,11 +42,15 @@ class BlockTermTuckerTest {
         DenseTensor[] terms = {a, b};
         for (int g = 0; g < 2; g++) {
             DenseTensor u = Fixtures.gaussian(60 + g, cout, 3), v = Fixtures.gaussian(70 + g, cin, 2);
-            double[] t = TuckerTwo.expand(u.data(), terms[g].data(), Dense.transpose(Dense.wrap(cin, 2, v.data())).data, cout, cin, 3, 2, s);
-            for (int i = 0; i < w.length; i++) w[i] += t[i] * (g == 0 ? 1 : 0.7);
+            double[] t = TuckerTwo.expand(
+                    u.data(), terms[g].data(), Dense.transpose(Dense.wrap(cin, 2, v.data())).data, cout, cin, 3, 2, s);
+            for (int i = 0; i < w.length; i++) {
+                w[i] += t[i] * (g == 0 ? 1 : 0.7);
+            }
         }
         DenseTensor k = DenseTensor.of(w, cout, cin, 3, 3);
-        BlockTermFactors f = BlockTermTucker.fit(k, 6, 4, 2, new BlockTermTucker.Options(500, 1e-14, TuckerTwo.Options.DEFAULT));
+        BlockTermFactors f =
+                BlockTermTucker.fit(k, 6, 4, 2, new BlockTermTucker.Options(500, 1e-14, TuckerTwo.Options.DEFAULT));
         assertTrue(f.relativeError() < 1e-5, "planted BTD error " + f.relativeError());
     }
 }

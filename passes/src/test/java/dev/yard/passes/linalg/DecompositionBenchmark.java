@@ -27,11 +27,15 @@ public final class DecompositionBenchmark {
         List<String> cases = Files.readAllLines(Path.of(args[1]));
         System.err.println("linalg: " + NativeLinearAlgebra.description());
         for (String line : cases) {
-            if (line.isBlank()) continue;
+            if (line.isBlank()) {
+                continue;
+            }
             String[] p = line.trim().split("\\s+");
             String method = p[0];
-            int[] shape = Arrays.stream(p[1].split(",")).mapToInt(Integer::parseInt).toArray();
-            int[] ranks = Arrays.stream(p[2].split(",")).mapToInt(Integer::parseInt).toArray();
+            int[] shape =
+                    Arrays.stream(p[1].split(",")).mapToInt(Integer::parseInt).toArray();
+            int[] ranks =
+                    Arrays.stream(p[2].split(",")).mapToInt(Integer::parseInt).toArray();
             int repeats = Integer.parseInt(p[3]);
             DenseTensor w = load(data.resolve(String.join("x", p[1].split(",")) + ".f32"), shape);
             // As JMH would: garbage from the previous case collected first, and for cases
@@ -52,9 +56,17 @@ public final class DecompositionBenchmark {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             Arrays.sort(ms);
-            System.out.printf(Locale.ROOT, "{\"method\": \"%s\", \"shape\": \"%s\", \"ranks\": %s, \"ms\": %.1f, \"runs\": %d, "
-                    + "\"error\": %.8f, \"impl\": \"%s\"}%n", method, String.join("x", p[1].split(",")), Arrays.toString(ranks),
-                    ms[repeats / 2], repeats, result.error(), result.impl());
+            System.out.printf(
+                    Locale.ROOT,
+                    "{\"method\": \"%s\", \"shape\": \"%s\", \"ranks\": %s, \"ms\": %.1f, \"runs\": %d, "
+                            + "\"error\": %.8f, \"impl\": \"%s\"}%n",
+                    method,
+                    String.join("x", p[1].split(",")),
+                    Arrays.toString(ranks),
+                    ms[repeats / 2],
+                    repeats,
+                    result.error(),
+                    result.impl());
         }
     }
 
@@ -71,13 +83,19 @@ public final class DecompositionBenchmark {
                 yield new Result(f.relativeError(), "HOOI " + f.iterations() + " it");
             }
             case "btd" -> {
-                BlockTermFactors f = BlockTermTucker.fit(w, r[0], r[1], r[2],
-                        new BlockTermTucker.Options(TUCKER_ITERATIONS, 1e-5, new TuckerTwo.Options(TUCKER_ITERATIONS, 1e-5)));
+                BlockTermFactors f = BlockTermTucker.fit(
+                        w,
+                        r[0],
+                        r[1],
+                        r[2],
+                        new BlockTermTucker.Options(
+                                TUCKER_ITERATIONS, 1e-5, new TuckerTwo.Options(TUCKER_ITERATIONS, 1e-5)));
                 yield new Result(f.relativeError(), "ALS " + f.iterations() + " it, G=" + r[2]);
             }
             case "cp" -> {
                 CpFactors f = CpAls.fit(w, r[0], CpAls.Options.DEFAULT.withIterations(CP_ITERATIONS, 0));
-                yield new Result(f.relativeError(), "ALS+LS " + f.iterations() + " it" + (f.diverged() ? " DIVERGED" : ""));
+                yield new Result(
+                        f.relativeError(), "ALS+LS " + f.iterations() + " it" + (f.diverged() ? " DIVERGED" : ""));
             }
             case "tt" -> {
                 TensorTrainFactors f = TensorTrain.fit(w, r[0], r[1], r[2]);

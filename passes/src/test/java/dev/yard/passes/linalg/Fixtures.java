@@ -14,7 +14,9 @@ final class Fixtures {
         SplittableRandom r = new SplittableRandom(seed);
         int n = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         double[] d = new double[n];
-        for (int i = 0; i < n; i++) d[i] = r.nextGaussian();
+        for (int i = 0; i < n; i++) {
+            d[i] = r.nextGaussian();
+        }
         return DenseTensor.of(d, shape);
     }
 
@@ -23,9 +25,13 @@ final class Fixtures {
         SplittableRandom r = new SplittableRandom(seed);
         double[] d = new double[cout * cin * kh * kw];
         int s = kh * kw;
-        for (int o = 0; o < cout; o++)
-            for (int i = 0; i < cin; i++)
-                for (int t = 0; t < s; t++) d[(o * cin + i) * s + t] = r.nextGaussian() * Math.pow(1 + o, -0.8) * Math.pow(1 + i, -0.6);
+        for (int o = 0; o < cout; o++) {
+            for (int i = 0; i < cin; i++) {
+                for (int t = 0; t < s; t++) {
+                    d[(o * cin + i) * s + t] = r.nextGaussian() * Math.pow(1 + o, -0.8) * Math.pow(1 + i, -0.6);
+                }
+            }
+        }
         DenseTensor core = DenseTensor.of(d, cout, cin, kh, kw);
         DMatrixRMaj u = Dense.orthonormalColumns(Dense.gaussian(cout, cout, r));
         DMatrixRMaj v = Dense.orthonormalColumns(Dense.gaussian(cin, cin, r));
@@ -39,8 +45,11 @@ final class Fixtures {
         DenseTensor w = m.asMatrix();
         DMatrixRMaj a = new DMatrixRMaj(w.dim(0), w.dim(1));
         a.data = w.data().clone();
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(a.numRows, a.numCols, false, false, true);
-        if (!svd.decompose(a)) throw new AssertionError("reference SVD failed");
+        SingularValueDecomposition_F64<DMatrixRMaj> svd =
+                DecompositionFactory_DDRM.svd(a.numRows, a.numCols, false, false, true);
+        if (!svd.decompose(a)) {
+            throw new AssertionError("reference SVD failed");
+        }
         double[] s = svd.getSingularValues().clone();
         Arrays.sort(s);
         for (int i = 0; i < s.length / 2; i++) {
@@ -53,7 +62,9 @@ final class Fixtures {
 
     static double tailEnergy(double[] sv, int keep) {
         double t = 0;
-        for (int i = keep; i < sv.length; i++) t += sv[i] * sv[i];
+        for (int i = keep; i < sv.length; i++) {
+            t += sv[i] * sv[i];
+        }
         return t;
     }
 
@@ -66,15 +77,22 @@ final class Fixtures {
     static InputCovariance correlatedInputs(long seed, int dim, int samples) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] mix = new double[dim * dim];
-        for (int i = 0; i < dim; i++)
-            for (int j = 0; j < dim; j++) mix[i * dim + j] = r.nextGaussian() * Math.pow(1 + j, -1.2);
+        for (int i = 0; i < dim; i++) {
+            for (int j = 0; j < dim; j++) {
+                mix[i * dim + j] = r.nextGaussian() * Math.pow(1 + j, -1.2);
+            }
+        }
         double[] x = new double[samples * dim];
         for (int n = 0; n < samples; n++) {
             double[] z = new double[dim];
-            for (int j = 0; j < dim; j++) z[j] = r.nextGaussian();
+            for (int j = 0; j < dim; j++) {
+                z[j] = r.nextGaussian();
+            }
             for (int i = 0; i < dim; i++) {
                 double v = 0;
-                for (int j = 0; j < dim; j++) v += mix[i * dim + j] * z[j];
+                for (int j = 0; j < dim; j++) {
+                    v += mix[i * dim + j] * z[j];
+                }
                 x[n * dim + i] = v;
             }
         }

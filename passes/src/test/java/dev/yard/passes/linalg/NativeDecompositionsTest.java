@@ -27,7 +27,8 @@ class NativeDecompositionsTest {
         assumeTrue(NativeLinearAlgebra.available());
         DenseTensor gemm = Fixtures.decayingKernel(52, 300, 200, 1, 1).reshape(300, 200);
         for (DenseTensor w : new DenseTensor[] {gemm, gemm.reshape(200, 300), KERNEL}) {
-            for (TruncatedSvd.Algorithm a : new TruncatedSvd.Algorithm[] {TruncatedSvd.Algorithm.EXACT, TruncatedSvd.Algorithm.RANDOMIZED}) {
+            for (TruncatedSvd.Algorithm a :
+                    new TruncatedSvd.Algorithm[] {TruncatedSvd.Algorithm.EXACT, TruncatedSvd.Algorithm.RANDOMIZED}) {
                 TruncatedSvd.Options o = TruncatedSvd.Options.DEFAULT.with(a);
                 LowRankFactors nat = TruncatedSvd.fit(w, 24, o);
                 LowRankFactors java = NativeLinearAlgebra.withPureJava(() -> TruncatedSvd.fit(w, 24, o));
@@ -35,7 +36,10 @@ class NativeDecompositionsTest {
                 assertClose(java.reconstruct().data(), nat.reconstruct().data(), 1e-9);
                 assertEquals(w.relativeErrorTo(nat.reconstruct()), nat.relativeError(), 1e-9);
             }
-            assertClose(NativeLinearAlgebra.withPureJava(() -> TruncatedSvd.singularValues(w)), TruncatedSvd.singularValues(w), 1e-10);
+            assertClose(
+                    NativeLinearAlgebra.withPureJava(() -> TruncatedSvd.singularValues(w)),
+                    TruncatedSvd.singularValues(w),
+                    1e-10);
         }
     }
 
@@ -53,7 +57,11 @@ class NativeDecompositionsTest {
         assertEquals(ttJava.relativeError(), tt.relativeError(), 1e-12);
         assertClose(ttJava.reconstruct().data(), tt.reconstruct().data(), 1e-9);
         TensorTrainFactors within = TensorTrain.fitWithin(KERNEL, 0.2);
-        assertArrayEquals(NativeLinearAlgebra.withPureJava(() -> TensorTrain.fitWithin(KERNEL, 0.2)).first().shape(), within.first().shape());
+        assertArrayEquals(
+                NativeLinearAlgebra.withPureJava(() -> TensorTrain.fitWithin(KERNEL, 0.2))
+                        .first()
+                        .shape(),
+                within.first().shape());
 
         BlockTermFactors b = BlockTermTucker.fit(KERNEL, 32, 32, 2);
         BlockTermFactors bJava = NativeLinearAlgebra.withPureJava(() -> BlockTermTucker.fit(KERNEL, 32, 32, 2));
@@ -84,7 +92,8 @@ class NativeDecompositionsTest {
         String expected = NativeLinearAlgebra.withPureJava(NativeProbe::fingerprint);
         // The bindings open the library named by this property: a name that does not exist
         // stands for a machine without OpenBLAS.
-        List<String> missing = probe("-D" + NativeLinearAlgebra.PROPERTY + "=true",
+        List<String> missing = probe(
+                "-D" + NativeLinearAlgebra.PROPERTY + "=true",
                 "-Ddev.ludovic.netlib.blas.nativeLib=libyard-absent-blas.so.3");
         assertEquals("false", missing.get(0));
         assertTrue(missing.get(1).startsWith("EJML (pure Java; native BLAS/LAPACK not loaded"), missing.get(1));
@@ -102,14 +111,18 @@ class NativeDecompositionsTest {
         List<String> on = probe("-D" + NativeLinearAlgebra.PROPERTY + "=true");
         assertEquals("true", on.get(0));
         assertEquals(NativeProbe.fingerprint(), on.get(2));
-        assertNotEquals(NativeLinearAlgebra.withPureJava(NativeProbe::fingerprint), on.get(2),
+        assertNotEquals(
+                NativeLinearAlgebra.withPureJava(NativeProbe::fingerprint),
+                on.get(2),
                 "the probe's fits must reach the native kernels, or the fallback test above proves nothing");
     }
 
     @Test
     void anotherCpusKernelsAndThreadCountGiveTheSameBits() throws Exception {
         assumeTrue(NativeLinearAlgebra.available());
-        assertTrue(NativeLinearAlgebra.description().contains(ReproducibleOpenBlas.CORE + " kernels"), NativeLinearAlgebra.description());
+        assertTrue(
+                NativeLinearAlgebra.description().contains(ReproducibleOpenBlas.CORE + " kernels"),
+                NativeLinearAlgebra.description());
         // What OpenBLAS would choose by itself on an AVX-512 Xeon, with one thread: the pin
         // must win, or the bits of a decomposition would depend on the machine.
         for (String core : new String[] {"SkylakeX", "Cooperlake", "Zen"}) {
@@ -125,7 +138,8 @@ class NativeDecompositionsTest {
     }
 
     /** Runs {@link NativeProbe} in a fresh JVM with extra environment variables. */
-    private static List<String> probe(Map<String, String> environment, String... properties) throws IOException, InterruptedException {
+    private static List<String> probe(Map<String, String> environment, String... properties)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(properties));

@@ -36,8 +36,11 @@ class NativeKernelsTest {
         assertAgree(() -> Dense.rowGram(a), 1e-13);
         assertAgree(() -> Dense.columnGram(a), 1e-13);
         DMatrixRMaj g = Dense.rowGram(a);
-        for (int i = 0; i < g.numRows; i++)
-            for (int j = 0; j < g.numCols; j++) assertEquals(g.get(i, j), g.get(j, i), 0.0, "symmetric to the bit");
+        for (int i = 0; i < g.numRows; i++) {
+            for (int j = 0; j < g.numCols; j++) {
+                assertEquals(g.get(i, j), g.get(j, i), 0.0, "symmetric to the bit");
+            }
+        }
     }
 
     @Test
@@ -49,7 +52,9 @@ class NativeKernelsTest {
         assertClose(java.vectors().data, nat.vectors().data, 1e-8);
         assertClose(nat.values(), Dense.symmetricEigenvalues(s), 1e-11);
         assertClose(java.values(), NativeLinearAlgebra.withPureJava(() -> Dense.symmetricEigenvalues(s)), 1e-11);
-        for (int i = 1; i < nat.values().length; i++) assertTrue(nat.values()[i - 1] >= nat.values()[i], "descending");
+        for (int i = 1; i < nat.values().length; i++) {
+            assertTrue(nat.values()[i - 1] >= nat.values()[i], "descending");
+        }
     }
 
     @Test
@@ -72,8 +77,11 @@ class NativeKernelsTest {
         DMatrixRMaj q = Dense.orthonormalColumns(a);
         DMatrixRMaj qJava = NativeLinearAlgebra.withPureJava(() -> Dense.orthonormalColumns(a));
         DMatrixRMaj qtq = NativeLinearAlgebra.withPureJava(() -> Dense.multTransA(q, q));
-        for (int i = 0; i < 40; i++)
-            for (int j = 0; j < 40; j++) assertEquals(i == j ? 1 : 0, qtq.get(i, j), 1e-13);
+        for (int i = 0; i < 40; i++) {
+            for (int j = 0; j < 40; j++) {
+                assertEquals(i == j ? 1 : 0, qtq.get(i, j), 1e-13);
+            }
+        }
         // Same projector Q Qᵀ, whatever signs each QR chose for its columns.
         DMatrixRMaj p = NativeLinearAlgebra.withPureJava(() -> Dense.multTransB(q, q));
         DMatrixRMaj pJava = NativeLinearAlgebra.withPureJava(() -> Dense.multTransB(qJava, qJava));
@@ -95,8 +103,11 @@ class NativeKernelsTest {
     void nativeKernelsAreDeterministic() {
         DMatrixRMaj a = Dense.gaussian(256, 300, random);
         assertArrayEquals(Dense.rowGram(a).data, Dense.rowGram(a).data);
-        assertArrayEquals(Dense.symmetricEigen(Dense.rowGram(a)).vectors().data, Dense.symmetricEigen(Dense.rowGram(a)).vectors().data);
-        assertArrayEquals(Dense.orthonormalColumns(Dense.transpose(a)).data, Dense.orthonormalColumns(Dense.transpose(a)).data);
+        assertArrayEquals(
+                Dense.symmetricEigen(Dense.rowGram(a)).vectors().data,
+                Dense.symmetricEigen(Dense.rowGram(a)).vectors().data);
+        assertArrayEquals(
+                Dense.orthonormalColumns(Dense.transpose(a)).data, Dense.orthonormalColumns(Dense.transpose(a)).data);
     }
 
     @Test
@@ -105,7 +116,8 @@ class NativeKernelsTest {
         DMatrixRMaj b = Dense.gaussian(40, 12, random);
         assertArrayEquals(NativeLinearAlgebra.withPureJava(() -> Dense.mult(a, b)).data, Dense.mult(a, b).data);
         DMatrixRMaj s = Dense.rowGram(a);
-        assertArrayEquals(NativeLinearAlgebra.withPureJava(() -> Dense.symmetricEigen(s)).vectors().data,
+        assertArrayEquals(
+                NativeLinearAlgebra.withPureJava(() -> Dense.symmetricEigen(s)).vectors().data,
                 Dense.symmetricEigen(s).vectors().data);
     }
 
@@ -125,6 +137,8 @@ class NativeKernelsTest {
             scale = Math.max(scale, Math.abs(expected[i]));
             diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
         }
-        assertTrue(diff <= tolerance * Math.max(scale, Double.MIN_NORMAL), "max difference " + diff + " vs scale " + scale);
+        assertTrue(
+                diff <= tolerance * Math.max(scale, Double.MIN_NORMAL),
+                "max difference " + diff + " vs scale " + scale);
     }
 }

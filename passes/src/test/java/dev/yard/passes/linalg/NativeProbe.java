@@ -19,8 +19,10 @@ public final class NativeProbe {
     static String fingerprint() {
         DenseTensor w = Fixtures.decayingKernel(61, 96, 80, 3, 3);
         TuckerTwoFactors t = TuckerTwo.fit(w, 24, 20);
-        LowRankFactors s = TruncatedSvd.fit(w.reshape(96, 720), 16, TruncatedSvd.Options.DEFAULT.with(TruncatedSvd.Algorithm.RANDOMIZED));
-        return Integer.toHexString(Arrays.hashCode(t.core().data())) + " " + Integer.toHexString(Arrays.hashCode(t.first().data()))
-                + " " + Integer.toHexString(Arrays.hashCode(s.first().data())) + " " + Double.toHexString(t.relativeError());
+        LowRankFactors s = TruncatedSvd.fit(
+                w.reshape(96, 720), 16, TruncatedSvd.Options.DEFAULT.with(TruncatedSvd.Algorithm.RANDOMIZED));
+        return Integer.toHexString(Arrays.hashCode(t.core().data())) + " "
+                + Integer.toHexString(Arrays.hashCode(t.first().data())) + " "
+                + Integer.toHexString(Arrays.hashCode(s.first().data())) + " " + Double.toHexString(t.relativeError());
     }
 }

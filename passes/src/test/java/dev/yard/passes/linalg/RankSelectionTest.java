@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.yard.passes.linalg.RankSelection.Budget;
 import dev.yard.passes.linalg.RankSelection.Layer;
-import dev.yard.passes.linalg.Method;
 import org.junit.jupiter.api.Test;
 
 class RankSelectionTest {
@@ -28,7 +27,9 @@ class RankSelectionTest {
         assertEquals(128L * 32 + 32 * 64 * 9 + 64 * 256, RankSelection.parameters(Method.TUCKER2, l, 1, 64, 32));
         assertEquals(128L * 32 + 32 * 64 * 9 / 4 + 64 * 256, RankSelection.parameters(Method.BTD, l, 4, 64, 32));
         assertEquals(50L * (128 + 3 + 3 + 256), RankSelection.parameters(Method.CP, l, 1, 50));
-        assertEquals(128L * 10 + 10 * 20 * 3 + 20 * 30 * 3 + 30 * 256, RankSelection.parameters(Method.TT, l, 1, 10, 20, 30));
+        assertEquals(
+                128L * 10 + 10 * 20 * 3 + 20 * 30 * 3 + 30 * 256,
+                RankSelection.parameters(Method.TT, l, 1, 10, 20, 30));
     }
 
     @Test
@@ -40,9 +41,13 @@ class RankSelectionTest {
             assertTrue(r.length > 0, m.toString());
             long dense = 512L * 512 * 9;
             assertTrue(RankSelection.parameters(m, l, groups, r) <= 0.25 * dense, m.toString());
-            for (int x : r) assertEquals(0, x % 16, m + " rank " + x);
+            for (int x : r) {
+                assertEquals(0, x % 16, m + " rank " + x);
+            }
             int[] bigger = r.clone();
-            for (int i = 0; i < bigger.length; i++) bigger[i] += 16 * groups;
+            for (int i = 0; i < bigger.length; i++) {
+                bigger[i] += 16 * groups;
+            }
             assertTrue(RankSelection.parameters(m, l, groups, bigger) > 0.25 * dense, m + ": not the largest");
         }
         // A stride-2 layer: the first 1x1 runs on four times the pixels, so a MAC budget buys less.

@@ -26,7 +26,10 @@ class TensorTrainTest {
         // With r2, r3 at their caps only the first split truncates: SVD of the Cin unfolding.
         TensorTrainFactors g = TensorTrain.fit(w, 5, 1000, 1000);
         double[] sv = Fixtures.referenceSingularValues(Fixtures.modeOneUnfolding(w));
-        assertEquals(Fixtures.tailEnergy(sv, 5) / Fixtures.tailEnergy(sv, 0), g.relativeError() * g.relativeError(), 1e-6 * Fixtures.tailEnergy(sv, 5) / Fixtures.tailEnergy(sv, 0));
+        assertEquals(
+                Fixtures.tailEnergy(sv, 5) / Fixtures.tailEnergy(sv, 0),
+                g.relativeError() * g.relativeError(),
+                1e-6 * Fixtures.tailEnergy(sv, 5) / Fixtures.tailEnergy(sv, 0));
     }
 
     @Test

@@ -6,12 +6,17 @@ import org.junit.jupiter.api.Test;
 
 class TruncatedSvdTest {
     private static final TruncatedSvd.Options EXACT = TruncatedSvd.Options.DEFAULT.with(TruncatedSvd.Algorithm.EXACT);
-    private static final TruncatedSvd.Options RANDOMIZED = TruncatedSvd.Options.DEFAULT.with(TruncatedSvd.Algorithm.RANDOMIZED);
+    private static final TruncatedSvd.Options RANDOMIZED =
+            TruncatedSvd.Options.DEFAULT.with(TruncatedSvd.Algorithm.RANDOMIZED);
 
     @Test
     void fullRankReconstructsWideTallAndKernelShapes() {
-        for (DenseTensor w : new DenseTensor[] {Fixtures.gaussian(1, 20, 35), Fixtures.gaussian(2, 40, 12),
-                Fixtures.gaussian(3, 16, 8, 1, 1), Fixtures.gaussian(4, 6, 3, 3, 3)}) {
+        for (DenseTensor w : new DenseTensor[] {
+            Fixtures.gaussian(1, 20, 35),
+            Fixtures.gaussian(2, 40, 12),
+            Fixtures.gaussian(3, 16, 8, 1, 1),
+            Fixtures.gaussian(4, 6, 3, 3, 3)
+        }) {
             int full = Math.min(w.dim(0), w.size() / w.dim(0));
             LowRankFactors f = TruncatedSvd.fit(w, full, EXACT);
             assertEquals(w.rank(), f.first().rank());
@@ -24,15 +29,17 @@ class TruncatedSvdTest {
     void fullRankOfRankDeficientMatrixStillReconstructs() {
         // rank 3 inside 10 x 14: the tiny eigenvalues of the Gram matrix must not be divided by.
         DenseTensor a = Fixtures.gaussian(5, 10, 3), b = Fixtures.gaussian(6, 3, 14);
-        DenseTensor w = DenseTensor.of(Dense.mult(Dense.wrap(10, 3, a.data()), Dense.wrap(3, 14, b.data())).data, 10, 14);
+        DenseTensor w =
+                DenseTensor.of(Dense.mult(Dense.wrap(10, 3, a.data()), Dense.wrap(3, 14, b.data())).data, 10, 14);
         assertTrue(w.relativeErrorTo(TruncatedSvd.fit(w, 10, EXACT).reconstruct()) < 1e-12);
         assertTrue(TruncatedSvd.fit(w, 3, EXACT).relativeError() < 1e-7);
     }
 
     @Test
     void exactErrorIsTheEckartYoungBound() {
-        for (DenseTensor w : new DenseTensor[] {Fixtures.gaussian(7, 30, 50), Fixtures.gaussian(8, 50, 30),
-                Fixtures.decayingKernel(9, 24, 16, 3, 3)}) {
+        for (DenseTensor w : new DenseTensor[] {
+            Fixtures.gaussian(7, 30, 50), Fixtures.gaussian(8, 50, 30), Fixtures.decayingKernel(9, 24, 16, 3, 3)
+        }) {
             double[] sv = Fixtures.referenceSingularValues(w);
             double total = Fixtures.tailEnergy(sv, 0);
             for (int r : new int[] {1, 5, 13}) {
@@ -42,7 +49,9 @@ class TruncatedSvdTest {
                 double actual = Math.pow(w.relativeErrorTo(f.reconstruct()), 2) * total;
                 assertEquals(bound, reported, 1e-6 * bound, "reported, rank " + r);
                 assertEquals(bound, actual, 1e-6 * bound, "actual, rank " + r);
-                for (int i = 0; i < r; i++) assertEquals(sv[i], f.singularValues()[i], 1e-9 * sv[0]);
+                for (int i = 0; i < r; i++) {
+                    assertEquals(sv[i], f.singularValues()[i], 1e-9 * sv[0]);
+                }
             }
         }
     }
@@ -60,7 +69,8 @@ class TruncatedSvdTest {
         assertArrayEquals(a.first().data(), b.first().data(), "same seed, same bits");
         assertArrayEquals(a.last().data(), b.last().data());
         TruncatedSvd.Options other = new TruncatedSvd.Options(TruncatedSvd.Algorithm.RANDOMIZED, 10, 2, 99);
-        assertFalse(java.util.Arrays.equals(a.first().data(), TruncatedSvd.fit(w, 12, other).first().data()));
+        assertFalse(java.util.Arrays.equals(
+                a.first().data(), TruncatedSvd.fit(w, 12, other).first().data()));
     }
 
     @Test
@@ -97,7 +107,12 @@ class TruncatedSvdTest {
         DenseTensor w32 = Fixtures.gaussian(14, 16, 24);
         DenseTensor w16 = DenseTensor.fromHalfBits(w32.toHalfBits(), 16, 24);
         LowRankFactors f = TruncatedSvd.fit(w16, 16, EXACT).roundedTo(WeightType.F16);
-        assertTrue(w16.relativeErrorTo(f.reconstruct()) < 3e-3, "f16 storage of factors: " + w16.relativeErrorTo(f.reconstruct()));
-        assertArrayEquals(f.first().toHalfBits(), DenseTensor.fromHalfBits(f.first().toHalfBits(), f.first().shape()).toHalfBits());
+        assertTrue(
+                w16.relativeErrorTo(f.reconstruct()) < 3e-3,
+                "f16 storage of factors: " + w16.relativeErrorTo(f.reconstruct()));
+        assertArrayEquals(
+                f.first().toHalfBits(),
+                DenseTensor.fromHalfBits(f.first().toHalfBits(), f.first().shape())
+                        .toHalfBits());
     }
 }

@@ -24,19 +24,25 @@ class TuckerTwoTest {
         double total = Fixtures.tailEnergy(sv, 0);
         for (int rout : new int[] {3, 7, 15}) {
             TuckerTwoFactors f = TuckerTwo.fit(w, rout, 10);
-            assertEquals(Fixtures.tailEnergy(sv, rout), f.relativeError() * f.relativeError() * total,
+            assertEquals(
+                    Fixtures.tailEnergy(sv, rout),
+                    f.relativeError() * f.relativeError() * total,
                     1e-6 * Fixtures.tailEnergy(sv, rout));
         }
         // And symmetrically, Rout = Cout against the Cin unfolding.
         double[] sv1 = Fixtures.referenceSingularValues(Fixtures.modeOneUnfolding(w));
         TuckerTwoFactors g = TuckerTwo.fit(w, 20, 4);
-        assertEquals(Fixtures.tailEnergy(sv1, 4), g.relativeError() * g.relativeError() * total, 1e-6 * Fixtures.tailEnergy(sv1, 4));
+        assertEquals(
+                Fixtures.tailEnergy(sv1, 4),
+                g.relativeError() * g.relativeError() * total,
+                1e-6 * Fixtures.tailEnergy(sv1, 4));
     }
 
     @Test
     void errorLiesBetweenTheUnfoldingBoundsAndHooiNeverLosesToHosvd() {
         for (long seed = 23; seed < 27; seed++) {
-            DenseTensor w = seed % 2 == 0 ? Fixtures.gaussian(seed, 16, 12, 3, 3) : Fixtures.decayingKernel(seed, 16, 12, 3, 3);
+            DenseTensor w =
+                    seed % 2 == 0 ? Fixtures.gaussian(seed, 16, 12, 3, 3) : Fixtures.decayingKernel(seed, 16, 12, 3, 3);
             double[] sv0 = Fixtures.referenceSingularValues(w);
             double[] sv1 = Fixtures.referenceSingularValues(Fixtures.modeOneUnfolding(w));
             double total = Fixtures.tailEnergy(sv0, 0);
@@ -52,7 +58,9 @@ class TuckerTwoTest {
             }
             assertEquals(hosvd.relativeError(), hooi.initialRelativeError(), 1e-12);
             assertTrue(hooi.relativeError() <= hosvd.relativeError() + 1e-12);
-            if (seed % 2 == 0) assertTrue(hooi.relativeError() < hosvd.relativeError(), "HOOI improves a generic kernel");
+            if (seed % 2 == 0) {
+                assertTrue(hooi.relativeError() < hosvd.relativeError(), "HOOI improves a generic kernel");
+            }
         }
     }
 

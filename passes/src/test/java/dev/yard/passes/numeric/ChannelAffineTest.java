@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 class ChannelAffineTest {
     @Test
     void batchNormMapIsScaleAndShift() {
-        ChannelAffine a = ChannelAffine.ofBatchNorm(new double[] {2, 1}, new double[] {1, 0}, new double[] {3, -1},
-                new double[] {4, 0.25}, 0);
+        ChannelAffine a = ChannelAffine.ofBatchNorm(
+                new double[] {2, 1}, new double[] {1, 0}, new double[] {3, -1}, new double[] {4, 0.25}, 0);
         assertArrayEquals(new double[] {1, 2}, a.scale());
         assertArrayEquals(new double[] {-2, 2}, a.shift(), "beta - mean * scale");
-        assertThrows(ArithmeticException.class,
-                () -> ChannelAffine.ofBatchNorm(new double[] {1}, new double[] {0}, new double[] {0}, new double[] {-1}, 0.5));
+        assertThrows(
+                ArithmeticException.class,
+                () -> ChannelAffine.ofBatchNorm(
+                        new double[] {1}, new double[] {0}, new double[] {0}, new double[] {-1}, 0.5));
     }
 
     @Test
@@ -34,7 +36,8 @@ class ChannelAffineTest {
         assertArrayEquals(new double[] {1, -1}, a.biasAfter(null));
         assertArrayEquals(new double[] {21, 29}, a.biasAfter(new double[] {10, 10}));
         // w [1 out, 2 in, 1x2]: b + sum w * shift = 5 + (1+2)*1 + (3+4)*(-1)
-        assertArrayEquals(new double[] {1}, a.biasBefore(new double[] {1, 2, 3, 4}, new long[] {1, 2, 1, 2}, new double[] {5}));
+        assertArrayEquals(
+                new double[] {1}, a.biasBefore(new double[] {1, 2, 3, 4}, new long[] {1, 2, 1, 2}, new double[] {5}));
     }
 
     @Test

@@ -25,7 +25,13 @@ class RewriteDriverTest {
         String in = "x";
         for (int i = 0; i < n; i++) {
             String out = i == n - 1 ? "y" : "v" + i;
-            b.append("   [relu").append(i).append("] ").append(out).append(" = Relu (").append(in).append(")\n");
+            b.append("   [relu")
+                    .append(i)
+                    .append("] ")
+                    .append(out)
+                    .append(" = Relu (")
+                    .append(in)
+                    .append(")\n");
             in = out;
         }
         return OnnxTextReader.parse(b.append("}\n").toString(), "chain");
@@ -47,7 +53,8 @@ class RewriteDriverTest {
             if (second == null || !second.is("Relu")) {
                 return Match.NONE;
             }
-            return Match.rewrite(() -> index.replace(List.of(first, second),
+            return Match.rewrite(() -> index.replace(
+                    List.of(first, second),
                     List.of(new Node(second.name(), "", "Relu", first.inputs(), second.outputs()))));
         }
     }
@@ -70,8 +77,9 @@ class RewriteDriverTest {
     @Test
     void nothingToRewriteIsNoChange() {
         Model m = reluChain(1);
-        assertEquals(false, RewriteDriver.run(new GraphIndex(m, m.graph()), new PassContext(),
-                List.of(new TwoRelusAsOne())));
+        assertEquals(
+                false,
+                RewriteDriver.run(new GraphIndex(m, m.graph()), new PassContext(), List.of(new TwoRelusAsOne())));
         assertEquals(1, m.graph().nodes().size());
     }
 
@@ -84,17 +92,20 @@ class RewriteDriverTest {
 
         @Override
         public Match match(Node n, GraphIndex index) {
-            return Match.rewrite(() -> index.replace(List.of(n),
-                    List.of(new Node(n.name(), "", to, n.inputs(), n.outputs()))));
+            return Match.rewrite(
+                    () -> index.replace(List.of(n), List.of(new Node(n.name(), "", to, n.inputs(), n.outputs()))));
         }
     }
 
     @Test
     void rulesThatUndoEachOtherFailInsteadOfLooping() {
         Model m = reluChain(3);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> RewriteDriver.run(
-                new GraphIndex(m, m.graph()), new PassContext(),
-                List.of(new Rename("Relu", "Sigmoid"), new Rename("Sigmoid", "Relu"))));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> RewriteDriver.run(
+                        new GraphIndex(m, m.graph()),
+                        new PassContext(),
+                        List.of(new Rename("Relu", "Sigmoid"), new Rename("Sigmoid", "Relu"))));
         assertTrue(e.getMessage().contains("did not converge"), e.getMessage());
     }
 
@@ -120,7 +131,8 @@ class RewriteDriverTest {
                 if (first == null || !first.is("Relu")) {
                     return Match.notApplicable(second, "no Relu before " + second.name());
                 }
-                return Match.rewrite(() -> index.replace(List.of(first, second),
+                return Match.rewrite(() -> index.replace(
+                        List.of(first, second),
                         List.of(new Node("merged", "", "Relu", first.inputs(), second.outputs()))));
             }
         };
@@ -137,7 +149,9 @@ class RewriteDriverTest {
         };
         PassContext context = new PassContext();
         RewriteDriver.run(new GraphIndex(m, m.graph()), context, List.of(merge, neverNeg));
-        List<String> skipped = context.remarks().stream().map(r -> r.node() + ": " + r.message()).toList();
+        List<String> skipped = context.remarks().stream()
+                .map(r -> r.node() + ": " + r.message())
+                .toList();
         // "first" said why not before it was merged away; only the nodes left are reported.
         assertEquals(List.of("Neg \"neg\": Neg stays", "Relu \"merged\": no Relu before merged"), skipped);
     }
@@ -168,7 +182,9 @@ class RewriteDriverTest {
         assertSameUses(g, index);
         index.remove(tanh);
         assertSameUses(g, index);
-        assertEquals(List.of("a", "s", "c", "d", "n"), g.nodes().stream().map(Node::name).toList());
+        assertEquals(
+                List.of("a", "s", "c", "d", "n"),
+                g.nodes().stream().map(Node::name).toList());
         assertEquals(List.of(mul, newNeg), index.users(a).subList(1, 3), "the Relu's output, read by Sub, Mul and Neg");
     }
 

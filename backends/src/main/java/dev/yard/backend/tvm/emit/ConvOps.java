@@ -11,8 +11,7 @@ import java.util.Map;
  * add of the bias reshaped to [C, 1, 1].
  */
 final class ConvOps {
-    private ConvOps() {
-    }
+    private ConvOps() {}
 
     static void register(Map<String, OpRule> rules) {
         rules.put("Conv", ConvOps::conv);
@@ -42,7 +41,8 @@ final class ConvOps {
         }
         String c = cx.temp(y, "conv", yd, cx.dtype(y), conv);
         long[] bd = {yd[1], 1, 1};
-        String bias = cx.temp(y, "bias", bd, cx.dtype(b), "R.reshape(" + cx.use(b) + ", R.shape(" + EmitContext.list(bd) + "))");
+        String bias = cx.temp(
+                y, "bias", bd, cx.dtype(b), "R.reshape(" + cx.use(b) + ", R.shape(" + EmitContext.list(bd) + "))");
         cx.bind(y, "R.add(" + c + ", " + bias + ")");
     }
 

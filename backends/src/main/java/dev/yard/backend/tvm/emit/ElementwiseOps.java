@@ -13,8 +13,7 @@ import java.util.Map;
  * and Cast (to {@code R.astype}; a cast between f16 and f32 vanishes when f16 is widened).
  */
 final class ElementwiseOps {
-    private ElementwiseOps() {
-    }
+    private ElementwiseOps() {}
 
     static void register(Map<String, OpRule> rules) {
         binary(rules, "Add", "R.add");
@@ -36,21 +35,29 @@ final class ElementwiseOps {
         unary(rules, "Reciprocal", "R.reciprocal");
         rules.put("Identity", (n, cx) -> cx.alias(n.output(0), n.input(0)));
         rules.put("Dropout", ElementwiseOps::dropout);
-        rules.put("LeakyRelu", (n, cx) -> cx.bind(n.output(0), "R.nn.leakyrelu(" + cx.use(n.input(0)) + ", alpha="
-                + EmitContext.floatLiteral(n.floatAttr("alpha", 0.01f)) + ")"));
+        rules.put(
+                "LeakyRelu",
+                (n, cx) -> cx.bind(
+                        n.output(0),
+                        "R.nn.leakyrelu(" + cx.use(n.input(0)) + ", alpha="
+                                + EmitContext.floatLiteral(n.floatAttr("alpha", 0.01f)) + ")"));
         rules.put("Clip", ElementwiseOps::clip);
-        rules.put("HardSigmoid", (n, cx) -> cx.bind(n.output(0), hardSigmoid(n, cx,
-                n.floatAttr("alpha", 0.2f), n.floatAttr("beta", 0.5f))));
+        rules.put(
+                "HardSigmoid",
+                (n, cx) -> cx.bind(
+                        n.output(0), hardSigmoid(n, cx, n.floatAttr("alpha", 0.2f), n.floatAttr("beta", 0.5f))));
         rules.put("HardSwish", (n, cx) -> {
-            String hs = cx.temp(n.output(0), "hsig", cx.dims(n.output(0)), cx.dtype(n.output(0)),
-                    hardSigmoid(n, cx, 1f / 6, 0.5f));
+            String hs = cx.temp(
+                    n.output(0), "hsig", cx.dims(n.output(0)), cx.dtype(n.output(0)), hardSigmoid(n, cx, 1f / 6, 0.5f));
             cx.bind(n.output(0), "R.multiply(" + cx.use(n.input(0)) + ", " + hs + ")");
         });
         rules.put("Cast", ElementwiseOps::cast);
     }
 
     private static void binary(Map<String, OpRule> rules, String op, String relax) {
-        rules.put(op, (n, cx) -> cx.bind(n.output(0), relax + "(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ")"));
+        rules.put(
+                op,
+                (n, cx) -> cx.bind(n.output(0), relax + "(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ")"));
     }
 
     private static void unary(Map<String, OpRule> rules, String op, String relax) {
@@ -85,8 +92,10 @@ final class ElementwiseOps {
             lo = bound(n, cx, 1, -Float.MAX_VALUE);
             hi = bound(n, cx, 2, Float.MAX_VALUE);
         }
-        cx.bind(n.output(0), "R.clip(" + cx.use(n.input(0)) + ", R.prim_value(" + EmitContext.floatLiteral(lo)
-                + "), R.prim_value(" + EmitContext.floatLiteral(hi) + "))");
+        cx.bind(
+                n.output(0),
+                "R.clip(" + cx.use(n.input(0)) + ", R.prim_value(" + EmitContext.floatLiteral(lo) + "), R.prim_value("
+                        + EmitContext.floatLiteral(hi) + "))");
     }
 
     private static float bound(Node n, EmitContext cx, int input, float dflt) {

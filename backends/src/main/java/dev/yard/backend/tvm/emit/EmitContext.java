@@ -82,7 +82,9 @@ final class EmitContext {
             return v.initializer();
         }
         Node p = v.producer();
-        if (p != null && p.is("Constant") && p.attribute("value") != null
+        if (p != null
+                && p.is("Constant")
+                && p.attribute("value") != null
                 && p.attribute("value").kind() == Attribute.Kind.TENSOR) {
             return (Tensor) p.attribute("value").value();
         }
@@ -105,8 +107,9 @@ final class EmitContext {
         }
         Shape s = tt.shape();
         if (!s.isStatic() || java.util.Arrays.stream(s.sizes()).anyMatch(d -> d < 0)) {
-            throw YardException.badInput("node " + current.describe() + ": value " + v.name() + " has the dynamic shape "
-                    + s + "; the TVM backend needs static shapes (give --input-shape NAME=D,D,...)");
+            throw YardException.badInput(
+                    "node " + current.describe() + ": value " + v.name() + " has the dynamic shape " + s
+                            + "; the TVM backend needs static shapes (give --input-shape NAME=D,D,...)");
         }
         return s.sizes();
     }

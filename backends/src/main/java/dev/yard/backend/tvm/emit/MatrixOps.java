@@ -11,11 +11,12 @@ import java.util.Map;
  * by the builder once the parameters are bound.
  */
 final class MatrixOps {
-    private MatrixOps() {
-    }
+    private MatrixOps() {}
 
     static void register(Map<String, OpRule> rules) {
-        rules.put("MatMul", (n, cx) -> cx.bind(n.output(0), "R.matmul(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ")"));
+        rules.put(
+                "MatMul",
+                (n, cx) -> cx.bind(n.output(0), "R.matmul(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ")"));
         rules.put("Gemm", MatrixOps::gemm);
     }
 
@@ -50,7 +51,11 @@ final class MatrixOps {
             return cx.use(v);
         }
         long[] d = cx.dims(v);
-        return cx.temp(n.output(0), i == 0 ? "a_t" : "b_t", new long[] {d[1], d[0]}, cx.dtype(v),
+        return cx.temp(
+                n.output(0),
+                i == 0 ? "a_t" : "b_t",
+                new long[] {d[1], d[0]},
+                cx.dtype(v),
                 "R.permute_dims(" + cx.use(v) + ", axes=[1, 0])");
     }
 }

@@ -10,8 +10,7 @@ import java.util.Map;
  * reductions ReduceMean, ReduceSum, ReduceMax, ReduceMin.
  */
 final class NormOps {
-    private NormOps() {
-    }
+    private NormOps() {}
 
     static void register(Map<String, OpRule> rules) {
         rules.put("BatchNormalization", NormOps::batchNorm);
@@ -32,9 +31,15 @@ final class NormOps {
         long c = cx.dims(x)[1];
         String stat = EmitContext.tensorType(new long[] {c}, cx.dtype(n.input(3)));
         String tupleType = "R.Tuple(" + cx.type(y) + ", " + stat + ", " + stat + ")";
-        String bn = cx.tempTuple(y, "bn", tupleType, "R.nn.batch_norm(" + cx.use(x) + ", " + cx.use(n.input(1)) + ", "
-                + cx.use(n.input(2)) + ", " + cx.use(n.input(3)) + ", " + cx.use(n.input(4)) + ", axis=1, epsilon="
-                + EmitContext.floatLiteral(n.floatAttr("epsilon", 1e-5f)) + ", center=True, scale=True, training=False)");
+        String bn = cx.tempTuple(
+                y,
+                "bn",
+                tupleType,
+                "R.nn.batch_norm(" + cx.use(x) + ", " + cx.use(n.input(1)) + ", "
+                        + cx.use(n.input(2)) + ", " + cx.use(n.input(3)) + ", " + cx.use(n.input(4))
+                        + ", axis=1, epsilon="
+                        + EmitContext.floatLiteral(n.floatAttr("epsilon", 1e-5f))
+                        + ", center=True, scale=True, training=False)");
         cx.bind(y, bn + "[0]");
     }
 
@@ -60,7 +65,8 @@ final class NormOps {
             }
         }
         long[] flat = {rows, cols};
-        String f = cx.temp(y, "flat", flat, cx.dtype(x), "R.reshape(" + cx.use(x) + ", R.shape(" + EmitContext.list(flat) + "))");
+        String f = cx.temp(
+                y, "flat", flat, cx.dtype(x), "R.reshape(" + cx.use(x) + ", R.shape(" + EmitContext.list(flat) + "))");
         String s = cx.temp(y, "softmax", flat, cx.dtype(y), op + "(" + f + ", axis=1)");
         cx.bind(y, "R.reshape(" + s + ", R.shape(" + EmitContext.list(d) + "))");
     }
@@ -87,7 +93,9 @@ final class NormOps {
             norm[i] = EmitContext.axis(axes[i], rank);
         }
         boolean keep = n.intAttr("keepdims", 1) != 0;
-        cx.bind(n.output(0), op + "(" + cx.use(x) + ", axis=" + EmitContext.list(norm) + ", keepdims="
-                + (keep ? "True" : "False") + ")");
+        cx.bind(
+                n.output(0),
+                op + "(" + cx.use(x) + ", axis=" + EmitContext.list(norm) + ", keepdims=" + (keep ? "True" : "False")
+                        + ")");
     }
 }

@@ -10,8 +10,7 @@ import java.util.Map;
  * mean or max over H and W that keeps the dimensions.
  */
 final class PoolOps {
-    private PoolOps() {
-    }
+    private PoolOps() {}
 
     static void register(Map<String, OpRule> rules) {
         rules.put("MaxPool", (n, cx) -> pool(n, cx, "R.nn.max_pool2d"));
@@ -35,12 +34,19 @@ final class PoolOps {
         long[] dilations = n.intsAttr("dilations") != null ? n.intsAttr("dilations") : new long[] {1, 1};
         long[] pads = ConvOps.pads(n, xd, new long[] {0, 0, kernel[0], kernel[1]}, cx.dims(y), strides, dilations);
         boolean ceil = n.intAttr("ceil_mode", 0) != 0;
-        StringBuilder e = new StringBuilder(op).append('(').append(cx.use(x))
-                .append(", pool_size=").append(EmitContext.list(kernel))
-                .append(", strides=").append(EmitContext.list(strides))
-                .append(", padding=").append(EmitContext.list(pads))
-                .append(", dilation=").append(EmitContext.list(dilations))
-                .append(", ceil_mode=").append(ceil ? "True" : "False");
+        StringBuilder e = new StringBuilder(op)
+                .append('(')
+                .append(cx.use(x))
+                .append(", pool_size=")
+                .append(EmitContext.list(kernel))
+                .append(", strides=")
+                .append(EmitContext.list(strides))
+                .append(", padding=")
+                .append(EmitContext.list(pads))
+                .append(", dilation=")
+                .append(EmitContext.list(dilations))
+                .append(", ceil_mode=")
+                .append(ceil ? "True" : "False");
         if (n.is("AveragePool")) {
             e.append(", count_include_pad=").append(n.intAttr("count_include_pad", 0) != 0 ? "True" : "False");
         }

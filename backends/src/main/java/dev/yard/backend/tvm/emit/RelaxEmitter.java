@@ -32,8 +32,7 @@ public final class RelaxEmitter {
         public static final Options DEFAULT = new Options(true);
     }
 
-    private RelaxEmitter() {
-    }
+    private RelaxEmitter() {}
 
     private static Map<String, OpRule> rules() {
         Map<String, OpRule> r = new HashMap<>();
@@ -84,9 +83,12 @@ public final class RelaxEmitter {
         }
         List<RelaxModule.Param> params = new ArrayList<>();
         for (Map.Entry<Value, String> e : cx.params().entrySet()) {
-            Tensor t = relaxValue(EmitContext.constant(e.getKey()), options, e.getKey().name());
+            Tensor t = relaxValue(
+                    EmitContext.constant(e.getKey()), options, e.getKey().name());
             params.add(new RelaxModule.Param(e.getValue(), e.getKey().name(), t));
-            args.add(e.getValue() + ": " + EmitContext.tensorType(t.dims(), DType.of(t.elementType(), e.getKey().name())));
+            args.add(e.getValue() + ": "
+                    + EmitContext.tensorType(
+                            t.dims(), DType.of(t.elementType(), e.getKey().name())));
         }
         return new RelaxModule(print(g, cx, args.toString(), inputs.size(), outPorts), params, inPorts, outPorts);
     }
@@ -132,7 +134,9 @@ public final class RelaxEmitter {
             body.add(ret + ": " + retType + " = " + names);
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("# Relax module emitted by Yard from the ONNX graph \"").append(g.name().replace("\n", " ")).append("\".\n");
+        sb.append("# Relax module emitted by Yard from the ONNX graph \"")
+                .append(g.name().replace("\n", " "))
+                .append("\".\n");
         sb.append("# from tvm.script import ir as I\n# from tvm.script import relax as R\n\n");
         sb.append("@I.ir_module\nclass Module:\n    @R.function\n");
         sb.append("    def main(").append(args).append(") -> ").append(retType).append(":\n");

@@ -32,12 +32,10 @@ public record RelaxModule(String script, List<Param> params, List<Port> inputs, 
     public static final String SIGNATURE = "signature.json";
 
     /** One parameter of {@code main}: its Relax name, its ONNX name and its value (already in the Relax dtype). */
-    public record Param(String name, String onnxName, Tensor value) {
-    }
+    public record Param(String name, String onnxName, Tensor value) {}
 
     /** An input or output of {@code main}. */
-    public record Port(String name, String onnxName, DType dtype, long[] dims) {
-    }
+    public record Port(String name, String onnxName, DType dtype, long[] dims) {}
 
     /** Writes the script, the parameters (raw little-endian bytes and a JSON index) and the signature into {@code dir}. */
     public void write(Path dir) {
@@ -72,7 +70,9 @@ public record RelaxModule(String script, List<Param> params, List<Port> inputs, 
             }
         });
         writeText(dir.resolve(PARAMS_INDEX), gson().toJson(paramsJson) + "\n");
-        writeText(dir.resolve(SIGNATURE), gson().toJson(Map.of("inputs", ports(inputs), "outputs", ports(outputs))) + "\n");
+        writeText(
+                dir.resolve(SIGNATURE),
+                gson().toJson(Map.of("inputs", ports(inputs), "outputs", ports(outputs))) + "\n");
         writeText(dir.resolve(SCRIPT_FILE), script);
     }
 

@@ -11,8 +11,7 @@ import java.util.Map;
  * passed through (TVM uses ONNX's names for them).
  */
 final class ResizeOps {
-    private ResizeOps() {
-    }
+    private ResizeOps() {}
 
     static void register(Map<String, OpRule> rules) {
         rules.put("Resize", ResizeOps::resize);
@@ -38,9 +37,12 @@ final class ResizeOps {
             throw cx.unsupported("Resize with tf_crop_and_resize is not supported");
         }
         String rounding = mode.equals("nearest") ? n.stringAttr("nearest_mode", "round_prefer_floor") : "";
-        cx.bind(y, "R.image.resize2d(" + cx.use(x) + ", R.shape(" + EmitContext.list(yd[2], yd[3]) + "), layout=\"NCHW\", method=\""
-                + method + "\", coordinate_transformation_mode=\"" + coord + "\", rounding_method=\"" + rounding
-                + "\", cubic_alpha=" + EmitContext.floatLiteral(n.floatAttr("cubic_coeff_a", -0.75f))
-                + ", cubic_exclude=" + n.intAttr("exclude_outside", 0) + ")");
+        cx.bind(
+                y,
+                "R.image.resize2d(" + cx.use(x) + ", R.shape(" + EmitContext.list(yd[2], yd[3])
+                        + "), layout=\"NCHW\", method=\""
+                        + method + "\", coordinate_transformation_mode=\"" + coord + "\", rounding_method=\"" + rounding
+                        + "\", cubic_alpha=" + EmitContext.floatLiteral(n.floatAttr("cubic_coeff_a", -0.75f))
+                        + ", cubic_exclude=" + n.intAttr("exclude_outside", 0) + ")");
     }
 }

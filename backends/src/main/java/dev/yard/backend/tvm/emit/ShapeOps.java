@@ -12,13 +12,16 @@ import java.util.StringJoiner;
  * to {@code R.strided_slice}.
  */
 final class ShapeOps {
-    private ShapeOps() {
-    }
+    private ShapeOps() {}
 
     static void register(Map<String, OpRule> rules) {
         for (String op : new String[] {"Reshape", "Flatten", "Squeeze", "Unsqueeze"}) {
-            rules.put(op, (n, cx) -> cx.bind(n.output(0), "R.reshape(" + cx.use(n.input(0)) + ", R.shape("
-                    + EmitContext.list(cx.dims(n.output(0))) + "))"));
+            rules.put(
+                    op,
+                    (n, cx) -> cx.bind(
+                            n.output(0),
+                            "R.reshape(" + cx.use(n.input(0)) + ", R.shape(" + EmitContext.list(cx.dims(n.output(0)))
+                                    + "))"));
         }
         rules.put("Transpose", ShapeOps::transpose);
         rules.put("Concat", ShapeOps::concat);
@@ -78,8 +81,10 @@ final class ShapeOps {
             begin[i] = clamp(starts[i], size);
             end[i] = clamp(ends[i], size);
         }
-        cx.bind(n.output(0), "R.strided_slice(" + cx.use(x) + ", axes=" + EmitContext.list(ax) + ", begin="
-                + EmitContext.list(begin) + ", end=" + EmitContext.list(end) + ", strides=" + EmitContext.list(stride) + ")");
+        cx.bind(
+                n.output(0),
+                "R.strided_slice(" + cx.use(x) + ", axes=" + EmitContext.list(ax) + ", begin=" + EmitContext.list(begin)
+                        + ", end=" + EmitContext.list(end) + ", strides=" + EmitContext.list(stride) + ")");
     }
 
     private static long[] optional(Node n, EmitContext cx, int i, String what) {

@@ -81,8 +81,7 @@ interface CApi extends Library {
     final class Loaded {
         static final List<NativeLibrary> LIBRARIES = new CopyOnWriteArrayList<>();
 
-        private Loaded() {
-        }
+        private Loaded() {}
     }
 
     int RTLD_NOW = 0x2;

@@ -63,7 +63,8 @@ public enum DType {
                 return d;
             }
         }
-        throw new YardException("TVM returned a tensor of DLPack type code " + code + " bits " + bits
-                + ", which Yard does not read", false);
+        throw new YardException(
+                "TVM returned a tensor of DLPack type code " + code + " bits " + bits + ", which Yard does not read",
+                false);
     }
 }

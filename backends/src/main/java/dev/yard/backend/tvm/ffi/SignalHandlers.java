@@ -14,6 +14,7 @@ import com.sun.jna.Pointer;
 final class SignalHandlers {
     /** Larger than glibc's {@code struct sigaction} on x86_64 (152 bytes). */
     private static final int SIGACTION_BYTES = 256;
+
     private static final int LAST_SIGNAL = 31;
 
     private interface LibC extends Library {

@@ -54,7 +54,10 @@ public final class Tvm {
         if (Files.isDirectory(lib)) {
             try (Stream<Path> s = Files.list(lib)) {
                 List<Path> found = s.filter(p -> p.getFileName().toString().startsWith("python"))
-                        .map(p -> p.resolve("site-packages")).filter(Files::isDirectory).sorted().toList();
+                        .map(p -> p.resolve("site-packages"))
+                        .filter(Files::isDirectory)
+                        .sorted()
+                        .toList();
                 if (!found.isEmpty()) {
                     return found.get(found.size() - 1);
                 }

@@ -35,7 +35,8 @@ public final class TvmModel implements AutoCloseable {
         if (!Files.isRegularFile(library)) {
             throw YardException.badInput(library + ": no such TVM library");
         }
-        TvmObject module = (TvmObject) tvm.callGlobal("ffi.ModuleLoadFromFile", library.toAbsolutePath().toString());
+        TvmObject module = (TvmObject) tvm.callGlobal(
+                "ffi.ModuleLoadFromFile", library.toAbsolutePath().toString());
         try {
             TvmObject vm;
             try (TvmObject loadExecutable = function(tvm, module, "vm_load_executable", library)) {

@@ -46,7 +46,8 @@ class TvmLoadingTest {
         try (TvmModel m = TvmModel.load(tvm, lib)) {
             assertEquals(segv, SignalHandlers.current(SIGSEGV), "SIGSEGV handler after loading a model");
             assertEquals(bus, SignalHandlers.current(SIGBUS), "SIGBUS handler after loading a model");
-            float[] y = m.run(java.util.List.of(dev.yard.ir.Tensor.ofFloats(new long[] {1, 2, 4, 4}, ramp()))).get(0)
+            float[] y = m.run(java.util.List.of(dev.yard.ir.Tensor.ofFloats(new long[] {1, 2, 4, 4}, ramp())))
+                    .get(0)
                     .toFloatArray();
             for (int i = 0; i < y.length; i++) {
                 assertEquals(Math.max(0, ramp()[i]), y[i], "Relu at " + i);
