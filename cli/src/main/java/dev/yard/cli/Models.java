@@ -1,6 +1,7 @@
 package dev.yard.cli;
 
 import dev.yard.backend.onnx.OnnxWriter;
+import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.frontend.onnx.OnnxReader;
 import dev.yard.ir.Model;
 import dev.yard.ir.YardException;
@@ -141,7 +142,7 @@ final class Models {
                 throw YardException.badInput("--input-shape " + e.getKey() + ": " + source
                         + " has no input of that name (inputs: " + String.join(", ", names) + ")");
             }
-            TvmPreparation.parse(e.getKey(), e.getValue());
+            TvmPreparation.inputShape(e.getKey(), e.getValue());
         }
     }
 
@@ -154,7 +155,7 @@ final class Models {
         for (dev.yard.ir.Value v : copy.graph().inputs()) {
             String shape = inputShapes.get(v.name());
             if (shape != null && v.elementType() != null) {
-                v.setType(dev.yard.ir.ValueType.tensor(v.elementType(), TvmPreparation.parse(v.name(), shape)));
+                v.setType(dev.yard.ir.ValueType.tensor(v.elementType(), TvmPreparation.inputShape(v.name(), shape)));
             }
         }
         for (dev.yard.ir.Node n : copy.graph().nodes()) {

@@ -4,6 +4,7 @@ import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.backend.ort.OrtCalibration;
 import dev.yard.backend.ort.OrtFidelity;
 import dev.yard.backend.ort.OrtSession;
+import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Spec;
                 + "Without IN, optimizes the built-in trained LeNet and measures its accuracy on 62 labelled digits.")
 final class OptimizeCommand implements Callable<Integer> {
     /** The pipeline used when none is given. */
-    static final String DEFAULT_PIPELINE = "fold-constants,fold-batchnorm,select-ranks,fuse-1x1,dce";
+    static final String DEFAULT_PIPELINE = dev.yard.passes.Pipeline.DEFAULT;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "IN", description = "Model (.onnx or .onnxtxt).")
     Path input;
@@ -675,7 +676,7 @@ final class OptimizeCommand implements Callable<Integer> {
         /** The input's shape to measure with: as given, or as declared with a dynamic batch of 1. */
         static long[] shape(String name, long[] declared, Map<String, String> given) {
             if (given.containsKey(name)) {
-                return TvmPreparation.parse(name, given.get(name));
+                return TvmPreparation.inputShape(name, given.get(name));
             }
             long[] s = declared.clone();
             for (int i = 0; i < s.length; i++) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.yard.backend.ort.OrtSession;
+import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.backend.tvm.TvmToolchain;
 import dev.yard.backend.tvm.emit.RelaxEmitter;
 import dev.yard.backend.tvm.emit.RelaxModule;

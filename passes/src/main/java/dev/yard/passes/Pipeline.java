@@ -15,6 +15,22 @@ import java.util.stream.Collectors;
  * pipeline. A bad string is an error that names the column.
  */
 public final class Pipeline {
+    /** What {@code yard optimize} runs unless told otherwise. */
+    public static final String DEFAULT =
+            // Constant-node weights and exporters' shape computations become initializers and static
+            // shapes: every later pass reads a layer's weights as an initializer and prices it by shape.
+            "fold-constants,"
+                    // Before selection: the chains are fitted to the kernel the model really applies
+                    // (BatchNorm's scale included) and no BatchNorm sits between a chain and its input.
+                    + "fold-batchnorm,"
+                    // The choice of what to decompose, at the fidelity budget, on the cost model.
+                    + "select-ranks,"
+                    // After selection: folds the biases of the chains it emitted and merges what is
+                    // cheaper as one conv; before it, it would merge nothing of theirs.
+                    + "fuse-1x1,"
+                    // Last: drops the weights the passes above replaced.
+                    + "dce";
+
     /** One pass of the pipeline with its options. */
     public record Entry(PassDefinition definition, PassOptions options) {
         public String name() {

@@ -1,10 +1,11 @@
-package dev.yard.cli;
+package dev.yard.backend.tvm;
 
 import dev.yard.ir.Model;
 import dev.yard.ir.Shape;
 import dev.yard.ir.Value;
 import dev.yard.ir.ValueType;
 import dev.yard.ir.YardException;
+import dev.yard.ir.infer.ShapeInference;
 import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;
 import dev.yard.passes.Pipeline;
@@ -16,10 +17,10 @@ import java.util.Map;
  * {@code --input-shape}, or a dynamic batch taken as 1), shapes inferred, and the shape
  * computations exporters leave behind folded away ({@code fold-constants,dce}).
  */
-final class TvmPreparation {
+public final class TvmPreparation {
     private TvmPreparation() {}
 
-    static void prepare(Model m, Map<String, String> inputShapes) {
+    public static void prepare(Model m, Map<String, String> inputShapes) {
         for (String name : inputShapes.keySet()) {
             if (m.graph().inputs().stream().noneMatch(v -> v.name().equals(name))) {
                 throw YardException.badInput("--input-shape: the model has no input named '" + name + "'");
@@ -31,7 +32,7 @@ final class TvmPreparation {
             }
             long[] dims;
             if (inputShapes.containsKey(v.name())) {
-                dims = parse(v.name(), inputShapes.get(v.name()));
+                dims = inputShape(v.name(), inputShapes.get(v.name()));
             } else if (tt.shape().isStatic()) {
                 continue;
             } else {
@@ -61,7 +62,7 @@ final class TvmPreparation {
         PassManager fold = new PassManager(Pipeline.parse("fold-constants,dce", PassRegistry.load()));
         boolean changed = true;
         while (changed) {
-            Models.inferShapes(m);
+            ShapeInference.infer(m);
             changed = fold.run(m).runs().stream().anyMatch(r -> r.changed());
         }
     }
@@ -76,10 +77,10 @@ final class TvmPreparation {
     }
 
     /** Elements one input may have (1 GiB of float32): beyond it runs exhaust memory instead of failing. */
-    static final long MAX_INPUT_ELEMENTS = 1L << 28;
+    public static final long MAX_INPUT_ELEMENTS = 1L << 28;
 
     /** The dims of {@code --input-shape NAME=D,D,...}: positive integers, at most {@link #MAX_INPUT_ELEMENTS} in all. */
-    static long[] parse(String name, String dims) {
+    public static long[] inputShape(String name, String dims) {
         long[] d;
         try {
             d = Arrays.stream(dims.split(","))
