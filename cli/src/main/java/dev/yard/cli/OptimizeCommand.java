@@ -4,8 +4,8 @@ import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.backend.ort.OrtCalibration;
 import dev.yard.backend.ort.OrtFidelity;
 import dev.yard.backend.ort.OrtSession;
+import dev.yard.backend.ort.SeededInputs;
 import dev.yard.backend.tvm.TvmPreparation;
-import dev.yard.ir.ElementType;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.ir.Tensor;
@@ -696,43 +696,9 @@ final class OptimizeCommand implements Callable<Integer> {
          * booleans, zeros for integers (valid as indices and sizes).
          */
         static Map<String, Tensor> randomInputs(OrtSession session, Map<String, String> given, long seed) {
-            java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-            Map<String, ElementType> types = session.inputTypes();
-            Map<String, Tensor> m = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> e : session.inputShapes().entrySet()) {
-                long[] s = shape(e.getKey(), e.getValue(), given);
-                int n = 1;
-                for (long d : s) {
-                    n = Math.multiplyExact(n, Math.toIntExact(d));
-                }
-                ElementType type = types.getOrDefault(e.getKey(), ElementType.FLOAT);
-                Tensor t;
-                switch (type) {
-                    case FLOAT, DOUBLE, FLOAT16, BFLOAT16 -> {
-                        float[] v = new float[n];
-                        for (int i = 0; i < n; i++) {
-                            v[i] = (float) r.nextDouble();
-                        }
-                        t = type == ElementType.FLOAT ? Tensor.ofFloats(s, v) : Tensor.ofFloatsAs(type, s, v);
-                    }
-                    case BOOL -> {
-                        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
-                        for (int i = 0; i < n; i++) {
-                            b.put(i, (byte) (r.nextBoolean() ? 1 : 0));
-                        }
-                        t = Tensor.ofRaw(type, s, b);
-                    }
-                    default -> {
-                        if (type == ElementType.STRING || !type.hasElementAccess()) {
-                            throw YardException.badInput("input '" + e.getKey() + "' is of type " + type.textName()
-                                    + ": Yard runs models on numeric inputs only");
-                        }
-                        t = Tensor.ofRaw(type, s, java.nio.ByteBuffer.allocate(Math.toIntExact(type.byteSize(n))));
-                    }
-                }
-                m.put(e.getKey(), t);
-            }
-            return m;
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            session.inputShapes().forEach((name, declared) -> shapes.put(name, shape(name, declared, given)));
+            return SeededInputs.of(shapes, session.inputTypes(), seed);
         }
 
         /** Relative L2 error of each output, over all runs together ({@code a} the reference). */

@@ -1,6 +1,7 @@
 package dev.yard.cli;
 
 import dev.yard.backend.ort.OrtSession;
+import dev.yard.backend.ort.SeededInputs;
 import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.backend.tvm.TvmToolchain;
 import dev.yard.backend.tvm.emit.RelaxEmitter;
@@ -195,11 +196,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 in.add(Tensor.ofRaw(ElementType.FLOAT, s, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)));
             } else {
-                float[] v = new float[(int) n];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) r.nextDouble();
-                }
-                in.add(Tensor.ofFloats(s, v));
+                in.add(SeededInputs.uniform(ElementType.FLOAT, s, r, 0));
             }
         }
         return in;

@@ -1,5 +1,6 @@
 package dev.yard.backend.cost;
 
+import dev.yard.backend.ort.SeededInputs;
 import dev.yard.ir.Attribute;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Graph;
@@ -85,15 +86,7 @@ final class LayerModels {
 
     /** Seeded values in [-0.5, 0.5). */
     static Tensor random(long[] dims, SplittableRandom r) {
-        long n = 1;
-        for (long d : dims) {
-            n = Math.multiplyExact(n, d);
-        }
-        float[] v = new float[Math.toIntExact(n)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (r.nextDouble() - 0.5);
-        }
-        return Tensor.ofFloats(dims, v);
+        return SeededInputs.uniform(ElementType.FLOAT, dims, r, -0.5);
     }
 
     private static void check(boolean fits, List<? extends Layer> chain, int i) {

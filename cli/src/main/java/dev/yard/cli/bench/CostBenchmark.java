@@ -2,7 +2,9 @@ package dev.yard.cli.bench;
 
 import dev.yard.backend.cost.OrtCostModel;
 import dev.yard.backend.ort.OrtSession;
+import dev.yard.backend.ort.SeededInputs;
 import dev.yard.frontend.onnx.OnnxReader;
+import dev.yard.ir.ElementType;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.ir.Tensor;
@@ -252,11 +254,6 @@ public final class CostBenchmark {
     }
 
     private static Tensor random(long[] dims) {
-        SplittableRandom r = new SplittableRandom(3);
-        float[] v = new float[(int) Arrays.stream(dims).reduce(1, (a, b) -> a * b)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble();
-        }
-        return Tensor.ofFloats(dims, v);
+        return SeededInputs.uniform(ElementType.FLOAT, dims, new SplittableRandom(3), 0);
     }
 }
