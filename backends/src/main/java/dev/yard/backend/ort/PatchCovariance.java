@@ -1,5 +1,6 @@
 package dev.yard.backend.ort;
 
+import dev.yard.ir.ConvGeometry;
 import dev.yard.ir.Node;
 import dev.yard.ir.Tensor;
 import java.util.Arrays;
@@ -33,31 +34,31 @@ final class PatchCovariance {
 
     /** The im2col view of one conv over an input of given dims [N, C, H, W]. */
     private record Patches(int n, int c, int h, int w, int kh, int kw, int[] s, int[] dil, int[] p, int oh, int ow) {
-        /** Null when the conv is grouped, pads automatically or has no output positions. */
+        /** Null when the conv is grouped, its geometry is unknown or it has no output positions. */
         static Patches of(Node conv, long[] d) {
             Tensor k = conv.input(1) != null && conv.input(1).isInitializer()
                     ? conv.input(1).initializer()
                     : null;
-            if (d.length != 4 || k == null || k.rank() != 4 || conv.intAttr("group", 1) != 1) {
+            ConvGeometry g = ConvGeometry.of(conv).orElse(null);
+            if (d.length != 4 || k == null || g == null || g.group() != 1) {
                 return null;
             }
-            String autoPad = conv.stringAttr("auto_pad", "NOTSET");
-            if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
+            long[] out = g.outputSize(d[2], d[3]);
+            if (out[0] <= 0 || out[1] <= 0) {
                 return null;
             }
-            int h = (int) d[2];
-            int w = (int) d[3];
-            int kh = (int) k.dims()[2];
-            int kw = (int) k.dims()[3];
-            int[] s = ints(conv.intsAttr("strides"), 2, 1);
-            int[] dil = ints(conv.intsAttr("dilations"), 2, 1);
-            int[] p = ints(conv.intsAttr("pads"), 4, 0);
-            int oh = (h + p[0] + p[2] - ((kh - 1) * dil[0] + 1)) / s[0] + 1;
-            int ow = (w + p[1] + p[3] - ((kw - 1) * dil[1] + 1)) / s[1] + 1;
-            if (oh <= 0 || ow <= 0) {
-                return null;
-            }
-            return new Patches((int) d[0], (int) d[1], h, w, kh, kw, s, dil, p, oh, ow);
+            return new Patches(
+                    (int) d[0],
+                    (int) d[1],
+                    (int) d[2],
+                    (int) d[3],
+                    g.kh(),
+                    g.kw(),
+                    g.strides(),
+                    g.dilations(),
+                    g.pads(),
+                    (int) out[0],
+                    (int) out[1]);
         }
 
         int count() {
@@ -114,16 +115,5 @@ final class PatchCovariance {
         int[] out = Arrays.copyOf(idx, max);
         Arrays.sort(out);
         return out;
-    }
-
-    private static int[] ints(long[] v, int n, int dflt) {
-        int[] r = new int[n];
-        Arrays.fill(r, dflt);
-        if (v != null) {
-            for (int i = 0; i < Math.min(n, v.length); i++) {
-                r[i] = (int) v[i];
-            }
-        }
-        return r;
     }
 }

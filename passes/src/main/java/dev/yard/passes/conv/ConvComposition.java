@@ -1,6 +1,6 @@
 package dev.yard.passes.conv;
 
-import dev.yard.passes.rewrite.Outcome;
+import dev.yard.ir.Outcome;
 
 /**
  * Composes two linear 2-D convolutions applied one after the other into one convolution,

@@ -1,11 +1,12 @@
 package dev.yard.passes.conv;
 
 import dev.yard.ir.Attribute;
+import dev.yard.ir.ConvGeometry;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Node;
+import dev.yard.ir.Outcome;
 import dev.yard.ir.Tensor;
 import dev.yard.ir.Value;
-import dev.yard.passes.rewrite.Outcome;
 import java.util.Arrays;
 
 /**
@@ -62,7 +63,8 @@ public record ConvLayer(
 
     /**
      * Reads a 2-D {@code Conv} node whose weights (and bias, if any) are initializers, or
-     * says why it cannot.
+     * says why it cannot; {@code auto_pad} becomes the explicit pads it means
+     * ({@link ConvGeometry}), so a chain emitted for the layer pads as it did.
      */
     public static Outcome<ConvLayer> read(Node n) {
         if (!n.is("Conv")) {
@@ -84,22 +86,12 @@ public record ConvLayer(
         if (b != null && !b.isInitializer()) {
             return Outcome.not("bias is not a constant initializer");
         }
-        String autoPad = n.stringAttr("auto_pad", "NOTSET");
-        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
-            return Outcome.not("auto_pad=" + autoPad + " (run shape inference and make pads explicit first)");
+        Outcome<ConvGeometry> read = ConvGeometry.of(n);
+        if (!read.ok()) {
+            return Outcome.not(read.whyNot());
         }
+        ConvGeometry g = read.value();
         long[] d = wt.dims();
-        long[] kernelShape = n.intsAttr("kernel_shape");
-        if (kernelShape != null && (kernelShape.length != 2 || kernelShape[0] != d[2] || kernelShape[1] != d[3])) {
-            return Outcome.not("kernel_shape does not match the weights");
-        }
-        long group = n.intAttr("group", 1);
-        if (group < 1 || group > d[0] || d[0] % group != 0) {
-            return Outcome.not("group " + group + " does not divide the " + d[0] + " output channels");
-        }
-        int[] strides = ints(n.intsAttr("strides"), 2, 1);
-        int[] dil = ints(n.intsAttr("dilations"), 2, 1);
-        int[] pads = ints(n.intsAttr("pads"), 4, 0);
         double[] weights = toDoubles(wt);
         double[] bias = b == null ? null : toDoubles(b.initializer());
         return Outcome.of(new ConvLayer(
@@ -109,22 +101,11 @@ public record ConvLayer(
                 (int) d[3],
                 weights,
                 bias,
-                (int) n.intAttr("group", 1),
-                strides,
-                pads,
-                dil,
+                g.group(),
+                g.strides(),
+                g.pads(),
+                g.dilations(),
                 wt.elementType()));
-    }
-
-    private static int[] ints(long[] v, int n, int dflt) {
-        int[] r = new int[n];
-        Arrays.fill(r, dflt);
-        if (v != null) {
-            for (int i = 0; i < Math.min(n, v.length); i++) {
-                r[i] = Math.toIntExact(v[i]);
-            }
-        }
-        return r;
     }
 
     static double[] toDoubles(Tensor t) {

@@ -2,10 +2,10 @@ package dev.yard.passes.cost;
 
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
+import dev.yard.ir.Outcome;
 import dev.yard.ir.Shape;
 import dev.yard.ir.Value;
 import dev.yard.passes.conv.ConvLayer;
-import dev.yard.passes.rewrite.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.yard.passes.decompose;
 
+import dev.yard.ir.Outcome;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.linalg.BlockTermFactors;
 import dev.yard.passes.linalg.BlockTermTucker;
@@ -16,7 +17,6 @@ import dev.yard.passes.linalg.TruncatedSvd;
 import dev.yard.passes.linalg.TuckerTwo;
 import dev.yard.passes.linalg.TuckerTwoFactors;
 import dev.yard.passes.linalg.WhitenedTuckerTwo;
-import dev.yard.passes.rewrite.Outcome;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,11 +1,11 @@
 package dev.yard.passes.decompose;
 
+import dev.yard.ir.Outcome;
 import dev.yard.passes.linalg.DenseTensor;
 import dev.yard.passes.linalg.Evbmf;
 import dev.yard.passes.linalg.Method;
 import dev.yard.passes.linalg.RankSelection;
 import dev.yard.passes.linalg.TruncatedSvd;
-import dev.yard.passes.rewrite.Outcome;
 
 /**
  * Turns a {@link RankSpec} into the ranks of one method for one kernel: [R] for svd and cp,

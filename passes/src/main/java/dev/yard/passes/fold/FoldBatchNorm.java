@@ -1,9 +1,11 @@
 package dev.yard.passes.fold;
 
+import dev.yard.ir.ConvGeometry;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Graph;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
+import dev.yard.ir.Outcome;
 import dev.yard.ir.Tensor;
 import dev.yard.ir.Value;
 import dev.yard.passes.Pass;
@@ -13,7 +15,6 @@ import dev.yard.passes.PassOptions;
 import dev.yard.passes.numeric.ChannelAffine;
 import dev.yard.passes.numeric.Doubles;
 import dev.yard.passes.rewrite.GraphIndex;
-import dev.yard.passes.rewrite.Outcome;
 import dev.yard.passes.rewrite.RewriteDriver;
 import dev.yard.passes.rewrite.RewriteRule;
 import dev.yard.passes.rewrite.Rewrites;
@@ -184,11 +185,11 @@ public final class FoldBatchNorm implements Pass {
             return Outcome.not(
                     "the following " + conv.describe() + " has group=" + conv.intAttr("group", 1) + " (needs 1)");
         }
-        String autoPad = conv.stringAttr("auto_pad", "NOTSET");
-        long[] pads = conv.intsAttr("pads");
-        boolean padded = autoPad.startsWith("SAME")
-                || (pads != null && java.util.Arrays.stream(pads).anyMatch(q -> q != 0));
-        if (padded) {
+        Outcome<ConvGeometry> geometry = ConvGeometry.of(conv);
+        if (!geometry.ok()) {
+            return Outcome.not("the following " + conv.describe() + ": " + geometry.whyNot());
+        }
+        if (geometry.value().hasPadding()) {
             return Outcome.not(
                     "the following " + conv.describe() + " pads its input, so a shift cannot move into it exactly");
         }

@@ -2,6 +2,7 @@ package dev.yard.passes.fuse;
 
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
+import dev.yard.ir.Outcome;
 import dev.yard.passes.Pass;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.PassDefinition;
@@ -10,7 +11,6 @@ import dev.yard.passes.conv.ConvComposition;
 import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.conv.ConvNodes;
 import dev.yard.passes.rewrite.GraphIndex;
-import dev.yard.passes.rewrite.Outcome;
 import dev.yard.passes.rewrite.RewriteDriver;
 import dev.yard.passes.rewrite.RewriteRule;
 import java.util.List;

@@ -1,6 +1,8 @@
 package dev.yard.backend.tvm.emit;
 
+import dev.yard.ir.ConvGeometry;
 import dev.yard.ir.Node;
+import dev.yard.ir.Outcome;
 import dev.yard.ir.Value;
 import java.util.Arrays;
 import java.util.Map;
@@ -27,10 +29,15 @@ final class ConvOps {
         if (xd.length != 4) {
             throw cx.unsupported("only 2-D convolutions (rank-4 input) are supported, this one has rank " + xd.length);
         }
-        long[] strides = orDefault(n.intsAttr("strides"), 1);
-        long[] dilations = orDefault(n.intsAttr("dilations"), 1);
-        long[] pads = pads(n, xd, wd, yd, strides, dilations);
-        long group = n.intAttr("group", 1);
+        Outcome<ConvGeometry> read = ConvGeometry.of(n);
+        if (!read.ok()) {
+            throw cx.unsupported(read.whyNot());
+        }
+        ConvGeometry g = read.value();
+        long[] strides = longs(g.strides());
+        long[] dilations = longs(g.dilations());
+        long[] pads = longs(g.pads());
+        long group = g.group();
         String conv = "R.nn.conv2d(" + cx.use(x) + ", " + cx.use(w) + ", strides=" + EmitContext.list(strides)
                 + ", padding=" + EmitContext.list(pads) + ", dilation=" + EmitContext.list(dilations)
                 + ", groups=" + group + ", data_layout=\"NCHW\", kernel_layout=\"OIHW\")";
@@ -46,34 +53,21 @@ final class ConvOps {
         cx.bind(y, "R.add(" + c + ", " + bias + ")");
     }
 
-    private static long[] orDefault(long[] v, long dflt) {
-        if (v != null) {
-            return v;
-        }
-        long[] d = new long[2];
-        Arrays.fill(d, dflt);
-        return d;
+    private static long[] longs(int[] v) {
+        return Arrays.stream(v).asLongStream().toArray();
     }
 
-    /** Pads in ONNX order [top, left, bottom, right], which is also Relax's order. */
-    static long[] pads(Node n, long[] xd, long[] wd, long[] yd, long[] strides, long[] dilations) {
+    /** Pads in ONNX order [top, left, bottom, right] (also Relax's) of a pool with {@code kernel} [kh, kw]. */
+    static long[] pads(Node n, long[] xd, long[] kernel, long[] strides, long[] dilations) {
         String autoPad = n.stringAttr("auto_pad", "NOTSET");
         if (autoPad.equals("NOTSET")) {
             long[] p = n.intsAttr("pads");
             return p != null ? p : new long[4];
         }
-        long[] pads = new long[4];
         if (autoPad.equals("VALID")) {
-            return pads;
+            return new long[4];
         }
-        for (int i = 0; i < 2; i++) {
-            long total = Math.max(0, (yd[i + 2] - 1) * strides[i] + (wd[i + 2] - 1) * dilations[i] + 1 - xd[i + 2]);
-            long small = total / 2;
-            long large = total - small;
-            boolean upper = autoPad.equals("SAME_UPPER");
-            pads[i] = upper ? small : large;
-            pads[i + 2] = upper ? large : small;
-        }
-        return pads;
+        return ConvGeometry.samePads(
+                new long[] {xd[2], xd[3]}, kernel, strides, dilations, autoPad.equals("SAME_UPPER"));
     }
 }

@@ -32,7 +32,7 @@ final class PoolOps {
         long[] kernel = n.intsAttr("kernel_shape");
         long[] strides = n.intsAttr("strides") != null ? n.intsAttr("strides") : new long[] {1, 1};
         long[] dilations = n.intsAttr("dilations") != null ? n.intsAttr("dilations") : new long[] {1, 1};
-        long[] pads = ConvOps.pads(n, xd, new long[] {0, 0, kernel[0], kernel[1]}, cx.dims(y), strides, dilations);
+        long[] pads = ConvOps.pads(n, xd, kernel, strides, dilations);
         boolean ceil = n.intAttr("ceil_mode", 0) != 0;
         StringBuilder e = new StringBuilder(op)
                 .append('(')

@@ -1,4 +1,4 @@
-package dev.yard.passes.rewrite;
+package dev.yard.ir;
 
 import java.util.Objects;
 import java.util.function.Function;
