@@ -4,6 +4,7 @@ import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.backend.ort.OrtCalibration;
 import dev.yard.backend.ort.OrtFidelity;
 import dev.yard.backend.ort.OrtSession;
+import dev.yard.backend.ort.PairedTiming;
 import dev.yard.backend.ort.SeededInputs;
 import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.ir.Model;
@@ -605,20 +606,9 @@ final class OptimizeCommand implements Callable<Integer> {
                 }
                 StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
                 status.show("measuring ONNX Runtime latency");
-                // Rounds in alternating order (ab, ba, ab, ba), the best median of each model kept:
-                // the model timed first in a process pays for warming up (LeNet: 34 us first, 16
-                // us after), and a shared machine's load drifts from second to second.
-                double la = Double.MAX_VALUE;
-                double lb = Double.MAX_VALUE;
-                for (int round = 0; round < 4; round++) {
-                    if (round % 2 == 0) {
-                        la = Math.min(la, a.medianMillis(inputs, 3, 5, 250, 400));
-                        lb = Math.min(lb, b.medianMillis(inputs, 3, 5, 250, 400));
-                    } else {
-                        lb = Math.min(lb, b.medianMillis(inputs, 3, 5, 250, 400));
-                        la = Math.min(la, a.medianMillis(inputs, 3, 5, 250, 400));
-                    }
-                }
+                double[] ms = PairedTiming.medianMillis(a, b, inputs);
+                double la = ms[0];
+                double lb = ms[1];
                 status.clear();
                 t.row("ORT latency (median, " + threads + " threads)", ms(la), ms(lb), ratio(lb, la));
             }

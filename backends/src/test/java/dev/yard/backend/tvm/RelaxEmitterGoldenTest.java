@@ -1,6 +1,7 @@
 package dev.yard.backend.tvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,14 +28,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Golden files for the Relax emitter: each small ONNX graph (weights are the inputs whose
  * names start with a capital, filled with seeded random values) is emitted and compared
  * with its {@code .py} golden file; TVM must parse the text and print it back to a
  * structurally equal module; and the built library, run through the Java bindings, must
- * agree with ONNX Runtime. Run with {@code -Dyard.updateGolden=true} to rewrite the files.
+ * agree with ONNX Runtime. Run with {@code -Dgolden.update=true} to rewrite the files.
  */
 class RelaxEmitterGoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden/tvm");
@@ -42,15 +43,30 @@ class RelaxEmitterGoldenTest {
     @TempDir
     Path tmp;
 
+    /** Every {@code NAME.onnxtxt} in the golden folder is a case; its expectation is {@code NAME.py}. */
+    static List<String> cases() throws IOException {
+        try (var files = Files.list(GOLDEN)) {
+            List<String> names = files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".onnxtxt"))
+                    .map(f -> f.substring(0, f.length() - ".onnxtxt".length()))
+                    .sorted()
+                    .toList();
+            assertFalse(names.isEmpty(), "no cases in " + GOLDEN);
+            return names;
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"conv_chain", "grouped_dilated", "pool_resize_concat", "gemm_softmax_f16"})
+    @MethodSource("cases")
     void emitsParsesAndMatchesOnnxRuntime(String name) throws IOException {
         Model model = load(name);
         RelaxModule module = RelaxEmitter.emit(model);
         Path golden = GOLDEN.resolve(name + ".py");
-        if (Boolean.getBoolean("yard.updateGolden") || !Files.exists(golden)) {
+        // The same flag as the pass golden files; a missing expectation fails rather than being written.
+        if (Boolean.getBoolean("golden.update")) {
             Files.writeString(golden, module.script());
         }
+        assertTrue(Files.exists(golden), "no expectation " + golden + " (write it with -Dgolden.update=true)");
         assertEquals(Files.readString(golden), module.script(), "emitted TVMScript differs from " + golden);
         assertEquals(module.script(), RelaxEmitter.emit(load(name)).script(), "emission is not deterministic");
 
