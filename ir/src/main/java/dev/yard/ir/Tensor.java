@@ -111,6 +111,25 @@ public final class Tensor {
         return ofRaw(type, dims, b);
     }
 
+    /**
+     * A tensor of the given floating-point type holding {@code values}, each rounded once from
+     * double to that type ({@link HalfFloats} for the 16-bit types): what a computation done in
+     * double writes.
+     */
+    public static Tensor ofDoublesAs(ElementType type, long[] dims, double[] values) {
+        ByteBuffer b = ByteBuffer.allocate((int) type.byteSize(values.length)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < values.length; i++) {
+            switch (type) {
+                case FLOAT -> b.putFloat(i * 4, (float) values[i]);
+                case DOUBLE -> b.putDouble(i * 8, values[i]);
+                case FLOAT16 -> b.putShort(i * 2, HalfFloats.toHalf(values[i]));
+                case BFLOAT16 -> b.putShort(i * 2, HalfFloats.toBfloat16(values[i]));
+                default -> throw new IllegalArgumentException("not a float type I can write: " + type);
+            }
+        }
+        return ofRaw(type, dims, b);
+    }
+
     private static long count(long[] dims) {
         long n = 1;
         for (long d : dims) {

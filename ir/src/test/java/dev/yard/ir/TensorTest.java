@@ -26,6 +26,25 @@ class TensorTest {
     }
 
     @Test
+    void doublesRoundOnceToSixteenBits() {
+        // Just above the tie between 1 and the next value: through float the 2^-40 is lost, the
+        // value lands on the tie and goes to even (1); rounded once it goes up.
+        double aboveHalfTie = 1 + 0x1p-11 + 0x1p-40;
+        assertEquals(1.0f, HalfFloats.fromHalf(HalfFloats.toHalf((float) aboveHalfTie)), "rounded twice");
+        assertEquals(1.0f + 0x1p-10f, HalfFloats.fromHalf(HalfFloats.toHalf(aboveHalfTie)));
+        double aboveBfloatTie = 1 + 0x1p-8 + 0x1p-40;
+        assertEquals(1.0f + 0x1p-7f, HalfFloats.round(ElementType.BFLOAT16, aboveBfloatTie));
+        assertEquals(1.0f, HalfFloats.round(ElementType.BFLOAT16, (float) aboveBfloatTie), "rounded twice");
+        // An exact tie still goes to even; the largest half stays finite; beyond it is infinite.
+        assertEquals(1.0f, HalfFloats.round(ElementType.FLOAT16, 1 + 0x1p-11));
+        assertEquals(65504f, HalfFloats.round(ElementType.FLOAT16, 65504.0));
+        assertEquals(Float.POSITIVE_INFINITY, HalfFloats.round(ElementType.FLOAT16, 70000.0));
+        Tensor t = Tensor.ofDoublesAs(ElementType.FLOAT16, new long[] {2}, new double[] {aboveHalfTie, -2.5});
+        assertEquals(1.0 + 0x1p-10, t.getDouble(0));
+        assertEquals(-2.5, t.getDouble(1));
+    }
+
+    @Test
     void halfRoundsToNearestEven() {
         // 1 + 2^-11 lies halfway between 1 and the next half (1 + 2^-10): ties go to even (1).
         assertEquals(1.0f, HalfFloats.fromHalf(HalfFloats.toHalf(1.0f + 0x1p-11f)));

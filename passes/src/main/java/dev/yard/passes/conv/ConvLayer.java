@@ -127,16 +127,7 @@ public record ConvLayer(
     }
 
     private Tensor tensor(double[] v, long[] dims) {
-        if (elementType == ElementType.DOUBLE) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            b.asDoubleBuffer().put(v);
-            return Tensor.ofRaw(ElementType.DOUBLE, dims, b);
-        }
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return Tensor.ofFloatsAs(elementType, dims, f);
+        return Tensor.ofDoublesAs(elementType, dims, v);
     }
 
     /** Conv attributes for this geometry, in ONNX's usual order, leaving out those at their defaults. */

@@ -80,13 +80,13 @@ final class MatrixChain {
     private static Tensor tensor(DenseTensor m, ElementType type, boolean transpose) {
         int rows = m.dim(0);
         int cols = m.dim(1);
-        float[] v = new float[rows * cols];
+        double[] v = new double[rows * cols];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                v[transpose ? j * rows + i : i * cols + j] = (float) m.data()[i * cols + j];
+                v[transpose ? j * rows + i : i * cols + j] = m.data()[i * cols + j];
             }
         }
         long[] dims = transpose ? new long[] {cols, rows} : new long[] {rows, cols};
-        return Tensor.ofFloatsAs(type, dims, v);
+        return Tensor.ofDoublesAs(type, dims, v);
     }
 }

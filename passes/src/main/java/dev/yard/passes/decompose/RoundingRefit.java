@@ -152,7 +152,7 @@ final class RoundingRefit {
     static double[] round(ElementType t, double[] v) {
         double[] r = new double[v.length];
         for (int i = 0; i < v.length; i++) {
-            r[i] = HalfFloats.round(t, (float) v[i]);
+            r[i] = HalfFloats.round(t, v[i]);
         }
         return r;
     }

@@ -113,20 +113,20 @@ final class ConvIntoGemm implements RewriteRule {
                 bm[m * nOut + n] = b.getDouble(transB ? (long) n * mid + m : (long) m * nOut + n);
             }
         }
-        float[] newB = new float[in * nOut];
+        double[] newB = new double[in * nOut];
         for (int i = 0; i < in; i++) {
             for (int n = 0; n < nOut; n++) {
                 double s = 0;
                 for (int m = 0; m < mid; m++) {
                     s += c.weight(m, i, 0, 0) * bm[m * nOut + n];
                 }
-                newB[i * nOut + n] = (float) (alpha * s);
+                newB[i * nOut + n] = alpha * s;
             }
         }
         Value cv = gemm.input(2);
-        float[] newC = null;
+        double[] newC = null;
         if (c.bias() != null || cv != null) {
-            newC = new float[nOut];
+            newC = new double[nOut];
             Tensor ct = cv == null ? null : cv.initializer();
             for (int n = 0; n < nOut; n++) {
                 double s = 0;
@@ -136,7 +136,7 @@ final class ConvIntoGemm implements RewriteRule {
                     }
                 }
                 double cn = ct == null ? 0 : ct.getDouble(ct.elementCount() == 1 ? 0 : n);
-                newC[n] = (float) (alpha * s + beta * cn);
+                newC[n] = alpha * s + beta * cn;
             }
         }
         Graph g = index.graph();
@@ -149,10 +149,10 @@ final class ConvIntoGemm implements RewriteRule {
                 flat,
                 g.addInitializer(
                         index.freshName(base + "_weight"),
-                        Tensor.ofFloatsAs(c.elementType(), new long[] {in, nOut}, newB))));
+                        Tensor.ofDoublesAs(c.elementType(), new long[] {in, nOut}, newB))));
         if (newC != null) {
             inputs.add(g.addInitializer(
-                    index.freshName(base + "_bias"), Tensor.ofFloatsAs(c.elementType(), new long[] {nOut}, newC)));
+                    index.freshName(base + "_bias"), Tensor.ofDoublesAs(c.elementType(), new long[] {nOut}, newC)));
         }
         Node newGemm = new Node(
                 gemm.name().isEmpty() ? index.freshName(base) : gemm.name(),

@@ -1,5 +1,7 @@
 package dev.yard.passes.linalg;
 
+import dev.yard.ir.ElementType;
+import dev.yard.ir.HalfFloats;
 import java.util.Arrays;
 
 /**
@@ -53,7 +55,7 @@ public record DenseTensor(int[] shape, double[] data) {
     public static DenseTensor fromHalfBits(short[] bits, int... shape) {
         double[] d = new double[bits.length];
         for (int i = 0; i < d.length; i++) {
-            d[i] = Half.toFloat(bits[i]);
+            d[i] = HalfFloats.fromHalf(bits[i]);
         }
         return new DenseTensor(shape.clone(), d);
     }
@@ -66,11 +68,11 @@ public record DenseTensor(int[] shape, double[] data) {
         return f;
     }
 
-    /** Narrows to binary16, rounding to nearest even; out-of-range values become infinities. */
+    /** Narrows to binary16, each value rounded once to nearest even; out-of-range values become infinities. */
     public short[] toHalfBits() {
         short[] h = new short[data.length];
         for (int i = 0; i < h.length; i++) {
-            h[i] = Half.fromFloat((float) data[i]);
+            h[i] = HalfFloats.toHalf(data[i]);
         }
         return h;
     }
@@ -82,7 +84,7 @@ public record DenseTensor(int[] shape, double[] data) {
             d[i] = switch (type) {
                 case F64 -> data[i];
                 case F32 -> (float) data[i];
-                case F16 -> Half.toFloat(Half.fromFloat((float) data[i]));
+                case F16 -> HalfFloats.round(ElementType.FLOAT16, data[i]);
             };
         }
         return new DenseTensor(shape, d);

@@ -45,10 +45,10 @@ class ChannelAffineTest {
         // 1 + 2^-11 is the tie between the halves 1 and 1+2^-10; a hair above it must round up,
         // but through float (which rounds the hair away) it would tie to even, i.e. down.
         double above = 1 + 0x1p-11 + 0x1p-40;
-        assertEquals(1 + 0x1p-10, HalfFloats.fromHalf(Doubles.toHalf(above)));
-        assertEquals(1.0f, HalfFloats.fromHalf(Doubles.toHalf(1 + 0x1p-11)), "an exact tie goes to even");
-        assertEquals(-2.5f, HalfFloats.fromHalf(Doubles.toHalf(-2.5)));
-        assertEquals(0f, HalfFloats.fromHalf(Doubles.toHalf(1e-12)));
+        assertEquals(1 + 0x1p-10, HalfFloats.fromHalf(HalfFloats.toHalf(above)));
+        assertEquals(1.0f, HalfFloats.fromHalf(HalfFloats.toHalf(1 + 0x1p-11)), "an exact tie goes to even");
+        assertEquals(-2.5f, HalfFloats.fromHalf(HalfFloats.toHalf(-2.5)));
+        assertEquals(0f, HalfFloats.fromHalf(HalfFloats.toHalf(1e-12)));
         Tensor t = Doubles.toTensor(ElementType.FLOAT16, new long[] {2}, new double[] {0.5, 65504});
         assertArrayEquals(new double[] {0.5, 65504}, Doubles.of(t));
     }
