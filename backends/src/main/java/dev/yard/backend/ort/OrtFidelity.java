@@ -68,16 +68,15 @@ public final class OrtFidelity implements FidelityOracle {
     /** Scores on {@code wanted} inputs taken evenly across the set (all of them when it is the size). */
     private Evaluation on(int wanted, Model candidate, Budget budget) {
         int count = labels != null ? inputs.size() : wanted;
-        List<Map<String, Tensor>> want = new ArrayList<>();
-        List<Map<String, Tensor>> got = new ArrayList<>();
+        // Each input's outputs are scored as they come and let go: only the original's are kept.
+        Budget.Scoring scoring = budget.scoring();
         try (OrtSession s = OrtSession.unoptimized(OnnxWriter.toBytes(candidate), THREADS)) {
             for (int k = 0; k < count; k++) {
                 int i = (int) ((long) k * inputs.size() / count);
-                want.add(expected.get(i));
-                got.add(s.run(inputs.get(i)));
+                scoring.add(expected.get(i), s.run(inputs.get(i)));
             }
         }
-        return budget.evaluate(want, got);
+        return scoring.evaluation();
     }
 
     /** Sets the budget rank selection meets when its pipeline gives none. */

@@ -107,15 +107,46 @@ public record Budget(List<Bound> bounds) {
 
     /** Scores {@code got} against {@code expected} on every bound. */
     public Evaluation evaluate(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-        List<Evaluation.Score> scores = new ArrayList<>();
-        for (Bound b : bounds) {
-            double s = b.metric().score(expected, got);
-            scores.add(new Evaluation.Score(b, s, b.usage(s)));
+        Scoring scoring = scoring();
+        for (int i = 0; i < expected.size(); i++) {
+            scoring.add(expected.get(i), got.get(i));
         }
+        return scoring.evaluation();
+    }
+
+    /** A running evaluation on every bound: evaluation inputs added one at a time (see {@link Metric.Tally}). */
+    public Scoring scoring() {
+        return new Scoring();
+    }
+
+    /** Every bound's tally, and the relative error's. */
+    public final class Scoring {
+        private final List<Metric.Tally> tallies = new ArrayList<>();
         // The relative error is always known too: a smooth measure for ordering choices that a
         // coarse metric (a few masks, a few lines) scores alike.
-        double relL2 = new Metric.RelL2(null).score(expected, got);
-        return new Evaluation(scores, relL2);
+        private final Metric.Tally relL2 = new Metric.RelL2(null).tally();
+
+        private Scoring() {
+            for (Bound b : bounds) {
+                tallies.add(b.metric().tally());
+            }
+        }
+
+        /** Counts one evaluation input: the original's outputs and the candidate's. */
+        public void add(Map<String, Tensor> expected, Map<String, Tensor> got) {
+            tallies.forEach(t -> t.add(expected, got));
+            relL2.add(expected, got);
+        }
+
+        public Evaluation evaluation() {
+            List<Evaluation.Score> scores = new ArrayList<>();
+            for (int i = 0; i < bounds.size(); i++) {
+                Bound b = bounds.get(i);
+                double s = tallies.get(i).score();
+                scores.add(new Evaluation.Score(b, s, b.usage(s)));
+            }
+            return new Evaluation(scores, relL2.score());
+        }
     }
 
     static String fmt(double v) {

@@ -24,10 +24,105 @@ public sealed interface Metric {
     boolean higherIsBetter();
 
     /**
-     * The score of {@code got} against {@code expected}, one map of outputs per evaluation input;
-     * {@code outputs} names the outputs this metric reads.
+     * A running score: one evaluation input's outputs added at a time, so that a caller can
+     * let each candidate output go once it is counted (IS-Net's twelve outputs come to 118 MB
+     * an image).
      */
-    double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got);
+    interface Tally {
+        /** Counts one evaluation input: the original's outputs and the candidate's. */
+        void add(Map<String, Tensor> expected, Map<String, Tensor> got);
+
+        /** The score of what was added. */
+        double score();
+    }
+
+    /** A tally of nothing yet. */
+    Tally tally();
+
+    /**
+     * The score of {@code got} against {@code expected}, one map of outputs per evaluation input
+     * (label metrics read {@code got} alone and take no {@code expected}).
+     */
+    default double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
+        Tally t = tally();
+        for (int i = 0; i < got.size(); i++) {
+            t.add(i < expected.size() ? expected.get(i) : Map.of(), got.get(i));
+        }
+        return t.score();
+    }
+
+    /** One output's running score. */
+    interface OutputTally {
+        /** Counts one evaluation input's value of the output; {@code got} null when the candidate lacks it. */
+        void add(Tensor expected, Tensor got);
+
+        double score();
+    }
+
+    /**
+     * Tallies kept per output read (the one named, else all, fixed by the first input added),
+     * the worst output's score counting: the largest for an error, the smallest for an
+     * agreement ({@code higherIsBetter}), so that one large output cannot hide another's damage.
+     */
+    final class PerOutput implements Tally {
+        private final String output;
+        private final boolean higherIsBetter;
+        private final java.util.function.Supplier<OutputTally> fresh;
+        private final Map<String, OutputTally> tallies = new java.util.LinkedHashMap<>();
+
+        PerOutput(String output, boolean higherIsBetter, java.util.function.Supplier<OutputTally> fresh) {
+            this.output = output;
+            this.higherIsBetter = higherIsBetter;
+            this.fresh = fresh;
+        }
+
+        @Override
+        public void add(Map<String, Tensor> expected, Map<String, Tensor> got) {
+            if (tallies.isEmpty()) {
+                for (String o : outputs(output, expected)) {
+                    tallies.put(o, fresh.get());
+                }
+            }
+            tallies.forEach((o, t) -> t.add(expected.get(o), got.get(o)));
+        }
+
+        @Override
+        public double score() {
+            double worst = higherIsBetter ? 1 : 0;
+            for (OutputTally t : tallies.values()) {
+                double v = t.score();
+                worst = higherIsBetter ? Math.min(worst, v) : Math.max(worst, v);
+            }
+            return worst;
+        }
+    }
+
+    /** Agreement counted over items (masks, rows, lines): 0 once the candidate lacks the output, 1 with no items. */
+    abstract class Agreement implements OutputTally {
+        private double sum;
+        private long items;
+        private boolean missing;
+
+        /** Adds each item's agreement (1 or a share) to {@code counts}: [sum, items]. */
+        abstract void count(Tensor expected, Tensor got, double[] counts);
+
+        @Override
+        public final void add(Tensor expected, Tensor got) {
+            if (got == null) {
+                missing = true;
+                return;
+            }
+            double[] c = new double[2];
+            count(expected, got, c);
+            sum += c[0];
+            items += (long) c[1];
+        }
+
+        @Override
+        public final double score() {
+            return missing ? 0 : items == 0 ? 1 : sum / items;
+        }
+    }
 
     /** Parses {@code rel-l2[:OUT]}, {@code iou[:OUT[:T]]}, {@code argmax[:OUT]}, {@code ctc[:OUT[:BLANK]]}, {@code labels}. */
     static Metric parse(String text, int[] labels) {
@@ -99,23 +194,6 @@ public sealed interface Metric {
         return List.of(output);
     }
 
-    /**
-     * The worst of {@code perOutput} over the outputs {@code output} names (all when null): the
-     * largest for an error, the smallest for an agreement ({@code higherIsBetter}).
-     */
-    private static double worst(
-            String output,
-            List<Map<String, Tensor>> expected,
-            boolean higherIsBetter,
-            java.util.function.ToDoubleFunction<String> perOutput) {
-        double worst = higherIsBetter ? 1 : 0;
-        for (String o : outputs(output, expected.get(0))) {
-            double v = perOutput.applyAsDouble(o);
-            worst = higherIsBetter ? Math.min(worst, v) : Math.max(worst, v);
-        }
-        return worst;
-    }
-
     /** Relative L2 error, the worst over the outputs read. */
     record RelL2(String output) implements Metric {
         @Override
@@ -129,17 +207,24 @@ public sealed interface Metric {
         }
 
         @Override
-        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-            return worst(output, expected, false, o -> {
-                RelativeL2 e = new RelativeL2();
-                for (int i = 0; i < expected.size(); i++) {
-                    Tensor g = got.get(i).get(o);
-                    if (g == null) {
-                        return Double.POSITIVE_INFINITY;
+        public Tally tally() {
+            return new PerOutput(output, false, () -> new OutputTally() {
+                private final RelativeL2 e = new RelativeL2();
+                private boolean missing;
+
+                @Override
+                public void add(Tensor expected, Tensor got) {
+                    if (got == null) {
+                        missing = true;
+                    } else {
+                        e.add(expected.toFloatArray(), got.toFloatArray());
                     }
-                    e.add(expected.get(i).get(o).toFloatArray(), g.toFloatArray());
                 }
-                return Double.isNaN(e.value()) ? Double.POSITIVE_INFINITY : e.value();
+
+                @Override
+                public double score() {
+                    return missing || Double.isNaN(e.value()) ? Double.POSITIVE_INFINITY : e.value();
+                }
             });
         }
     }
@@ -163,16 +248,10 @@ public sealed interface Metric {
         }
 
         @Override
-        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-            return worst(output, expected, true, o -> {
-                double sum = 0;
-                int images = 0;
-                for (int i = 0; i < expected.size(); i++) {
-                    Tensor e = expected.get(i).get(o);
-                    Tensor g = got.get(i).get(o);
-                    if (g == null) {
-                        return 0;
-                    }
+        public Tally tally() {
+            return new PerOutput(output, true, () -> new Agreement() {
+                @Override
+                void count(Tensor e, Tensor g, double[] counts) {
                     float[] a = e.toFloatArray();
                     float[] b = g.toFloatArray();
                     int batch = e.rank() == 0 ? 1 : (int) Math.max(1, e.dims()[0]);
@@ -190,11 +269,10 @@ public sealed interface Metric {
                                 union++;
                             }
                         }
-                        sum += union == 0 ? 1 : (double) inter / union;
-                        images++;
+                        counts[0] += union == 0 ? 1 : (double) inter / union;
+                        counts[1]++;
                     }
                 }
-                return images == 0 ? 1 : sum / images;
             });
         }
     }
@@ -212,25 +290,19 @@ public sealed interface Metric {
         }
 
         @Override
-        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-            return worst(output, expected, true, o -> {
-                long same = 0;
-                long rows = 0;
-                for (int i = 0; i < expected.size(); i++) {
-                    Tensor g = got.get(i).get(o);
-                    if (g == null) {
-                        return 0;
-                    }
-                    int[] a = Classes.argmax(expected.get(i).get(o));
+        public Tally tally() {
+            return new PerOutput(output, true, () -> new Agreement() {
+                @Override
+                void count(Tensor e, Tensor g, double[] counts) {
+                    int[] a = Classes.argmax(e);
                     int[] b = Classes.argmax(g);
                     for (int k = 0; k < a.length; k++) {
                         if (a[k] == b[k]) {
-                            same++;
+                            counts[0]++;
                         }
                     }
-                    rows += a.length;
+                    counts[1] += a.length;
                 }
-                return rows == 0 ? 1 : (double) same / rows;
             });
         }
     }
@@ -253,25 +325,19 @@ public sealed interface Metric {
         }
 
         @Override
-        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-            return worst(output, expected, true, o -> {
-                long same = 0;
-                long lines = 0;
-                for (int i = 0; i < expected.size(); i++) {
-                    Tensor g = got.get(i).get(o);
-                    if (g == null) {
-                        return 0;
-                    }
-                    List<int[]> a = decode(expected.get(i).get(o), blank);
+        public Tally tally() {
+            return new PerOutput(output, true, () -> new Agreement() {
+                @Override
+                void count(Tensor e, Tensor g, double[] counts) {
+                    List<int[]> a = decode(e, blank);
                     List<int[]> b = decode(g, blank);
                     for (int k = 0; k < a.size(); k++) {
                         if (Arrays.equals(a.get(k), b.get(k))) {
-                            same++;
+                            counts[0]++;
                         }
                     }
-                    lines += a.size();
+                    counts[1] += a.size();
                 }
-                return lines == 0 ? 1 : (double) same / lines;
             });
         }
 
@@ -315,18 +381,26 @@ public sealed interface Metric {
         }
 
         @Override
-        public double score(List<Map<String, Tensor>> expected, List<Map<String, Tensor>> got) {
-            long right = 0;
-            long rows = 0;
-            for (Map<String, Tensor> g : got) {
-                int[] c = Classes.argmax(g.values().iterator().next());
-                for (int k = 0; k < c.length; k++, rows++) {
-                    if (rows < labels.length && c[k] == labels[(int) rows]) {
-                        right++;
+        public Tally tally() {
+            return new Tally() {
+                private long right;
+                private long rows;
+
+                @Override
+                public void add(Map<String, Tensor> expected, Map<String, Tensor> got) {
+                    int[] c = Classes.argmax(got.values().iterator().next());
+                    for (int k = 0; k < c.length; k++, rows++) {
+                        if (rows < labels.length && c[k] == labels[(int) rows]) {
+                            right++;
+                        }
                     }
                 }
-            }
-            return rows == 0 ? 0 : (double) right / Math.max(rows, labels.length);
+
+                @Override
+                public double score() {
+                    return rows == 0 ? 0 : (double) right / Math.max(rows, labels.length);
+                }
+            };
         }
     }
 }
