@@ -6,6 +6,7 @@ import dev.yard.ir.Tensor;
 import dev.yard.passes.FidelityOracle;
 import dev.yard.passes.fidelity.Budget;
 import dev.yard.passes.fidelity.Evaluation;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,14 @@ public final class OrtFidelity implements FidelityOracle {
     private static final int THREADS = OrtCalibration.THREADS;
 
     private final List<Map<String, Tensor>> inputs;
-    private final List<Map<String, Tensor>> expected = new ArrayList<>();
+    /** The original model as written, to run again when its outputs were let go. */
+    private final byte[] original;
+    /**
+     * The original's outputs on each input, let go when the heap runs short (IS-Net's take
+     * 950 MB on 8 images) and computed again, to the same bits, when next needed.
+     */
+    private SoftReference<List<Map<String, Tensor>>> expected = new SoftReference<>(null);
+
     private final String what;
     private final int[] labels;
     private String budget = "rel-l2<=0.02";
@@ -35,16 +43,23 @@ public final class OrtFidelity implements FidelityOracle {
         this.inputs = List.copyOf(inputs);
         this.what = what;
         this.labels = labels == null ? null : labels.clone();
-        try (OrtSession s = OrtSession.unoptimized(OnnxWriter.toBytes(original), THREADS)) {
-            for (Map<String, Tensor> in : this.inputs) {
-                expected.add(s.run(in));
-            }
-        }
+        this.original = OnnxWriter.toBytes(original);
+        expected();
     }
 
     /** The original's outputs on each evaluation input. */
     public List<Map<String, Tensor>> expected() {
-        return expected;
+        List<Map<String, Tensor>> e = expected.get();
+        if (e == null) {
+            e = new ArrayList<>();
+            try (OrtSession s = OrtSession.unoptimized(original, THREADS)) {
+                for (Map<String, Tensor> in : inputs) {
+                    e.add(s.run(in));
+                }
+            }
+            expected = new SoftReference<>(e);
+        }
+        return e;
     }
 
     @Override
@@ -70,6 +85,7 @@ public final class OrtFidelity implements FidelityOracle {
         int count = labels != null ? inputs.size() : wanted;
         // Each input's outputs are scored as they come and let go: only the original's are kept.
         Budget.Scoring scoring = budget.scoring();
+        List<Map<String, Tensor>> expected = expected();
         try (OrtSession s = OrtSession.unoptimized(OnnxWriter.toBytes(candidate), THREADS)) {
             for (int k = 0; k < count; k++) {
                 int i = (int) ((long) k * inputs.size() / count);
