@@ -22,6 +22,8 @@ import java.util.List;
  *    &lt;float[4,3,3,3] W = randn(seed=1)&gt;  generated (see {@link Weights})
  * { ... }
  * # expect:                               the output as compact text, or
+ * # expect:                               followed by check lines ({@link FileCheck}): what
+ * # check: PATTERN                        must hold of the output, instead of all of it, or
  * # expect: unchanged                     the pass must not fire (and must say so)
  * # skipped: BatchNormalization "bn": ... a remark the pipeline must make, one per line
  * </pre>
@@ -37,7 +39,8 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
 
     /**
      * One case. {@code directives} are its own {@code # key: value} lines before the input;
-     * {@code expected} is null when the case expects its input unchanged.
+     * {@code expected} is null when the case expects its input unchanged, empty when it
+     * {@code checks} its output instead.
      */
     record Case(
             String title,
@@ -46,9 +49,14 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
             String input,
             int expectLine,
             String expected,
+            List<FileCheck.Directive> checks,
             List<String> skipped) {
         boolean expectsUnchanged() {
             return expected == null;
+        }
+
+        boolean checksOutput() {
+            return !checks.isEmpty();
         }
 
         /** The input without its directive and comment lines: what the model reader sees. */
@@ -100,13 +108,21 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
             int expectLine = i + 1;
             StringBuilder expected = new StringBuilder();
             List<String> skipped = new ArrayList<>();
+            List<FileCheck.Directive> checks = new ArrayList<>();
             while (i < lines.size() && !lines.get(i).startsWith(CASE)) {
                 String l = lines.get(i++);
+                FileCheck.Directive check = FileCheck.parse(l, i);
                 if (l.startsWith(SKIPPED)) {
                     skipped.add(l.substring(SKIPPED.length()).trim());
+                } else if (check != null) {
+                    checks.add(check);
                 } else if (!l.startsWith("#")) {
                     expected.append(l).append('\n');
                 }
+            }
+            if (!checks.isEmpty() && (unchanged || !expected.toString().isBlank())) {
+                throw new IllegalArgumentException(path + ":" + (start + 1) + ": case '" + title
+                        + "' both checks its output and " + (unchanged ? "expects it unchanged" : "gives it whole"));
             }
             cases.add(new Case(
                     title,
@@ -115,6 +131,7 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
                     input.toString().strip() + "\n",
                     expectLine,
                     unchanged ? null : expected.toString().strip() + "\n",
+                    List.copyOf(checks),
                     skipped));
         }
         return new GoldenFile(path, preamble, cases);
@@ -142,7 +159,7 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
     /**
      * The file with new expectations: the preamble, titles, directives and inputs stay as
      * written; each case's expect section is replaced by {@code actual} (null: unchanged) and
-     * its skipped remarks.
+     * its skipped remarks, except a case's checks, which stay.
      */
     static String render(GoldenFile file, List<String> actual, List<List<String>> skipped) {
         StringBuilder out = new StringBuilder();
@@ -153,7 +170,19 @@ record GoldenFile(Path path, List<String> preamble, List<Case> cases) {
             Case c = file.cases().get(k);
             out.append(CASE).append(' ').append(c.title()).append('\n');
             out.append(c.input());
-            out.append(EXPECT).append(actual.get(k) == null ? " " + UNCHANGED + "\n" : "\n" + actual.get(k));
+            if (c.checksOutput()) {
+                // Checks say what matters; they are kept as written, not replaced by the output.
+                out.append(EXPECT).append('\n');
+                for (FileCheck.Directive d : c.checks()) {
+                    out.append("# ")
+                            .append(d.kind().keyword)
+                            .append(": ")
+                            .append(d.pattern())
+                            .append('\n');
+                }
+            } else {
+                out.append(EXPECT).append(actual.get(k) == null ? " " + UNCHANGED + "\n" : "\n" + actual.get(k));
+            }
             for (String s : skipped.get(k)) {
                 out.append(SKIPPED).append(' ').append(s).append('\n');
             }

@@ -76,6 +76,11 @@ final class GoldenRunner {
             if (report.runs().stream().anyMatch(PassManager.PassRun::changed)) {
                 problems.add("expected no pass to claim a change: " + report.runs());
             }
+        } else if (c.checksOutput()) {
+            String failed = FileCheck.check(c.checks(), printed);
+            if (failed != null) {
+                problems.add(failed + "the output:\n" + printed);
+            }
         } else {
             String diff = TextDiff.firstDifference(c.expected(), printed, c.expectLine());
             if (diff != null) {
