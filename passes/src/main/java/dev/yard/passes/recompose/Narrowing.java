@@ -1,4 +1,4 @@
-package dev.yard.passes.fuse;
+package dev.yard.passes.recompose;
 
 import dev.yard.ir.ElementType;
 import dev.yard.ir.HalfFloats;

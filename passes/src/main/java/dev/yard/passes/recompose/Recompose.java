@@ -1,4 +1,4 @@
-package dev.yard.passes.fuse;
+package dev.yard.passes.recompose;
 
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
