@@ -1,5 +1,6 @@
 package dev.yard.backend.cost;
 
+import com.google.auto.service.AutoService;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.YardException;
 import dev.yard.passes.cost.Cost;
@@ -104,6 +105,7 @@ public final class AnalyticCostModel implements CostModel {
     }
 
     /** Registers {@code analytic[:NAME|:FILE.json]}. */
+    @AutoService(CostModelProvider.class)
     public static final class Provider implements CostModelProvider {
         @Override
         public String name() {

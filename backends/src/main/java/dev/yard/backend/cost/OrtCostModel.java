@@ -1,5 +1,6 @@
 package dev.yard.backend.cost;
 
+import com.google.auto.service.AutoService;
 import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.backend.tvm.TvmToolchain;
@@ -86,6 +87,7 @@ public final class OrtCostModel extends MeasuredCostModel implements WholeModelC
     }
 
     /** Registers {@code ort}. */
+    @AutoService(CostModelProvider.class)
     public static final class Provider implements CostModelProvider {
         @Override
         public String name() {

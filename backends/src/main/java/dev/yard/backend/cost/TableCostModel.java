@@ -1,5 +1,6 @@
 package dev.yard.backend.cost;
 
+import com.google.auto.service.AutoService;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -341,6 +342,7 @@ public final class TableCostModel implements CostModel {
     }
 
     /** Registers {@code table:PATH}. */
+    @AutoService(CostModelProvider.class)
     public static final class Provider implements CostModelProvider {
         @Override
         public String name() {

@@ -1,5 +1,6 @@
 package dev.yard.backend.cost;
 
+import com.google.auto.service.AutoService;
 import dev.yard.backend.tvm.TvmToolchain;
 import dev.yard.backend.tvm.emit.RelaxEmitter;
 import dev.yard.backend.tvm.emit.RelaxModule;
@@ -82,6 +83,7 @@ public final class TvmCostModel extends MeasuredCostModel {
     }
 
     /** Registers {@code tvm}. */
+    @AutoService(CostModelProvider.class)
     public static final class Provider implements CostModelProvider {
         @Override
         public String name() {

@@ -1,5 +1,6 @@
 package dev.yard.passes.cleanup;
 
+import com.google.auto.service.AutoService;
 import dev.yard.ir.Graph;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
@@ -22,6 +23,7 @@ import java.util.Map;
 public final class DeadCodeElimination implements Pass {
 
     /** The pipeline declaration of {@code dce}. */
+    @AutoService(PassDefinition.class)
     public static final class Definition extends PassDefinition {
         public Definition() {
             super("dce", "Remove nodes and initializers whose results nothing reads.", List.of());

@@ -1,5 +1,6 @@
 package dev.yard.passes.cost;
 
+import com.google.auto.service.AutoService;
 import dev.yard.ir.YardException;
 
 /**
@@ -29,6 +30,7 @@ public final class MacCostModel implements CostModel {
     }
 
     /** Registers {@code macs}. */
+    @AutoService(CostModelProvider.class)
     public static final class Provider implements CostModelProvider {
         @Override
         public String name() {

@@ -1,5 +1,6 @@
 package dev.yard.passes.decompose;
 
+import com.google.auto.service.AutoService;
 import dev.yard.ir.Attribute;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Graph;
@@ -44,6 +45,7 @@ import java.util.Set;
 public final class Decompose implements Pass {
 
     /** The pipeline declaration of {@code decompose}. */
+    @AutoService(PassDefinition.class)
     public static final class Definition extends PassDefinition {
         public Definition() {
             super(

@@ -1,5 +1,6 @@
 package dev.yard.passes.decompose;
 
+import com.google.auto.service.AutoService;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.yard.ir.Model;
@@ -58,6 +59,7 @@ import java.util.Set;
 public final class SelectRanks implements Pass {
 
     /** The pipeline declaration of {@code select-ranks}. */
+    @AutoService(PassDefinition.class)
     public static final class Definition extends PassDefinition {
         public Definition() {
             super(

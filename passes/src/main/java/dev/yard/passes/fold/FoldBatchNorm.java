@@ -1,5 +1,6 @@
 package dev.yard.passes.fold;
 
+import com.google.auto.service.AutoService;
 import dev.yard.ir.ConvGeometry;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Graph;
@@ -34,6 +35,7 @@ import java.util.Set;
 public final class FoldBatchNorm implements Pass {
 
     /** The pipeline declaration of {@code fold-batchnorm}. */
+    @AutoService(PassDefinition.class)
     public static final class Definition extends PassDefinition {
         public Definition() {
             super("fold-batchnorm", "Fold inference BatchNormalization into a neighbouring Conv or Gemm.", List.of());

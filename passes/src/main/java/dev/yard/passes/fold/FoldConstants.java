@@ -1,5 +1,6 @@
 package dev.yard.passes.fold;
 
+import com.google.auto.service.AutoService;
 import dev.yard.ir.Attribute;
 import dev.yard.ir.Graph;
 import dev.yard.ir.Model;
@@ -35,6 +36,7 @@ import java.util.List;
 public final class FoldConstants implements Pass {
 
     /** The pipeline declaration of {@code fold-constants}. */
+    @AutoService(PassDefinition.class)
     public static final class Definition extends PassDefinition {
         public Definition() {
             super(

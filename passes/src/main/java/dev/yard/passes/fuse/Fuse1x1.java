@@ -1,5 +1,6 @@
 package dev.yard.passes.fuse;
 
+import com.google.auto.service.AutoService;
 import dev.yard.ir.Model;
 import dev.yard.passes.OptionSpec;
 import dev.yard.passes.Pass;
@@ -21,6 +22,7 @@ import java.util.List;
 public final class Fuse1x1 implements Pass {
 
     /** The pipeline declaration of {@code fuse-1x1}. */
+    @AutoService(PassDefinition.class)
     public static final class Definition extends PassDefinition {
         public Definition() {
             super(

@@ -1,5 +1,6 @@
 package dev.yard.passes.recompose;
 
+import com.google.auto.service.AutoService;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.ir.Outcome;
@@ -28,6 +29,7 @@ import java.util.Set;
 public final class Recompose implements Pass {
 
     /** The pipeline declaration of {@code recompose}. */
+    @AutoService(PassDefinition.class)
     public static final class Definition extends PassDefinition {
         public Definition() {
             super(
