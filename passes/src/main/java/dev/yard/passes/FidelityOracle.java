@@ -29,6 +29,13 @@ public interface FidelityOracle {
         return screen(candidate, budget);
     }
 
+    /**
+     * A hint that no evaluation comes for a while (rank selection is about to calibrate and
+     * fit): what the oracle keeps only to go faster, such as the original's outputs, may be
+     * let go and made again when next needed. Scores do not change. The default keeps all.
+     */
+    default void release() {}
+
     /** The labels of the evaluation inputs, one per row of the first output, where known; else null. */
     default int[] labels() {
         return null;

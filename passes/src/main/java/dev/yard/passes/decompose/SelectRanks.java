@@ -296,7 +296,9 @@ public final class SelectRanks implements Pass {
             return false;
         }
         // Every candidate is fitted once, from the input's activations, a group of layers at a
-        // time; the trials take the fits from the cache.
+        // time; the trials take the fits from the cache. Calibration needs the heap more than
+        // the oracle's cached outputs do.
+        oracle.release();
         FitCache fits = new FitCache();
         fitCandidates(model, layers, context, fits);
 
