@@ -42,18 +42,6 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
                 : String.format(Locale.ROOT, ", output error %.3g on calibration data", relativeOutputError);
     }
 
-    /** Fits {@code m}, or says why not (the ranks cannot be chosen, the fit is degenerate). */
-    static Outcome<Fit> conv(
-            Method m,
-            ConvLayer c,
-            DenseTensor kernel,
-            Decompose.LayerChoice choice,
-            RankSelection.Layer layer,
-            int multiple,
-            InputCovariance cov) {
-        return conv(m, c, kernel, choice, layer, multiple, cov, true, false);
-    }
-
     /** {@code fit} with the mean shift on {@code patches} added to its last conv's bias, and its output error so. */
     private static Fit withMeanShift(Fit fit, DenseTensor kernel, InputCovariance patches) {
         // W μ - W~ μ^: the kernel on the mean patch the original model feeds it, less the chain
@@ -148,8 +136,9 @@ record Fit(List<ConvLayer> convs, int[] ranks, double relativeError, double outp
     }
 
     /**
-     * As above; {@code refit} false skips refitting the factors to the stored precision (a
-     * quicker, rougher fit); {@code correctBias} adds to the chain's last bias how far the
+     * Fits {@code m}, or says why not (the ranks cannot be chosen, the fit is degenerate);
+     * {@code refit} false skips refitting the factors to the stored precision (a quicker,
+     * rougher fit); {@code correctBias} adds to the chain's last bias how far the
      * outputs' mean moves on the calibration data (svd and tucker2 fitted on it).
      */
     static Outcome<Fit> conv(

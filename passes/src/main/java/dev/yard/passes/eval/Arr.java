@@ -55,7 +55,7 @@ public record Arr(ElementType type, long[] dims, double[] reals, long[] ints, Li
     static double round(ElementType t, double v) {
         return switch (t) {
             case FLOAT -> (float) v;
-            case FLOAT16 -> HalfFloats.fromHalf(HalfFloats.toHalf(v));
+            case FLOAT16 -> HalfFloats.round(ElementType.FLOAT16, v);
             default -> v;
         };
     }

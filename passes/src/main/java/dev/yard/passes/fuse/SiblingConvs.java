@@ -70,6 +70,16 @@ final class SiblingConvs implements RewriteRule {
         if (!n.is("Conv") || n.input(0) == null || n.outputs().size() != 1) {
             return null;
         }
+        // A look at the weights' shape first: reading a layer copies its weights, and every
+        // conv reading the tensor is looked at for each 1x1 conv that reads it.
+        Value w = n.input(1);
+        if (w == null || !w.isInitializer() || w.initializer().rank() != 4) {
+            return null;
+        }
+        long[] d = w.initializer().dims();
+        if (d[2] != 1 || d[3] != 1) {
+            return null;
+        }
         ConvLayer c = ConvLayer.read(n).orElse(null);
         return c == null || !c.isPointwise() || c.group() != 1 ? null : c;
     }
