@@ -7,6 +7,7 @@ import dev.yard.ir.Value;
 import dev.yard.passes.Calibration;
 import dev.yard.passes.linalg.InputCovariance;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,14 +17,16 @@ import java.util.function.Consumer;
 
 /**
  * Calibration by running the model in ONNX Runtime on given inputs: the values the layers
- * read become extra outputs, and their covariances (im2col patches for convs) are computed
- * from a seeded sample of positions, at most {@code maxSamples} per layer, spread over the
- * inputs. Streaming: the inputs are run one at a time, and the layers in groups whose
- * activations, samples and covariances together fit in {@link #ACTIVATION_BYTES}, each group
- * handed over when complete, so that a large model at a large size calibrates in a bounded heap
- * (one run of the model per group and input). The runs are ONNX Runtime's
- * unoptimized graph on a fixed number of threads, which computes the same bits on AVX2 and
- * AVX-512 CPUs.
+ * read are returned, and their covariances (im2col patches for convs) are computed from a
+ * seeded sample of positions, at most {@code maxSamples} per layer, spread over the inputs.
+ * Streaming, so that a large model at a large size calibrates in a bounded heap: the inputs
+ * are run one at a time, each through the model cut into slices ({@link SlicedRun}) whose
+ * returned activations fit the budget, and each activation is sampled and let go as soon as
+ * it is there: one run of the model per input. The samples are kept as floats, in memory up to
+ * the budget and on disk past it ({@link SampleStore}); once every input has run, the layers'
+ * covariances are formed and handed over in groups that fit the budget. The runs are ONNX
+ * Runtime's unoptimized graph on a fixed number of threads, which computes the same bits on
+ * AVX2 and AVX-512 CPUs; how the model is sliced and the layers grouped changes no bit.
  */
 public final class OrtCalibration implements Calibration {
     /**
@@ -32,20 +35,19 @@ public final class OrtCalibration implements Calibration {
      */
     static final int THREADS = 2;
 
-    /** Activation bytes one run may return by default: layers are measured in groups that fit. */
+    /** The default budget's ceiling (bytes). */
     static final long ACTIVATION_BYTES = 1L << 30;
 
     /**
-     * By default a group's activations, samples and covariances take at most an eighth of the
-     * heap (and at most {@link #ACTIVATION_BYTES}): while a group is measured its activations are
-     * held twice (as returned and as floats), beside the evaluation inputs and outputs and the
-     * fits kept. How layers are grouped changes no bit
-     * of the result, only how many runs calibration takes.
+     * The bytes of activations one slice may return, of samples held in memory, and of the
+     * statistics handed over at once. By default an eighth of the heap (at most
+     * {@link #ACTIVATION_BYTES}): the caller fits a group's layers beside the evaluation
+     * inputs and outputs and the fits it keeps.
      */
     private long activationBytes =
             Math.min(ACTIVATION_BYTES, Runtime.getRuntime().maxMemory() / 8);
 
-    /** Sets the activation bytes one run may return (groups of layers are formed to fit). */
+    /** Sets the budget: the bytes of activations one slice returns, of samples in memory, of statistics handed over at once. */
     public OrtCalibration activationBudget(long bytes) {
         this.activationBytes = Math.max(1, bytes);
         return this;
@@ -106,15 +108,16 @@ public final class OrtCalibration implements Calibration {
 
     private void measure(Model model, Model approximate, List<Node> layers, Consumer<Map<Node, InputCovariance>> sink) {
         Map<String, Value> there = approximate == null ? null : values(approximate);
-        Map<String, Value> wanted = new LinkedHashMap<>();
-        Map<String, Long> bytes = new LinkedHashMap<>();
         boolean paired = approximate != null;
+        // The values the layers read, each with its readers, and what a layer's statistics
+        // take: its samples (of both models when paired), then the covariance made of them
+        // (paired: the cross and the original's covariance too).
+        Map<String, List<Node>> readers = new LinkedHashMap<>();
+        Map<String, Long> bytes = new LinkedHashMap<>();
         for (Node n : layers) {
             Value x = n.input(0);
             if (x != null && !x.isInitializer() && (there == null || there.containsKey(x.name()))) {
-                wanted.put(x.name(), x);
-                // The samples (of both models when paired), then the covariance made of them
-                // (paired: the cross and the original's covariance too).
+                readers.computeIfAbsent(x.name(), k -> new ArrayList<>()).add(n);
                 long dim = inputLength(n);
                 long rows = Math.min(maxSamples, rowsPerInput(n) * inputs.size());
                 long b = dim < 0
@@ -123,106 +126,168 @@ public final class OrtCalibration implements Calibration {
                 bytes.merge(x.name(), b, Long::sum);
             }
         }
-        wanted.forEach((name, x) -> bytes.merge(name, (approximate == null ? 1 : 2) * activationBytes(x), Long::sum));
         // Each layer's sampling stream, split in layer order: the same samples however the
-        // layers are grouped.
+        // model is sliced and the layers grouped.
         SplittableRandom random = new SplittableRandom(seed);
         Map<Node, SplittableRandom> streams = new IdentityHashMap<>();
         for (Node n : layers) {
             streams.put(n, random.split());
         }
         int perInput = Math.max(1, maxSamples / inputs.size());
-        List<List<Value>> groups = groups(wanted.values(), bytes, activationBytes);
-        for (int g = 0; g < groups.size(); g++) {
-            Map<String, Value> group = new LinkedHashMap<>();
-            for (Value v : groups.get(g)) {
-                group.put(v.name(), v);
-            }
-            byte[] extended = withOutputs(model, group);
-            byte[] extendedApproximate = null;
-            if (approximate != null) {
-                Map<String, Value> same = new LinkedHashMap<>();
-                group.keySet().forEach(name -> same.put(name, there.get(name)));
-                extendedApproximate = withOutputs(approximate, same);
-            }
-            Map<Node, Samples> samples = new IdentityHashMap<>();
-            try (OrtSession s = OrtSession.unoptimized(extended, THREADS);
-                    OrtSession sa =
-                            extendedApproximate == null ? null : OrtSession.unoptimized(extendedApproximate, THREADS)) {
-                for (int i = 0; i < inputs.size(); i++) {
-                    progress.accept("calibration: layer group " + (g + 1) + " of " + groups.size() + ", input "
-                            + (i + 1) + " of " + inputs.size());
-                    Map<String, Tensor> activations = s.run(inputs.get(i));
-                    Map<String, Tensor> approximated = sa == null ? null : sa.run(inputs.get(i));
-                    for (Node n : layers) {
-                        Value x = n.input(0);
-                        Tensor a = x == null || !group.containsKey(x.name()) ? null : activations.get(x.name());
-                        Tensor b = a == null || approximated == null ? null : approximated.get(x.name());
-                        if (a == null || paired && b == null) {
+        Map<Node, Integer> dims = new IdentityHashMap<>();
+        int[] ends = sliceEnds(model, readers.keySet(), activationBytes / (paired ? 2 : 1));
+        try (SampleStore store = new SampleStore(activationBytes);
+                SlicedRun run = new SlicedRun(model, ends, readers.keySet(), THREADS);
+                SlicedRun alongside = paired
+                        ? new SlicedRun(
+                                approximate,
+                                alignedEnds(model, approximate, ends, readers.keySet()),
+                                readers.keySet(),
+                                THREADS)
+                        : null) {
+            // Sampled as soon as a value (of both models, when paired) is there; the samples are
+            // kept, the activations let go.
+            for (int i = 0; i < inputs.size(); i++) {
+                Map<String, Tensor> in = inputs.get(i);
+                Map<String, Tensor> mine = new HashMap<>();
+                Map<String, Tensor> theirs = new HashMap<>();
+                Runnable drain = () -> {
+                    for (String name : List.copyOf(mine.keySet())) {
+                        if (paired && !theirs.containsKey(name)) {
                             continue;
                         }
-                        Picked rows = n.is("Conv")
-                                ? PatchCovariance.rows(n, a, b, perInput, streams.get(n))
-                                : rows(n, a, b, perInput, streams.get(n));
-                        if (rows != null) {
-                            samples.computeIfAbsent(n, k -> new Samples(inputs.size()))
-                                    .add(rows);
+                        Tensor a = mine.remove(name);
+                        Tensor b = paired ? theirs.remove(name) : null;
+                        for (Node n : readers.get(name)) {
+                            Picked rows = n.is("Conv")
+                                    ? PatchCovariance.rows(n, a, b, perInput, streams.get(n))
+                                    : rows(n, a, b, perInput, streams.get(n));
+                            if (rows != null) {
+                                dims.put(n, rows.dim());
+                                for (int k = 0; k < rows.rows().length; k++) {
+                                    store.append(List.of(n, k), rows.rows()[k]);
+                                }
+                            }
+                        }
+                    }
+                };
+                for (String name : readers.keySet()) {
+                    if (in.containsKey(name)) {
+                        mine.put(name, in.get(name));
+                        theirs.put(name, in.get(name));
+                    }
+                }
+                drain.run();
+                try (SlicedRun.Pass p = run.begin(in);
+                        SlicedRun.Pass q = alongside == null ? null : alongside.begin(in)) {
+                    for (int k = 0; k < run.slices(); k++) {
+                        progress.accept("calibration: input " + (i + 1) + " of " + inputs.size() + ", part " + (k + 1)
+                                + " of " + run.slices());
+                        p.slice(k, (name, t) -> {
+                            mine.put(name, t);
+                            drain.run();
+                        });
+                        if (q != null) {
+                            q.slice(k, (name, t) -> {
+                                theirs.put(name, t);
+                                drain.run();
+                            });
                         }
                     }
                 }
             }
-            // Each layer's covariance from all its samples at once: one large product, not one
-            // a input (and the samples, not the products, held meanwhile).
-            Map<Node, InputCovariance> out = new IdentityHashMap<>();
-            for (Node n : layers) {
-                Samples x = samples.remove(n);
-                if (x == null) {
-                    continue;
+            // Handed over in groups whose statistics fit the budget, each layer's covariance
+            // from all its samples at once: one large product, not one an input.
+            List<List<String>> groups = groups(readers.keySet(), bytes, activationBytes);
+            for (int g = 0; g < groups.size(); g++) {
+                progress.accept("calibration: covariances, group " + (g + 1) + " of " + groups.size());
+                Map<Node, InputCovariance> out = new IdentityHashMap<>();
+                for (String name : groups.get(g)) {
+                    for (Node n : readers.get(name)) {
+                        double[] x = store.take(List.of(n, 0));
+                        double[] y = paired ? store.take(List.of(n, 1)) : null;
+                        if (x == null || paired && y == null) {
+                            continue;
+                        }
+                        out.put(
+                                n,
+                                paired
+                                        ? InputCovariance.paired(x, y, dims.get(n))
+                                        : InputCovariance.fromSamples(x, dims.get(n)));
+                    }
                 }
-                out.put(
-                        n,
-                        paired
-                                ? InputCovariance.paired(x.rows(0), x.rows(1), x.dim)
-                                : InputCovariance.fromSamples(x.rows(0), x.dim));
+                sink.accept(out);
             }
-            sink.accept(out);
         }
+    }
+
+    /**
+     * Where to cut {@code model}'s nodes so that the wanted values one slice returns take at
+     * most {@code budget} bytes (at their static sizes; at least one value a slice), the last
+     * slice ending at the last wanted value.
+     */
+    private static int[] sliceEnds(Model model, java.util.Set<String> wanted, long budget) {
+        List<Node> nodes = model.graph().nodes();
+        List<Integer> ends = new ArrayList<>();
+        long held = 0;
+        int last = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            long b = 0;
+            for (Value v : nodes.get(i).outputs()) {
+                if (v != null && wanted.contains(v.name())) {
+                    b += activationBytes(v);
+                }
+            }
+            if (b == 0) {
+                continue;
+            }
+            if (held > 0 && held + b > budget) {
+                ends.add(i);
+                held = 0;
+            }
+            held += b;
+            last = i + 1;
+        }
+        if (held > 0) {
+            ends.add(last);
+        }
+        return ends.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Slices of {@code approximate} in step with {@code original}'s: each ends once every wanted
+     * value the original's slice of that index returns has been produced in it too.
+     */
+    private static int[] alignedEnds(Model original, Model approximate, int[] ends, java.util.Set<String> wanted) {
+        Map<String, Integer> at = new HashMap<>();
+        List<Node> theirs = approximate.graph().nodes();
+        for (int i = 0; i < theirs.size(); i++) {
+            for (Value v : theirs.get(i).outputs()) {
+                if (v != null) {
+                    at.put(v.name(), i + 1);
+                }
+            }
+        }
+        List<Node> nodes = original.graph().nodes();
+        int[] out = new int[ends.length];
+        int start = 0;
+        int end = 0;
+        for (int k = 0; k < ends.length; k++) {
+            for (Node n : nodes.subList(start, ends[k])) {
+                for (Value v : n.outputs()) {
+                    if (v != null && wanted.contains(v.name())) {
+                        end = Math.max(end, at.getOrDefault(v.name(), 0));
+                    }
+                }
+            }
+            out[k] = end;
+            start = ends[k];
+        }
+        return out;
     }
 
     /** Sampled rows of length {@code dim}, row-major: of one model, or of two at the same positions. */
     record Picked(double[][] rows, int dim) {}
-
-    /** A layer's sampled rows (of one model, or two paired), gathered over the inputs. */
-    private static final class Samples {
-        private final int inputs;
-        private double[][] rows;
-        private int filled;
-        private int dim;
-
-        /** For {@code inputs} inputs, each giving about as many rows as the first. */
-        Samples(int inputs) {
-            this.inputs = inputs;
-        }
-
-        void add(Picked more) {
-            int n = more.rows()[0].length;
-            if (rows == null) {
-                dim = more.dim();
-                rows = new double[more.rows().length][(int) Math.min(Integer.MAX_VALUE - 8, (long) n * inputs)];
-            }
-            for (int k = 0; k < rows.length; k++) {
-                if (rows[k].length < filled + n) {
-                    rows[k] = java.util.Arrays.copyOf(rows[k], Math.max(filled + n, 2 * rows[k].length));
-                }
-                System.arraycopy(more.rows()[k], 0, rows[k], filled, n);
-            }
-            filled += n;
-        }
-
-        double[] rows(int k) {
-            return rows[k].length == filled ? rows[k] : java.util.Arrays.copyOf(rows[k], filled);
-        }
-    }
 
     /** Every value of {@code model}'s main graph by name. */
     private static Map<String, Value> values(Model model) {
@@ -238,22 +303,19 @@ public final class OrtCalibration implements Calibration {
         return out;
     }
 
-    /**
-     * The wanted values in groups whose bytes (at their static sizes; unknown sizes count as a
-     * whole default budget) fit in {@code budget} per run; at least one value a group.
-     */
-    private static List<List<Value>> groups(java.util.Collection<Value> values, Map<String, Long> sizes, long budget) {
-        List<List<Value>> out = new ArrayList<>();
-        List<Value> current = new ArrayList<>();
+    /** The names in groups whose bytes fit in {@code budget} (at least one name a group), in order. */
+    private static List<List<String>> groups(java.util.Collection<String> names, Map<String, Long> sizes, long budget) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> current = new ArrayList<>();
         long bytes = 0;
-        for (Value v : values) {
-            long b = sizes.get(v.name());
+        for (String name : names) {
+            long b = sizes.get(name);
             if (!current.isEmpty() && bytes + b > budget) {
                 out.add(current);
                 current = new ArrayList<>();
                 bytes = 0;
             }
-            current.add(v);
+            current.add(name);
             bytes += b;
         }
         if (!current.isEmpty()) {
@@ -314,23 +376,6 @@ public final class OrtCalibration implements Calibration {
             return ACTIVATION_BYTES;
         }
         return Math.min(n, ACTIVATION_BYTES);
-    }
-
-    /** The model's bytes with the wanted values added as outputs; the model is left as it was. */
-    private static byte[] withOutputs(Model model, Map<String, Value> wanted) {
-        List<Value> outputs = model.graph().outputs();
-        List<Value> added = new ArrayList<>();
-        for (Value v : wanted.values()) {
-            if (!outputs.contains(v)) {
-                added.add(v);
-            }
-        }
-        outputs.addAll(added);
-        try {
-            return dev.yard.backend.onnx.OnnxWriter.toBytes(model);
-        } finally {
-            outputs.removeAll(added);
-        }
     }
 
     /**

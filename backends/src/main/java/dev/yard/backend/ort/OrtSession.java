@@ -26,7 +26,6 @@ import java.util.Map;
  * executor that tests, reports and measurements compare against.
  */
 public final class OrtSession implements AutoCloseable {
-    private final OrtEnvironment env = environment();
 
     /**
      * ONNX Runtime's process-wide environment, created quiet: its own log lines (coloured, on
@@ -69,10 +68,15 @@ public final class OrtSession implements AutoCloseable {
      * on every intermediate value of LeNet and PP-OCRv3 detection, AVX-512 against AVX2).
      */
     public static OrtSession unoptimized(byte[] modelBytes, int threads) {
+        return new OrtSession(unoptimizedSession(modelBytes, threads));
+    }
+
+    /** ONNX Runtime's own session of a serialized model, graph optimizations off. */
+    static ai.onnxruntime.OrtSession unoptimizedSession(byte[] modelBytes, int threads) {
         OrtEnvironment env = environment();
         try (SessionOptions opts = options(threads)) {
             opts.setOptimizationLevel(SessionOptions.OptLevel.NO_OPT);
-            return new OrtSession(env.createSession(modelBytes, opts));
+            return env.createSession(modelBytes, opts);
         } catch (OrtException e) {
             throw refused("", e);
         }
@@ -200,17 +204,19 @@ public final class OrtSession implements AutoCloseable {
         }
     }
 
-    private OnnxTensor toOrt(Tensor t) throws OrtException {
+    /** {@code t} as an ONNX Runtime tensor over a direct copy of its bytes (the caller closes it). */
+    static OnnxTensor toOrt(Tensor t) throws OrtException {
         ByteBuffer direct = ByteBuffer.allocateDirect((int) t.byteSize()).order(ByteOrder.nativeOrder());
         ByteBuffer raw = t.raw();
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new YardException("big-endian hosts are not supported", false);
         }
         direct.put(raw).flip();
-        return OnnxTensor.createTensor(env, direct, t.dims(), javaType(t.elementType()));
+        return OnnxTensor.createTensor(environment(), direct, t.dims(), javaType(t.elementType()));
     }
 
-    private static Tensor fromOrt(OnnxTensor t) {
+    /** An ONNX Runtime tensor's values, copied into an IR tensor. */
+    static Tensor fromOrt(OnnxTensor t) {
         TensorInfo info = t.getInfo();
         ElementType type = elementType(info.type);
         ByteBuffer b = t.getByteBuffer();
@@ -238,7 +244,7 @@ public final class OrtSession implements AutoCloseable {
         };
     }
 
-    private static ElementType elementType(OnnxJavaType t) {
+    static ElementType elementType(OnnxJavaType t) {
         return switch (t) {
             case FLOAT -> ElementType.FLOAT;
             case DOUBLE -> ElementType.DOUBLE;
