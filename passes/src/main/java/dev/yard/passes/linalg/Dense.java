@@ -302,6 +302,36 @@ final class Dense {
         return transpose(xt);
     }
 
+    /**
+     * (Uᵀ ⊗ I_S) X for U [Cin, R] and X [Cin·S, N] whose rows are ordered (c, t): the Cin axis of
+     * X contracted with U at each of the S positions t, giving rows ordered (r, t). S products
+     * of Uᵀ with the rows of one position, never the Kronecker matrix (S times the work).
+     */
+    static DMatrixRMaj contractChannels(DMatrixRMaj u, DMatrixRMaj x, int s) {
+        int cin = u.numRows;
+        int r = u.numCols;
+        int n = x.numCols;
+        if (x.numRows != cin * s) {
+            throw new IllegalArgumentException(x.numRows + " rows are not " + cin + " channels x " + s + " positions");
+        }
+        DMatrixRMaj ut = transpose(u);
+        if (s == 1) {
+            return mult(ut, x);
+        }
+        DMatrixRMaj y = new DMatrixRMaj(r * s, n);
+        DMatrixRMaj rows = new DMatrixRMaj(cin, n);
+        for (int t = 0; t < s; t++) {
+            for (int c = 0; c < cin; c++) {
+                System.arraycopy(x.data, (c * s + t) * n, rows.data, c * n, n);
+            }
+            DMatrixRMaj part = mult(ut, rows);
+            for (int a = 0; a < r; a++) {
+                System.arraycopy(part.data, a * n, y.data, (a * s + t) * n, n);
+            }
+        }
+        return y;
+    }
+
     static DMatrixRMaj transpose(DMatrixRMaj a) {
         DMatrixRMaj t = new DMatrixRMaj(a.numCols, a.numRows);
         CommonOps_DDRM.transpose(a, t);

@@ -253,6 +253,7 @@ public final class InputCovariance {
     // The last weight asked about, and what it costs N·dim² to compute for it: the fits of one
     // layer at several ranks ask about the same weight again and again.
     private double[] memoWeight;
+    private DMatrixRMaj memoProduct;
     private DMatrixRMaj memoGram;
     private double memoReference;
 
@@ -263,12 +264,14 @@ public final class InputCovariance {
         }
         checkDimension(w.dim(1));
         DMatrixRMaj wm = Dense.wrap(w.dim(0), w.dim(1), w.data());
-        DMatrixRMaj gram = Dense.multTransB(Dense.mult(wm, matrix), wm);
+        DMatrixRMaj product = Dense.mult(wm, matrix);
+        DMatrixRMaj gram = Dense.multTransB(product, wm);
         double trace = 0;
         for (int i = 0; i < gram.numRows; i++) {
             trace += gram.data[i * gram.numCols + i];
         }
         memoWeight = w.data().clone();
+        memoProduct = product;
         memoGram = gram;
         memoReference = trace;
     }
@@ -277,6 +280,12 @@ public final class InputCovariance {
     public double reference(DenseTensor weight) {
         remember(weight);
         return memoReference;
+    }
+
+    /** W C (N x dim), for a weight seen as [N, dim]; shared, not to be changed. */
+    DMatrixRMaj weightTimes(DenseTensor weight) {
+        remember(weight);
+        return memoProduct;
     }
 
     /** W C Wᵀ (N x N), for a weight seen as [N, dim]. */

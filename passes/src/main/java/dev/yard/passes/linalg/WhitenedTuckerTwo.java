@@ -37,15 +37,17 @@ public final class WhitenedTuckerTwo {
         int s = kernel.dim(2) * kernel.dim(3);
         covariance.checkDimension(cin * s);
         TuckerTwo.Fit plain = TuckerTwo.hooi(kernel.data(), cout, cin, s, outputRank, inputRank, options.plain());
-        double plainOutput = covariance.relativeOutputError(
-                kernel, plain.factors(kernel, Double.NaN).reconstruct());
-        Candidate best = closedForm(kernel, plain.uIn(), covariance, options.regularization(), outputRank);
+        Projected first = project(kernel, plain.uIn(), covariance);
+        // The plain fit is Uₒ·core·A for this A: its output error from the same projections.
+        double plainOutput = first.outputError(
+                Dense.mult(plain.uOut(), Dense.wrap(outputRank, inputRank * s, plain.core())), covariance, kernel);
+        Candidate best = closedForm(kernel, first, covariance, options.regularization(), outputRank);
         int iterations = 0;
         while (iterations < options.maxIterations()) {
             iterations++;
             Candidate next = closedForm(
                     kernel,
-                    inputFactorFor(kernel, best.uOut(), covariance, inputRank),
+                    project(kernel, inputFactorFor(kernel, best.uOut(), covariance, inputRank), covariance),
                     covariance,
                     options.regularization(),
                     outputRank);
@@ -69,50 +71,64 @@ public final class WhitenedTuckerTwo {
 
     private record Candidate(DMatrixRMaj uOut, DMatrixRMaj uIn, double[] core, double outputError) {}
 
+    /**
+     * What the closed form needs of one input factor Uᵢ (A = Uᵢᵀ ⊗ I over the S window
+     * positions): A C Aᵀ and W C Aᵀ. A is never formed: each product with it contracts the Cin
+     * axis one window position at a time ({@link Dense#contractChannels}), S times less work
+     * than a product with the Kronecker matrix, and W C comes from the covariance's memo, the
+     * same for every candidate of the layer.
+     */
+    private record Projected(DMatrixRMaj uIn, DMatrixRMaj aca, DMatrixRMaj m) {
+        /** The relative output error of W~ = B·A, for B [Cout, Rin·S]. */
+        double outputError(DMatrixRMaj b, InputCovariance cov, DenseTensor kernel) {
+            // tr(W~ C W~ᵀ) = <B (A C Aᵀ), B>, tr(W~ C Wᵀ) = <B, W C Aᵀ>.
+            double self = dot(Dense.mult(b, aca), b);
+            double cross = dot(b, m);
+            double total = cov.reference(kernel);
+            double residual = Math.max(0, total - 2 * cross + self);
+            return total == 0 ? Math.sqrt(residual) : Math.sqrt(residual / total);
+        }
+    }
+
+    private static double dot(DMatrixRMaj a, DMatrixRMaj b) {
+        double s = 0;
+        for (int i = 0; i < a.data.length; i++) {
+            s += a.data[i] * b.data[i];
+        }
+        return s;
+    }
+
+    private static Projected project(DenseTensor kernel, DMatrixRMaj uIn, InputCovariance cov) {
+        int s = kernel.dim(2) * kernel.dim(3);
+        DMatrixRMaj ac = Dense.contractChannels(uIn, cov.matrix(), s); // A C; C is symmetric, so (A C)ᵀ = C Aᵀ
+        DMatrixRMaj aca = Dense.contractChannels(uIn, Dense.transpose(ac), s);
+        DMatrixRMaj acw = Dense.contractChannels(uIn, Dense.transpose(cov.weightTimes(kernel)), s); // A C Wᵀ
+        return new Projected(uIn, aca, Dense.transpose(acw));
+    }
+
     /** The optimal output factor and core for a given input factor, and the output error they reach. */
     private static Candidate closedForm(
-            DenseTensor kernel, DMatrixRMaj uIn, InputCovariance cov, double regularization, int rout) {
-        int cout = kernel.dim(0);
-        int cin = kernel.dim(1);
-        int s = kernel.dim(2) * kernel.dim(3);
-        int rin = uIn.numCols;
-        DMatrixRMaj at = new DMatrixRMaj(cin * s, rin * s); // Aᵀ = Uᵢ ⊗ I
-        for (int i = 0; i < cin; i++) {
-            for (int a = 0; a < rin; a++) {
-                for (int t = 0; t < s; t++) {
-                    at.data[(i * s + t) * rin * s + a * s + t] = uIn.data[i * rin + a];
-                }
-            }
-        }
-        DMatrixRMaj cat = Dense.mult(cov.matrix(), at);
-        DMatrixRMaj aca = Dense.multTransA(at, cat);
+            DenseTensor kernel, Projected p, InputCovariance cov, double regularization, int rout) {
+        DMatrixRMaj aca = p.aca();
+        DMatrixRMaj m = p.m();
         double mean = 0;
         for (int i = 0; i < aca.numRows; i++) {
             mean += aca.data[i * aca.numCols + i];
         }
         mean /= aca.numRows;
-        DMatrixRMaj m = Dense.mult(Dense.wrap(cout, cin * s, kernel.data()), cat); // W C Aᵀ
         DMatrixRMaj mOpt = Dense.solveRightSymmetric(m, aca, regularization * (mean > 0 ? mean : 1));
         // (M_opt A) C (M_opt A)ᵀ = M_opt (A C Aᵀ) M_optᵀ = (W C Aᵀ) M_optᵀ.
         Dense.Eigen eig = Dense.leadingEigen(Dense.multTransB(m, mOpt), rout);
         DMatrixRMaj uOut = eig.leading(rout);
         DMatrixRMaj coreM = Dense.multTransA(uOut, mOpt); // [rout, (rin, s)]
-        // W~ = Uₒ core A, so tr(W~ C W~ᵀ) = tr(core (A C Aᵀ) coreᵀ) and tr(W~ C Wᵀ) = <Uₒ core, W C Aᵀ>:
-        // the output error without forming W~ or multiplying by C again.
-        double self = 0;
-        DMatrixRMaj ca = Dense.mult(coreM, aca);
-        for (int i = 0; i < ca.data.length; i++) {
-            self += ca.data[i] * coreM.data[i];
-        }
-        DMatrixRMaj projected = Dense.mult(uOut, coreM);
-        double cross = 0;
-        for (int i = 0; i < projected.data.length; i++) {
-            cross += projected.data[i] * m.data[i];
-        }
+        // W~ = Uₒ core A with orthonormal Uₒ, so tr(W~ C W~ᵀ) = tr(core (A C Aᵀ) coreᵀ) and
+        // tr(W~ C Wᵀ) = <Uₒ core, W C Aᵀ>: the output error without forming W~.
+        double self = dot(Dense.mult(coreM, aca), coreM);
+        double cross = dot(Dense.mult(uOut, coreM), m);
         double total = cov.reference(kernel);
         double residual = Math.max(0, total - 2 * cross + self);
         double err = total == 0 ? Math.sqrt(residual) : Math.sqrt(residual / total);
-        return new Candidate(uOut, uIn, coreM.data, err);
+        return new Candidate(uOut, p.uIn(), coreM.data, err);
     }
 
     /** Leading Cin-mode eigenvectors of Uₒᵀ W C seen as [Rout, Cin, S]. */
@@ -120,8 +136,7 @@ public final class WhitenedTuckerTwo {
         int cin = kernel.dim(1);
         int s = kernel.dim(2) * kernel.dim(3);
         int rout = uOut.numCols;
-        DMatrixRMaj y = Dense.multTransA(uOut, Dense.wrap(kernel.dim(0), cin * s, kernel.data()));
-        DMatrixRMaj yc = Dense.mult(y, cov.matrix()); // [rout, (cin, s)]
+        DMatrixRMaj yc = Dense.multTransA(uOut, cov.weightTimes(kernel)); // Uₒᵀ W C: [rout, (cin, s)]
         DMatrixRMaj unfolded = Dense.wrap(cin, rout * s, Dense.swap01(yc.data, rout, cin, s));
         return Dense.leadingEigen(Dense.rowGram(unfolded), rin).leading(rin);
     }
