@@ -136,7 +136,9 @@ public final class OrtCalibration implements Calibration {
         int perInput = Math.max(1, maxSamples / inputs.size());
         Map<Node, Integer> dims = new IdentityHashMap<>();
         int[] ends = sliceEnds(model, readers.keySet(), activationBytes / (paired ? 2 : 1));
-        try (SampleStore store = new SampleStore(activationBytes);
+        // A quarter of the budget for samples in memory: the rest goes to disk, so that what
+        // stays in the heap while the layers are fitted is the small layers' samples.
+        try (SampleStore store = new SampleStore(activationBytes / 4);
                 SlicedRun run = new SlicedRun(model, ends, readers.keySet(), THREADS);
                 SlicedRun alongside = paired
                         ? new SlicedRun(
