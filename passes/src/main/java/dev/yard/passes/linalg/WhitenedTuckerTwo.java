@@ -21,8 +21,18 @@ import org.ejml.data.DMatrixRMaj;
 public final class WhitenedTuckerTwo {
     private WhitenedTuckerTwo() {}
 
+    /**
+     * @param maxIterations re-choices of Uᵢ in the output metric
+     * @param regularization of A C Aᵀ, relative to its mean diagonal
+     * @param plain the plain HOOI fit that gives the starting Uᵢ
+     */
     public record Options(int maxIterations, double regularization, TuckerTwo.Options plain) {
-        public static final Options DEFAULT = new Options(5, 1e-8, TuckerTwo.Options.DEFAULT);
+        /**
+         * Five plain sweeps: the start only has to be good, the sweeps that count are those in
+         * the output metric. On 25 of IS-Net's 3x3 convs at half ranks, calibrated on 6 photographs,
+         * the output errors summed 1.9839 against 1.9840 after 25 sweeps, in 18.8 s instead of 24.4 s.
+         */
+        public static final Options DEFAULT = new Options(5, 1e-8, new TuckerTwo.Options(5, 1e-5));
     }
 
     public static TuckerTwoFactors fit(DenseTensor kernel, int outputRank, int inputRank, InputCovariance covariance) {

@@ -76,7 +76,7 @@ class TuckerTwoTest {
     void whitenedFitHasSmallerOutputErrorOnCorrelatedInputs() {
         DenseTensor w = Fixtures.gaussian(29, 12, 6, 3, 3);
         InputCovariance c = Fixtures.correlatedInputs(30, 6 * 9, 600);
-        TuckerTwoFactors plain = TuckerTwo.fit(w, 4, 3);
+        TuckerTwoFactors plain = TuckerTwo.fit(w, 4, 3, WhitenedTuckerTwo.Options.DEFAULT.plain());
         TuckerTwoFactors white = WhitenedTuckerTwo.fit(w, 4, 3, c);
         double plainOut = c.relativeOutputError(w, plain.reconstruct());
         assertEquals(plainOut, white.initialRelativeError(), 1e-9);
