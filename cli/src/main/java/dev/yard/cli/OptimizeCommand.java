@@ -231,6 +231,7 @@ final class OptimizeCommand implements Callable<Integer> {
                 .costModelsFrom(pluginLoader)
                 .shapeHints(shapeHints(model))
                 .fidelityWith(selects ? fidelity(model) : null)
+                .cacheResultsIn(dev.yard.backend.tvm.TvmToolchain.cacheDir())
                 .progressTo(status::show)
                 .printAfter(printAfter, printAfterAll, (pass, m) -> {
                     out.println("// ----- IR after " + pass);

@@ -213,6 +213,72 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void fitsAreKeptForTheNextRunOfTheSameModelAndData() throws Exception {
+        Path cache = dir.resolve("cache");
+        String before = System.getProperty("yard.cache");
+        System.setProperty("yard.cache", cache.toString());
+        try {
+            String[] args = {
+                "optimize", "--budget", "0.1", "--cost-model", "macs", "--no-latency", "--report", "", "-o", ""
+            };
+            BadInputTest.Outcome first = optimize(args, "first");
+            assertEquals(0, first.exit(), first.err());
+            assertTrue(!first.out().contains("read from an earlier run"), first.out());
+            java.util.List<Path> kept;
+            try (var files = Files.list(cache.resolve("fits"))) {
+                kept = files.toList();
+            }
+            assertEquals(1, kept.size(), kept.toString());
+
+            // The second run reads them instead of calibrating and fitting, to the same bytes.
+            BadInputTest.Outcome second = optimize(args, "second");
+            assertEquals(0, second.exit(), second.err());
+            assertTrue(second.out().contains("every candidate's fit read from an earlier run"), second.out());
+            assertSameResult("first", "second");
+
+            // A damaged file is fitted again, with a note, and written anew.
+            Files.write(kept.get(0), new byte[] {1, 2, 3});
+            BadInputTest.Outcome third = optimize(args, "third");
+            assertEquals(0, third.exit(), third.err());
+            assertTrue(third.out().contains("fitting again"), third.out());
+            assertSameResult("first", "third");
+            assertTrue(Files.size(kept.get(0)) > 3);
+
+            // Another budget searches the same fits again.
+            String[] looser = args.clone();
+            looser[2] = "0.2";
+            BadInputTest.Outcome other = optimize(looser, "looser");
+            assertEquals(0, other.exit(), other.err());
+            assertTrue(
+                    other.out().contains("read from an earlier run"),
+                    "the budget is not part of the fits: " + other.out());
+        } finally {
+            if (before == null) {
+                System.clearProperty("yard.cache");
+            } else {
+                System.setProperty("yard.cache", before);
+            }
+        }
+    }
+
+    private BadInputTest.Outcome optimize(String[] args, String tag) {
+        String[] a = args.clone();
+        a[7] = dir.resolve(tag).toString();
+        a[9] = dir.resolve(tag + ".onnx").toString();
+        return BadInputTest.yard(a);
+    }
+
+    private void assertSameResult(String a, String b) throws Exception {
+        assertEquals(
+                Files.readString(dir.resolve(a).resolve("report.json")),
+                Files.readString(dir.resolve(b).resolve("report.json")));
+        assertTrue(
+                java.util.Arrays.equals(
+                        Files.readAllBytes(dir.resolve(a + ".onnx")), Files.readAllBytes(dir.resolve(b + ".onnx"))),
+                a + " and " + b + " wrote different models");
+    }
+
+    @Test
     void probedSensitivitiesWeighEachLayerByItsEffectAtTheOutputs() throws Exception {
         Path report = dir.resolve("probe");
         BadInputTest.Outcome o = BadInputTest.yard(

@@ -37,6 +37,15 @@ public interface Calibration {
      * {@code approximate} does not have are left out. By default nothing is measured: such a
      * calibration fits every layer from the original's activations.
      */
+    /**
+     * What determines the statistics besides the model (the inputs, how they are sampled, the
+     * code that measures them), as a digest; null when unknown, and then nothing measured or
+     * fitted from them is kept between runs.
+     */
+    default String identity() {
+        return null;
+    }
+
     default void pairedCovariances(
             Model original, Model approximate, List<Node> layers, Consumer<Map<Node, InputCovariance>> group) {}
 }

@@ -59,6 +59,17 @@ public final class PassContext {
         this.fidelity = oracle;
     }
 
+    private java.nio.file.Path resultCache;
+
+    /** Where a pass may keep results between runs (see {@link PassManager#cacheResultsIn}), or null. */
+    public java.nio.file.Path resultCache() {
+        return resultCache;
+    }
+
+    void resultCache(java.nio.file.Path folder) {
+        this.resultCache = folder;
+    }
+
     /**
      * A context for trial runs of passes inside a pass: the same calibration, cost model, shape
      * hints and fidelity, remarks of its own (a trial's remarks are not the pipeline's), no progress.

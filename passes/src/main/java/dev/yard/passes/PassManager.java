@@ -72,6 +72,17 @@ public final class PassManager {
         return this;
     }
 
+    private java.nio.file.Path resultCache;
+
+    /**
+     * A folder where passes may keep results between runs (rank selection's fitted candidates,
+     * keyed by the model, the calibration data and the code); null, the default, keeps nothing.
+     */
+    public PassManager cacheResultsIn(java.nio.file.Path folder) {
+        this.resultCache = folder;
+        return this;
+    }
+
     private FidelityOracle fidelity;
 
     /** What rank selection checks choices against (evaluation inputs run by a backend). */
@@ -121,6 +132,7 @@ public final class PassManager {
         java.util.Map<String, dev.yard.passes.cost.CostModel> named = new java.util.HashMap<>();
         context.shapeHints(shapeHints);
         context.fidelity(fidelity);
+        context.resultCache(resultCache);
         List<PassRun> runs = new ArrayList<>();
         for (Pipeline.Entry e : pipeline.entries()) {
             context.enter(e.name());

@@ -73,6 +73,51 @@ public final class OrtCalibration implements Calibration {
         this.seed = seed;
     }
 
+    private String identity;
+
+    /**
+     * A digest of the inputs (names, types, shapes, bytes), the sample count and seed, the
+     * thread count and the code that measures (its jar): the same identity gives the same
+     * statistics.
+     */
+    @Override
+    public String identity() {
+        String code = dev.yard.ir.CodeIdentity.of(OrtCalibration.class);
+        if (code.equals("unknown")) {
+            return null;
+        }
+        if (identity == null) {
+            java.security.MessageDigest md;
+            try {
+                md = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            StringBuilder head = new StringBuilder("yard-ort-calibration 1 ")
+                    .append(maxSamples)
+                    .append(' ')
+                    .append(seed)
+                    .append(' ')
+                    .append(THREADS)
+                    .append(' ')
+                    .append(code)
+                    .append(' ')
+                    .append(inputs.size());
+            md.update(head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (Map<String, Tensor> in : inputs) {
+                for (Map.Entry<String, Tensor> e : new java.util.TreeMap<>(in).entrySet()) {
+                    Tensor t = e.getValue();
+                    String what = "\n" + e.getKey() + " " + t.elementType() + " " + java.util.Arrays.toString(t.dims())
+                            + " " + t.raw().remaining() + "\n";
+                    md.update(what.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    md.update(t.raw().duplicate());
+                }
+            }
+            identity = java.util.HexFormat.of().formatHex(md.digest());
+        }
+        return identity;
+    }
+
     /** Where to report which group of layers is being measured (a terminal's status line). */
     public OrtCalibration progressTo(java.util.function.Consumer<String> sink) {
         this.progress = sink;

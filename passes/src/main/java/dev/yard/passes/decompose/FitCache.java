@@ -6,9 +6,20 @@ import dev.yard.passes.conv.ConvLayer;
 import dev.yard.passes.linalg.DenseTensor;
 import dev.yard.passes.linalg.LowRankFactors;
 import dev.yard.passes.numeric.Doubles;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,6 +146,237 @@ final class FitCache {
         if (m != null) {
             m.keySet().retainAll(keep);
         }
+    }
+
+    /** What a file written by {@link #write} starts with; a different start is not read. */
+    private static final String MAGIC = "yard-fits 1";
+
+    /**
+     * Writes every fit and {@code errors} (per layer, per {@link #what}: the candidate's layer
+     * error, fits that could not be made included as NaN) to {@code file}, atomically.
+     */
+    void write(Path file, Map<String, Map<String, Double>> errors) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        try {
+            try (DataOutputStream out =
+                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+                out.writeUTF(MAGIC);
+                out.writeInt(errors.size());
+                for (Map.Entry<String, Map<String, Double>> layer : errors.entrySet()) {
+                    out.writeUTF(layer.getKey());
+                    out.writeInt(layer.getValue().size());
+                    for (Map.Entry<String, Double> e : layer.getValue().entrySet()) {
+                        out.writeUTF(e.getKey());
+                        out.writeDouble(e.getValue());
+                    }
+                }
+                out.writeInt(size());
+                for (Map.Entry<String, Map<String, Object>> layer : new java.util.TreeMap<>(fits).entrySet()) {
+                    for (Map.Entry<String, Object> e : new java.util.TreeMap<>(layer.getValue()).entrySet()) {
+                        out.writeUTF(layer.getKey());
+                        out.writeUTF(e.getKey());
+                        if (e.getValue() instanceof PackedFit p) {
+                            out.writeByte(1);
+                            out.writeInt(p.convs().size());
+                            for (PackedConv c : p.convs()) {
+                                ConvLayer g = c.geometry();
+                                out.writeInt(g.out());
+                                out.writeInt(g.inPerGroup());
+                                out.writeInt(g.kh());
+                                out.writeInt(g.kw());
+                                doubles(out, g.bias());
+                                out.writeInt(g.group());
+                                ints(out, g.strides());
+                                ints(out, g.pads());
+                                ints(out, g.dilations());
+                                out.writeInt(g.elementType().code());
+                                tensor(out, c.weights());
+                            }
+                            ints(out, p.ranks());
+                            out.writeDouble(p.relativeError());
+                            out.writeDouble(p.outputError());
+                            out.writeUTF(p.note());
+                        } else if (e.getValue() instanceof PackedFactors f) {
+                            out.writeByte(2);
+                            ints(out, f.firstShape());
+                            tensor(out, f.first());
+                            ints(out, f.lastShape());
+                            tensor(out, f.last());
+                            out.writeDouble(f.relativeError());
+                            out.writeDouble(f.relativeOutputError());
+                        } else {
+                            throw new IllegalStateException("unknown fit " + e.getValue());
+                        }
+                    }
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote into this cache (which should be empty) and returns its
+     * errors; throws IOException when the file is not one it wrote.
+     */
+    Map<String, Map<String, Double>> read(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            if (!MAGIC.equals(in.readUTF())) {
+                throw new IOException("not a file of fits");
+            }
+            Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
+            int layers = count(in);
+            for (int i = 0; i < layers; i++) {
+                String layer = in.readUTF();
+                Map<String, Double> m = new LinkedHashMap<>();
+                int n = count(in);
+                for (int k = 0; k < n; k++) {
+                    m.put(in.readUTF(), in.readDouble());
+                }
+                errors.put(layer, m);
+            }
+            int total = count(in);
+            for (int i = 0; i < total; i++) {
+                String layer = in.readUTF();
+                String what = in.readUTF();
+                int kind = in.readByte();
+                if (kind == 1) {
+                    int n = count(in);
+                    List<PackedConv> convs = new ArrayList<>();
+                    for (int k = 0; k < n; k++) {
+                        int out = in.readInt();
+                        int inPerGroup = in.readInt();
+                        int kh = in.readInt();
+                        int kw = in.readInt();
+                        double[] bias = doubles(in);
+                        int group = in.readInt();
+                        int[] strides = ints(in);
+                        int[] pads = ints(in);
+                        int[] dilations = ints(in);
+                        ElementType type = ElementType.fromCode(in.readInt());
+                        convs.add(new PackedConv(
+                                new ConvLayer(
+                                        out,
+                                        inPerGroup,
+                                        kh,
+                                        kw,
+                                        new double[0],
+                                        bias,
+                                        group,
+                                        strides,
+                                        pads,
+                                        dilations,
+                                        type),
+                                tensor(in)));
+                    }
+                    put(
+                            layer,
+                            what,
+                            new PackedFit(
+                                    List.copyOf(convs), ints(in), in.readDouble(), in.readDouble(), in.readUTF()));
+                } else if (kind == 2) {
+                    int[] firstShape = ints(in);
+                    Tensor first = tensor(in);
+                    int[] lastShape = ints(in);
+                    Tensor last = tensor(in);
+                    put(
+                            layer,
+                            what,
+                            new PackedFactors(firstShape, first, lastShape, last, in.readDouble(), in.readDouble()));
+                } else {
+                    throw new IOException("unknown kind of fit " + kind);
+                }
+            }
+            if (in.read() != -1) {
+                throw new IOException("bytes after the last fit");
+            }
+            return errors;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static int count(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 24) {
+            throw new IOException("implausible count " + n);
+        }
+        return n;
+    }
+
+    private static void ints(DataOutputStream out, int[] v) throws IOException {
+        out.writeInt(v.length);
+        for (int x : v) {
+            out.writeInt(x);
+        }
+    }
+
+    private static int[] ints(DataInputStream in) throws IOException {
+        int[] v = new int[count(in)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = in.readInt();
+        }
+        return v;
+    }
+
+    private static void doubles(DataOutputStream out, double[] v) throws IOException {
+        out.writeInt(v == null ? -1 : v.length);
+        if (v != null) {
+            for (double x : v) {
+                out.writeDouble(x);
+            }
+        }
+    }
+
+    private static double[] doubles(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n == -1) {
+            return null;
+        }
+        if (n < 0 || n > 1 << 24) {
+            throw new IOException("implausible count " + n);
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = in.readDouble();
+        }
+        return v;
+    }
+
+    private static void tensor(DataOutputStream out, Tensor t) throws IOException {
+        out.writeInt(t.elementType().code());
+        long[] d = t.dims();
+        out.writeInt(d.length);
+        for (long x : d) {
+            out.writeLong(x);
+        }
+        byte[] b = new byte[t.raw().remaining()];
+        t.raw().duplicate().get(b);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static Tensor tensor(DataInputStream in) throws IOException {
+        ElementType type = ElementType.fromCode(in.readInt());
+        long[] d = new long[count(in)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = in.readLong();
+        }
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 30) {
+            throw new IOException("implausible tensor of " + n + " bytes");
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return Tensor.ofRaw(type, d, ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Takes every fit of {@code other} (which is left empty). */
+    void takeAll(FitCache other) {
+        fits.putAll(other.fits);
+        other.fits.clear();
     }
 
     /** How many fits are kept. */

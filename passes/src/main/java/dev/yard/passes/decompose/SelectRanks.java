@@ -298,9 +298,17 @@ public final class SelectRanks implements Pass {
         // Every candidate is fitted once, from the input's activations, a group of layers at a
         // time; the trials take the fits from the cache. Calibration needs the heap more than
         // the oracle's cached outputs do.
-        oracle.release();
         FitCache fits = new FitCache();
-        fitCandidates(model, layers, context, fits);
+        java.nio.file.Path kept = keptFits(model, layers, context);
+        if (kept != null && restore(kept, layers, fits, context)) {
+            context.note("every candidate's fit read from an earlier run: " + kept);
+        } else {
+            oracle.release();
+            fitCandidates(model, layers, context, fits);
+            if (kept != null) {
+                keep(kept, layers, fits, context);
+            }
+        }
 
         Map<String, List<Candidate>> fronts = new LinkedHashMap<>();
         if (endToEnd) {
@@ -847,6 +855,102 @@ public final class SelectRanks implements Pass {
             for (LayerCandidates lc : layers) {
                 retainFront(lc, fits);
             }
+        }
+    }
+
+    /**
+     * Where this run's fits are kept between runs, or null when they are not: the file is named
+     * by a digest of everything they depend on (the model, the calibration data, the code, the
+     * fitting options and every layer's candidates), so a file found is this run's fits.
+     */
+    private java.nio.file.Path keptFits(Model model, List<LayerCandidates> layers, PassContext context) {
+        java.nio.file.Path folder = context.resultCache();
+        Calibration calibration = context.calibration();
+        String data = calibration == null ? "none" : calibration.identity();
+        String code = dev.yard.ir.CodeIdentity.of(SelectRanks.class);
+        String ir = dev.yard.ir.CodeIdentity.of(Model.class);
+        if (folder == null || stages > 1 || data == null || code.equals("unknown") || ir.equals("unknown")) {
+            return null;
+        }
+        StringBuilder key = new StringBuilder("select-ranks fits 1\n")
+                .append(code)
+                .append('\n')
+                .append(ir)
+                .append('\n')
+                .append(dev.yard.ir.ModelDigest.of(model))
+                .append('\n')
+                .append(data)
+                .append('\n')
+                .append(correctBias)
+                .append(' ')
+                .append(endToEnd)
+                .append(' ')
+                .append(multiple)
+                .append('\n');
+        for (LayerCandidates lc : layers) {
+            key.append(lc.name()).append(':');
+            for (Candidate c : lc.all()) {
+                key.append(' ').append(c.key());
+            }
+            key.append('\n');
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return folder.resolve("fits").resolve(java.util.HexFormat.of().formatHex(digest) + ".bin");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    /** Reads the fits and the candidates' errors kept in {@code file}; false (nothing read) when there are none. */
+    private static boolean restore(
+            java.nio.file.Path file, List<LayerCandidates> layers, FitCache fits, PassContext context) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return false;
+        }
+        context.progress("reading the fits of an earlier run");
+        Map<String, Map<String, Double>> errors;
+        FitCache read = new FitCache();
+        try {
+            errors = read.read(file);
+        } catch (java.io.IOException e) {
+            context.note("fitting again: the kept fits in " + file + " cannot be read (" + e.getMessage() + ")");
+            return false;
+        }
+        for (LayerCandidates lc : layers) {
+            Map<String, Double> e = errors.get(lc.name());
+            for (Candidate c : lc.all()) {
+                if (e == null || !e.containsKey(c.key())) {
+                    context.note("fitting again: the kept fits in " + file + " lack " + c.layer + " " + c.what);
+                    return false;
+                }
+            }
+        }
+        for (LayerCandidates lc : layers) {
+            for (Candidate c : lc.all()) {
+                c.error = errors.get(lc.name()).get(c.key());
+            }
+        }
+        fits.takeAll(read);
+        return true;
+    }
+
+    /** Writes the fits and the candidates' errors to {@code file}; a failure is a note, not an error. */
+    private static void keep(
+            java.nio.file.Path file, List<LayerCandidates> layers, FitCache fits, PassContext context) {
+        Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
+        for (LayerCandidates lc : layers) {
+            Map<String, Double> e = new LinkedHashMap<>();
+            for (Candidate c : lc.all()) {
+                e.put(c.key(), c.error);
+            }
+            errors.put(lc.name(), e);
+        }
+        try {
+            fits.write(file, errors);
+        } catch (java.io.IOException | RuntimeException e) {
+            context.note("the fits are not kept for the next run: " + file + ": " + e.getMessage());
         }
     }
 
