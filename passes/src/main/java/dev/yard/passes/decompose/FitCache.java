@@ -159,8 +159,10 @@ final class FitCache {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
         try {
-            try (DataOutputStream out =
-                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            try (DataOutputStream file0 =
+                            new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16));
+                    DataOutputStream out = new DataOutputStream(new java.util.zip.CheckedOutputStream(file0, crc))) {
                 out.writeUTF(MAGIC);
                 out.writeInt(errors.size());
                 for (Map.Entry<String, Map<String, Double>> layer : errors.entrySet()) {
@@ -210,6 +212,8 @@ final class FitCache {
                         }
                     }
                 }
+                out.flush();
+                file0.writeLong(crc.getValue());
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -222,7 +226,9 @@ final class FitCache {
      * errors; throws IOException when the file is not one it wrote.
      */
     Map<String, Map<String, Double>> read(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        try (DataInputStream file0 = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+                DataInputStream in = new DataInputStream(new java.util.zip.CheckedInputStream(file0, crc))) {
             if (!MAGIC.equals(in.readUTF())) {
                 throw new IOException("not a file of fits");
             }
@@ -255,7 +261,7 @@ final class FitCache {
                         int[] strides = ints(in);
                         int[] pads = ints(in);
                         int[] dilations = ints(in);
-                        ElementType type = ElementType.fromCode(in.readInt());
+                        ElementType type = type(in);
                         convs.add(new PackedConv(
                                 new ConvLayer(
                                         out,
@@ -289,13 +295,26 @@ final class FitCache {
                     throw new IOException("unknown kind of fit " + kind);
                 }
             }
-            if (in.read() != -1) {
+            long sum = crc.getValue();
+            if (file0.readLong() != sum) {
+                throw new IOException("checksum mismatch");
+            }
+            if (file0.read() != -1) {
                 throw new IOException("bytes after the last fit");
             }
             return errors;
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    private static ElementType type(DataInputStream in) throws IOException {
+        int code = in.readInt();
+        ElementType t = ElementType.fromCode(code);
+        if (t == null) {
+            throw new IOException("unknown element type " + code);
+        }
+        return t;
     }
 
     private static int count(DataInputStream in) throws IOException {
@@ -359,7 +378,7 @@ final class FitCache {
     }
 
     private static Tensor tensor(DataInputStream in) throws IOException {
-        ElementType type = ElementType.fromCode(in.readInt());
+        ElementType type = type(in);
         long[] d = new long[count(in)];
         for (int i = 0; i < d.length; i++) {
             d[i] = in.readLong();

@@ -275,15 +275,20 @@ final class Dense {
     /** Solves x · s = b for x, with s symmetric positive (semi)definite after adding damping·I. */
     static DMatrixRMaj solveRightSymmetric(DMatrixRMaj b, DMatrixRMaj s, double damping) {
         int n = s.numRows;
-        DMatrixRMaj sd = s.copy();
-        for (int i = 0; i < n; i++) {
-            sd.data[i * n + i] += damping;
-        }
         if (nativeProduct((double) n * n * (n / 3.0 + b.numRows))) {
-            DMatrixRMaj x = NativeKernels.solveRightSymmetricPositive(b, sd);
+            // One copy of s, factored in place: s can be hundreds of MB for a large layer.
+            double[] factor = s.data.clone();
+            for (int i = 0; i < n; i++) {
+                factor[i * n + i] += damping;
+            }
+            DMatrixRMaj x = NativeKernels.solveRightSymmetricPositiveInPlace(b, factor);
             if (x != null && allFinite(x.data)) {
                 return x;
             }
+        }
+        DMatrixRMaj sd = s.copy();
+        for (int i = 0; i < n; i++) {
+            sd.data[i * n + i] += damping;
         }
         DMatrixRMaj bt = new DMatrixRMaj(b.numCols, b.numRows);
         CommonOps_DDRM.transpose(b, bt);
@@ -327,6 +332,37 @@ final class Dense {
             DMatrixRMaj part = mult(ut, rows);
             for (int a = 0; a < r; a++) {
                 System.arraycopy(part.data, a * n, y.data, (a * s + t) * n, n);
+            }
+        }
+        return y;
+    }
+
+    /**
+     * The transpose of {@link #contractChannels}, [N, R·S], written directly: for a large X the
+     * product and its transpose would otherwise be held at once.
+     */
+    static DMatrixRMaj contractChannelsTransposed(DMatrixRMaj u, DMatrixRMaj x, int s) {
+        int cin = u.numRows;
+        int r = u.numCols;
+        int n = x.numCols;
+        if (x.numRows != cin * s) {
+            throw new IllegalArgumentException(x.numRows + " rows are not " + cin + " channels x " + s + " positions");
+        }
+        DMatrixRMaj ut = transpose(u);
+        DMatrixRMaj y = new DMatrixRMaj(n, r * s);
+        DMatrixRMaj rows = new DMatrixRMaj(cin, n);
+        int width = r * s;
+        for (int t = 0; t < s; t++) {
+            for (int c = 0; c < cin; c++) {
+                System.arraycopy(x.data, (c * s + t) * n, rows.data, c * n, n);
+            }
+            DMatrixRMaj part = mult(ut, rows);
+            for (int a = 0; a < r; a++) {
+                int from = a * n;
+                int to = a * s + t;
+                for (int j = 0; j < n; j++) {
+                    y.data[j * width + to] = part.data[from + j];
+                }
             }
         }
         return y;

@@ -245,9 +245,8 @@ final class NativeKernels {
      * x with x s = b by Cholesky (dposv), s symmetric; null when s is not positive definite.
      * Row-major b (r x n) is bᵀ column-major, which is the right-hand side of s xᵀ = bᵀ.
      */
-    static DMatrixRMaj solveRightSymmetricPositive(DMatrixRMaj b, DMatrixRMaj s) {
-        int n = s.numRows;
-        double[] factor = s.data.clone();
+    static DMatrixRMaj solveRightSymmetricPositiveInPlace(DMatrixRMaj b, double[] factor) {
+        int n = b.numCols;
         double[] x = b.data.clone();
         intW info = new intW(0);
         lapack().dposv("L", n, b.numRows, factor, n, x, n, info);

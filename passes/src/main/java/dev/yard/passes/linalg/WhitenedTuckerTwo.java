@@ -110,8 +110,8 @@ public final class WhitenedTuckerTwo {
 
     private static Projected project(DenseTensor kernel, DMatrixRMaj uIn, InputCovariance cov) {
         int s = kernel.dim(2) * kernel.dim(3);
-        DMatrixRMaj ac = Dense.contractChannels(uIn, cov.matrix(), s); // A C; C is symmetric, so (A C)ᵀ = C Aᵀ
-        DMatrixRMaj aca = Dense.contractChannels(uIn, Dense.transpose(ac), s);
+        // (A C)ᵀ = C Aᵀ as C is symmetric; then A (C Aᵀ). Only one of the large products is held.
+        DMatrixRMaj aca = Dense.contractChannels(uIn, Dense.contractChannelsTransposed(uIn, cov.matrix(), s), s);
         DMatrixRMaj acw = Dense.contractChannels(uIn, Dense.transpose(cov.weightTimes(kernel)), s); // A C Wᵀ
         return new Projected(uIn, aca, Dense.transpose(acw));
     }

@@ -28,6 +28,13 @@ class ContractChannelsTest {
             }
             DMatrixRMaj want = Dense.mult(kron, x);
             DMatrixRMaj got = Dense.contractChannels(u, x, s);
+            DMatrixRMaj gotTransposed = Dense.contractChannelsTransposed(u, x, s);
+            assertEquals(want.numCols, gotTransposed.numRows);
+            for (int i = 0; i < want.numRows; i++) {
+                for (int j = 0; j < want.numCols; j++) {
+                    assertEquals(got.get(i, j), gotTransposed.get(j, i), 0, "the same product, transposed");
+                }
+            }
             assertEquals(want.numRows, got.numRows);
             assertEquals(want.numCols, got.numCols);
             for (int i = 0; i < want.data.length; i++) {
