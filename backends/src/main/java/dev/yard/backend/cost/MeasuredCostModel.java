@@ -37,8 +37,7 @@ abstract class MeasuredCostModel implements CostModel {
         double bytes = layers.stream().mapToDouble(Layer::bytes).sum();
         Double seconds = cache.get(key);
         if (seconds == null) {
-            seconds = measure(layers);
-            cache.put(key, seconds);
+            seconds = cache.put(key, measure(layers));
         }
         return new Cost(seconds, bytes, true);
     }

@@ -51,12 +51,19 @@ final class TimingCache {
         return s;
     }
 
-    synchronized void put(String key, double seconds) {
+    /**
+     * Records {@code seconds} for {@code key} and returns them as recorded (to the ten digits
+     * the file keeps): the run that measures uses the value later runs will read, so that both
+     * decide the same.
+     */
+    synchronized double put(String key, double seconds) {
         if (key.indexOf('\n') >= 0 || key.indexOf('\t') >= 0) {
             throw new IllegalArgumentException("bad cache key: " + key);
         }
-        known.put(key, seconds);
-        byte[] line = (String.format(Locale.ROOT, "%.9e\t%s%n", seconds, key)).getBytes(StandardCharsets.UTF_8);
+        String value = String.format(Locale.ROOT, "%.9e", seconds);
+        double kept = Double.parseDouble(value);
+        known.put(key, kept);
+        byte[] line = (value + "\t" + key + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             Files.createDirectories(file.getParent());
             synchronized (monitor) {
@@ -72,6 +79,7 @@ final class TimingCache {
         } catch (IOException e) {
             throw new YardException(file + ": cannot record a measured latency: " + e.getMessage(), false, e);
         }
+        return kept;
     }
 
     private void reload() {
