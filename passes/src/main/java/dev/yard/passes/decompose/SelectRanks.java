@@ -861,7 +861,8 @@ public final class SelectRanks implements Pass {
     /**
      * Where this run's fits are kept between runs, or null when they are not: the file is named
      * by a digest of everything they depend on (the model, the calibration data, the code, the
-     * fitting options and every layer's candidates), so a file found is this run's fits.
+     * fitting options, the linear-algebra kernels and every layer's candidates), so a file found
+     * is this run's fits.
      */
     private java.nio.file.Path keptFits(Model model, List<LayerCandidates> layers, PassContext context) {
         java.nio.file.Path folder = context.resultCache();
@@ -886,6 +887,11 @@ public final class SelectRanks implements Pass {
                 .append(endToEnd)
                 .append(' ')
                 .append(multiple)
+                .append('\n')
+                // The kernels decide the last bits: native or pure Java, pinned or not.
+                .append(dev.yard.passes.linalg.NativeLinearAlgebra.description())
+                .append(' ')
+                .append(System.getProperty("yard.linalg.reproducible", "true"))
                 .append('\n');
         for (LayerCandidates lc : layers) {
             key.append(lc.name()).append(':');
