@@ -942,6 +942,9 @@ public final class SelectRanks implements Pass {
         return true;
     }
 
+    /** The kept fits of earlier runs take at most this much disk; the oldest go first (IS-Net's: 234 MB). */
+    static final long KEPT_FITS_BYTES = 2L << 30;
+
     /** Writes the fits and the candidates' errors to {@code file}; a failure is a note, not an error. */
     private static void keep(
             java.nio.file.Path file, List<LayerCandidates> layers, FitCache fits, PassContext context) {
@@ -955,6 +958,7 @@ public final class SelectRanks implements Pass {
         }
         try {
             fits.write(file, errors);
+            FitCache.prune(file.getParent(), KEPT_FITS_BYTES, file);
         } catch (java.io.IOException | RuntimeException e) {
             context.note("the fits are not kept for the next run: " + file + ": " + e.getMessage());
         }

@@ -132,4 +132,26 @@ class FitCacheTest {
                     java.io.IOException.class, () -> new FitCache().read(damaged), "byte " + at + " changed");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void pruningDeletesTheOldestFilesBeyondTheLimitButNeverTheOneJustWritten() throws Exception {
+        java.nio.file.Path folder = dir.resolve("fits");
+        java.nio.file.Files.createDirectories(folder);
+        java.nio.file.Path[] files = new java.nio.file.Path[4];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = folder.resolve("f" + i + ".bin");
+            java.nio.file.Files.write(files[i], new byte[100]);
+            java.nio.file.Files.setLastModifiedTime(
+                    files[i], java.nio.file.attribute.FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        java.nio.file.Files.write(folder.resolve("other.txt"), new byte[1000]);
+        // 400 bytes of fits, 250 allowed: the two oldest go, except f0, the one just written.
+        assertEquals(2, FitCache.prune(folder, 250, files[0]));
+        org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.exists(files[0]));
+        org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(files[1]));
+        org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(files[2]));
+        org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.exists(files[3]));
+        org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.exists(folder.resolve("other.txt")));
+        assertEquals(0, FitCache.prune(folder, 250, files[0]));
+    }
 }
