@@ -47,11 +47,9 @@ public final class WhitenedTuckerTwo {
         int s = kernel.dim(2) * kernel.dim(3);
         covariance.checkDimension(cin * s);
         TuckerTwo.Fit plain = TuckerTwo.hooi(kernel.data(), cout, cin, s, outputRank, inputRank, options.plain());
-        Projected first = project(kernel, plain.uIn(), covariance);
-        // The plain fit is Uₒ·core·A for this A: its output error from the same projections.
-        double plainOutput = first.outputError(
-                Dense.mult(plain.uOut(), Dense.wrap(outputRank, inputRank * s, plain.core())), covariance, kernel);
-        Candidate best = closedForm(kernel, first, covariance, options.regularization(), outputRank);
+        Start start = start(kernel, plain, covariance, options, outputRank);
+        double plainOutput = start.plainOutput();
+        Candidate best = start.best();
         int iterations = 0;
         while (iterations < options.maxIterations()) {
             iterations++;
@@ -80,6 +78,24 @@ public final class WhitenedTuckerTwo {
     }
 
     private record Candidate(DMatrixRMaj uOut, DMatrixRMaj uIn, double[] core, double outputError) {}
+
+    private record Start(Candidate best, double plainOutput) {}
+
+    /**
+     * The closed form from the plain fit's Uᵢ, and the plain fit's output error (it is Uₒ·core·A
+     * for the same A, so the same projections give it). Its own method so that the projections,
+     * hundreds of MB for a large layer, are let go before the next ones are made.
+     */
+    private static Start start(
+            DenseTensor kernel, TuckerTwo.Fit plain, InputCovariance covariance, Options options, int outputRank) {
+        int s = kernel.dim(2) * kernel.dim(3);
+        Projected first = project(kernel, plain.uIn(), covariance);
+        double plainOutput = first.outputError(
+                Dense.mult(plain.uOut(), Dense.wrap(outputRank, plain.uIn().numCols * s, plain.core())),
+                covariance,
+                kernel);
+        return new Start(closedForm(kernel, first, covariance, options.regularization(), outputRank), plainOutput);
+    }
 
     /**
      * What the closed form needs of one input factor Uᵢ (A = Uᵢᵀ ⊗ I over the S window
