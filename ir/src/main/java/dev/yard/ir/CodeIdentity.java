@@ -1,15 +1,14 @@
 package dev.yard.ir;
 
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import com.google.common.io.MoreFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,31 +36,21 @@ public final class CodeIdentity {
     private static String digest(String location) {
         try {
             Path p = Path.of(new java.net.URI(location));
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            if (Files.isDirectory(p)) {
-                List<Path> files;
-                try (Stream<Path> s = Files.walk(p)) {
-                    files = s.filter(Files::isRegularFile).sorted().toList();
-                }
-                for (Path f : files) {
-                    md.update((p.relativize(f) + "\n").getBytes(StandardCharsets.UTF_8));
-                    feed(md, f);
-                }
-            } else {
-                feed(md, p);
+            if (!Files.isDirectory(p)) {
+                return MoreFiles.asByteSource(p).hash(Hashing.sha256()).toString();
             }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | URISyntaxException | NoSuchAlgorithmException | IllegalArgumentException e) {
+            Hasher h = Hashing.sha256().newHasher();
+            List<Path> files;
+            try (Stream<Path> s = Files.walk(p)) {
+                files = s.filter(Files::isRegularFile).sorted().toList();
+            }
+            for (Path f : files) {
+                h.putString(p.relativize(f) + "\n", StandardCharsets.UTF_8);
+                h.putBytes(MoreFiles.asByteSource(f).hash(Hashing.sha256()).asBytes());
+            }
+            return h.hash().toString();
+        } catch (IOException | URISyntaxException | IllegalArgumentException e) {
             return "unknown";
-        }
-    }
-
-    private static void feed(MessageDigest md, Path f) throws IOException {
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(f)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.yard.ir;
 
-import java.nio.ByteBuffer;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +18,7 @@ public final class ModelDigest {
 
     /** The digest as 64 hex digits. */
     public static String of(Model model) {
-        MessageDigest md = sha256();
+        Hasher md = Hashing.sha256().newHasher();
         Feed f = new Feed(md);
         f.text("yard-model-digest 1");
         for (Map.Entry<String, Long> e : new java.util.TreeMap<>(model.opsetImports()).entrySet()) {
@@ -35,34 +33,26 @@ public final class ModelDigest {
             f.graph(fn.body());
         }
         f.graph(model.graph());
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return md.hash().toString();
     }
 
     /** Length-prefixed fields, so that no two different structures feed the same bytes. */
     private static final class Feed {
-        private final MessageDigest md;
+        private final Hasher md;
 
-        Feed(MessageDigest md) {
+        Feed(Hasher md) {
             this.md = md;
         }
 
         Feed text(String s) {
             byte[] b = (s == null ? "\u0000null" : s).getBytes(StandardCharsets.UTF_8);
             number(b.length);
-            md.update(b);
+            md.putBytes(b);
             return this;
         }
 
         Feed number(long v) {
-            md.update(ByteBuffer.allocate(8).putLong(v).array());
+            md.putLong(v);
             return this;
         }
 
@@ -74,15 +64,7 @@ public final class ModelDigest {
         }
 
         void tensor(Tensor t) {
-            text(t.elementType().name());
-            long[] d = t.dims();
-            number(d.length);
-            for (long x : d) {
-                number(x);
-            }
-            ByteBuffer raw = t.raw();
-            number(raw.remaining());
-            md.update(raw.duplicate());
+            text(t.digest()); // type, dimensions and contents
         }
 
         void attribute(Attribute a) {

@@ -87,33 +87,27 @@ public final class OrtCalibration implements Calibration {
             return null;
         }
         if (identity == null) {
-            java.security.MessageDigest md;
-            try {
-                md = java.security.MessageDigest.getInstance("SHA-256");
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-            StringBuilder head = new StringBuilder("yard-ort-calibration 1 ")
+            StringBuilder key = new StringBuilder("yard-ort-calibration 1 ")
                     .append(maxSamples)
                     .append(' ')
                     .append(seed)
                     .append(' ')
                     .append(THREADS)
                     .append(' ')
-                    .append(code)
-                    .append(' ')
-                    .append(inputs.size());
-            md.update(head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .append(code);
             for (Map<String, Tensor> in : inputs) {
-                for (Map.Entry<String, Tensor> e : new java.util.TreeMap<>(in).entrySet()) {
-                    Tensor t = e.getValue();
-                    String what = "\n" + e.getKey() + " " + t.elementType() + " " + java.util.Arrays.toString(t.dims())
-                            + " " + t.raw().remaining() + "\n";
-                    md.update(what.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    md.update(t.raw().duplicate());
-                }
+                key.append('\n');
+                new java.util.TreeMap<>(in)
+                        .forEach((name, t) -> key.append(name.length())
+                                .append(':')
+                                .append(name)
+                                .append(' ')
+                                .append(t.digest())
+                                .append(' '));
             }
-            identity = java.util.HexFormat.of().formatHex(md.digest());
+            identity = com.google.common.hash.Hashing.sha256()
+                    .hashString(key, java.nio.charset.StandardCharsets.UTF_8)
+                    .toString();
         }
         return identity;
     }

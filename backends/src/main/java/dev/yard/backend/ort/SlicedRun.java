@@ -124,15 +124,6 @@ final class SlicedRun implements AutoCloseable {
         return ends.length;
     }
 
-    /** Runs every slice on {@code inputs} (by name), handing the wanted values to {@code sink} as each slice completes. */
-    void run(Map<String, Tensor> inputs, BiConsumer<String, Tensor> sink) {
-        try (Pass p = begin(inputs)) {
-            for (int k = 0; k < ends.length; k++) {
-                p.slice(k, sink);
-            }
-        }
-    }
-
     /** A run on {@code inputs} (by name), one slice at a time, in order; closing it frees what it holds. */
     Pass begin(Map<String, Tensor> inputs) {
         return new Pass(inputs);

@@ -900,13 +900,10 @@ public final class SelectRanks implements Pass {
             }
             key.append('\n');
         }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return folder.resolve("fits").resolve(java.util.HexFormat.of().formatHex(digest) + ".bin");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return null;
-        }
+        String name = com.google.common.hash.Hashing.sha256()
+                .hashString(key, java.nio.charset.StandardCharsets.UTF_8)
+                .toString();
+        return folder.resolve("fits").resolve(name + ".bin");
     }
 
     /** Reads the fits and the candidates' errors kept in {@code file}; false (nothing read) when there are none. */

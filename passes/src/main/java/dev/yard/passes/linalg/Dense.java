@@ -313,28 +313,7 @@ final class Dense {
      * of Uᵀ with the rows of one position, never the Kronecker matrix (S times the work).
      */
     static DMatrixRMaj contractChannels(DMatrixRMaj u, DMatrixRMaj x, int s) {
-        int cin = u.numRows;
-        int r = u.numCols;
-        int n = x.numCols;
-        if (x.numRows != cin * s) {
-            throw new IllegalArgumentException(x.numRows + " rows are not " + cin + " channels x " + s + " positions");
-        }
-        DMatrixRMaj ut = transpose(u);
-        if (s == 1) {
-            return mult(ut, x);
-        }
-        DMatrixRMaj y = new DMatrixRMaj(r * s, n);
-        DMatrixRMaj rows = new DMatrixRMaj(cin, n);
-        for (int t = 0; t < s; t++) {
-            for (int c = 0; c < cin; c++) {
-                System.arraycopy(x.data, (c * s + t) * n, rows.data, c * n, n);
-            }
-            DMatrixRMaj part = mult(ut, rows);
-            for (int a = 0; a < r; a++) {
-                System.arraycopy(part.data, a * n, y.data, (a * s + t) * n, n);
-            }
-        }
-        return y;
+        return s == 1 ? mult(transpose(u), checkedRows(u, x, 1)) : contractChannels(u, x, s, false);
     }
 
     /**
@@ -342,26 +321,37 @@ final class Dense {
      * product and its transpose would otherwise be held at once.
      */
     static DMatrixRMaj contractChannelsTransposed(DMatrixRMaj u, DMatrixRMaj x, int s) {
+        return contractChannels(u, x, s, true);
+    }
+
+    private static DMatrixRMaj checkedRows(DMatrixRMaj u, DMatrixRMaj x, int s) {
+        if (x.numRows != u.numRows * s) {
+            throw new IllegalArgumentException(
+                    x.numRows + " rows are not " + u.numRows + " channels x " + s + " positions");
+        }
+        return x;
+    }
+
+    private static DMatrixRMaj contractChannels(DMatrixRMaj u, DMatrixRMaj x, int s, boolean transposed) {
+        checkedRows(u, x, s);
         int cin = u.numRows;
         int r = u.numCols;
         int n = x.numCols;
-        if (x.numRows != cin * s) {
-            throw new IllegalArgumentException(x.numRows + " rows are not " + cin + " channels x " + s + " positions");
-        }
         DMatrixRMaj ut = transpose(u);
-        DMatrixRMaj y = new DMatrixRMaj(n, r * s);
+        DMatrixRMaj y = transposed ? new DMatrixRMaj(n, r * s) : new DMatrixRMaj(r * s, n);
         DMatrixRMaj rows = new DMatrixRMaj(cin, n);
-        int width = r * s;
         for (int t = 0; t < s; t++) {
             for (int c = 0; c < cin; c++) {
                 System.arraycopy(x.data, (c * s + t) * n, rows.data, c * n, n);
             }
-            DMatrixRMaj part = mult(ut, rows);
+            DMatrixRMaj part = mult(ut, rows); // row a is output row (a, t)
             for (int a = 0; a < r; a++) {
-                int from = a * n;
-                int to = a * s + t;
+                if (!transposed) {
+                    System.arraycopy(part.data, a * n, y.data, (a * s + t) * n, n);
+                    continue;
+                }
                 for (int j = 0; j < n; j++) {
-                    y.data[j * width + to] = part.data[from + j];
+                    y.data[j * r * s + a * s + t] = part.data[a * n + j];
                 }
             }
         }
