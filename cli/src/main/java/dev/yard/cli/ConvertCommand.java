@@ -1,5 +1,6 @@
 package dev.yard.cli;
 
+import dev.yard.api.internal.Models;
 import dev.yard.ir.Model;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

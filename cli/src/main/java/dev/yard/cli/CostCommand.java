@@ -3,6 +3,8 @@ package dev.yard.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.yard.api.internal.Models;
+import dev.yard.api.internal.Plugins;
 import dev.yard.ir.Model;
 import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;

@@ -1,5 +1,6 @@
 package dev.yard.cli;
 
+import dev.yard.api.internal.Models;
 import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.backend.tvm.TvmToolchain;
 import dev.yard.backend.tvm.emit.RelaxEmitter;

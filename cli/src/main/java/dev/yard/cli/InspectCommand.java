@@ -3,6 +3,7 @@ package dev.yard.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.yard.api.internal.Models;
 import dev.yard.ir.Model;
 import dev.yard.ir.Node;
 import dev.yard.ir.Value;

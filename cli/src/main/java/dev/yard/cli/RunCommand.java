@@ -1,5 +1,6 @@
 package dev.yard.cli;
 
+import dev.yard.api.internal.Models;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.backend.ort.SeededInputs;
 import dev.yard.backend.tvm.TvmPreparation;

@@ -6,7 +6,7 @@ import java.io.PrintWriter;
  * One line of progress on a terminal, rewritten in place; silent when the output is not a
  * terminal (a build log or a pipe gets no carriage-return noise).
  */
-final class StatusLine {
+final class StatusLine implements dev.yard.api.Progress {
     private final PrintWriter out;
     private int shown;
 
@@ -19,7 +19,8 @@ final class StatusLine {
         return new StatusLine(System.console() != null ? err : null);
     }
 
-    void show(String text) {
+    @Override
+    public void show(String text) {
         if (out == null) {
             return;
         }
@@ -29,7 +30,8 @@ final class StatusLine {
         shown = t.length();
     }
 
-    void clear() {
+    @Override
+    public void clear() {
         if (out == null || shown == 0) {
             return;
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
+import dev.yard.api.internal.Models;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -3,6 +3,8 @@ package dev.yard.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.yard.api.internal.MnistDigits;
+import dev.yard.api.internal.Models;
 import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.backend.ort.OrtCalibration;
 import dev.yard.backend.ort.OrtSession;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.yard.api.internal.Models;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.ir.Tensor;
 import java.io.IOException;

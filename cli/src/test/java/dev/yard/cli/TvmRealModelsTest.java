@@ -3,6 +3,7 @@ package dev.yard.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.yard.api.internal.Samples;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.backend.tvm.TvmToolchain;

@@ -1,4 +1,4 @@
-package dev.yard.cli;
+package dev.yard.api.internal;
 
 import dev.yard.ir.Model;
 import dev.yard.passes.PassManager;
@@ -16,10 +16,10 @@ import java.util.Map;
  * cheaper. A model that can measure whole models times both (it sees what a runtime does
  * across layers); others sum the priced layers.
  */
-record NeverSlower(Cost before, Cost after, boolean keptInput) {
+public record NeverSlower(Cost before, Cost after, boolean keptInput) {
 
-    static NeverSlower compare(
-            Model input, Model result, CostModel costs, Map<String, String> inputShapes, StatusLine status) {
+    public static NeverSlower compare(
+            Model input, Model result, CostModel costs, Map<String, String> inputShapes, dev.yard.api.Progress status) {
         Cost before = predicted(input, costs, inputShapes, status);
         Cost after = predicted(result, costs, inputShapes, status);
         if (costs instanceof WholeModelCost) {
@@ -35,7 +35,8 @@ record NeverSlower(Cost before, Cost after, boolean keptInput) {
     }
 
     /** The latency of {@code m} at the given input shapes, on a copy with constants folded (weights in Constant nodes count). */
-    private static Cost predicted(Model m, CostModel costs, Map<String, String> inputShapes, StatusLine status) {
+    private static Cost predicted(
+            Model m, CostModel costs, Map<String, String> inputShapes, dev.yard.api.Progress status) {
         Model shaped = Models.withInputShapes(m, inputShapes);
         new PassManager(Pipeline.parse("fold-constants", PassRegistry.load())).run(shaped);
         Models.inferShapes(shaped);

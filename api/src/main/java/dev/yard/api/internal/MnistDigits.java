@@ -1,4 +1,4 @@
-package dev.yard.cli;
+package dev.yard.api.internal;
 
 import dev.yard.ir.Tensor;
 import dev.yard.ir.YardException;
@@ -15,10 +15,10 @@ import java.util.List;
  * then {@code pixel:value} pairs with 0-based pixel indices and values 0..255), as a batch
  * [62,1,28,28] scaled to [0, 1].
  */
-record MnistDigits(Tensor images, int[] labels) {
-    static final String RESOURCE = "org/tribuo/interop/onnx/mnist_test_head.libsvm";
+public record MnistDigits(Tensor images, int[] labels) {
+    public static final String RESOURCE = "org/tribuo/interop/onnx/mnist_test_head.libsvm";
 
-    static MnistDigits load() {
+    public static MnistDigits load() {
         try (InputStream in = MnistDigits.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new YardException(RESOURCE + " is missing from the class path (tribuo-onnx tests jar)", false);
@@ -53,17 +53,17 @@ record MnistDigits(Tensor images, int[] labels) {
     }
 
     /** Images 0, 2, 4, ...: half the digits, for calibration. */
-    Tensor everyOther() {
+    public Tensor everyOther() {
         return half(0);
     }
 
     /** Images 1, 3, 5, ...: the digits calibration never sees, for judging rank selection. */
-    Tensor heldOut() {
+    public Tensor heldOut() {
         return half(1);
     }
 
     /** The labels of {@link #heldOut()}. */
-    int[] heldOutLabels() {
+    public int[] heldOutLabels() {
         int[] out = new int[labels.length / 2];
         for (int i = 0; i < out.length; i++) {
             out[i] = labels[2 * i + 1];
@@ -82,7 +82,7 @@ record MnistDigits(Tensor images, int[] labels) {
     }
 
     /** How many rows of {@code scores} [n, 10] have their maximum at the label. */
-    int correct(Tensor scores) {
+    public int correct(Tensor scores) {
         float[] s = scores.toFloatArray();
         int classes = (int) (s.length / labels.length);
         int right = 0;

@@ -1,4 +1,4 @@
-package dev.yard.cli;
+package dev.yard.api.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.yard.cli;
+package dev.yard.api.internal;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -12,14 +12,14 @@ import java.util.Locale;
  * external file) with SVG plots: the whole model's predicted speed-up against its fidelity over
  * the search's trials, with the chosen point, and each layer's candidates with its Pareto front.
  */
-final class ReportPage {
+public final class ReportPage {
     private ReportPage() {}
 
     private static final int W = 420;
     private static final int H = 260;
     private static final int PAD = 46;
 
-    static String render(JsonObject root) {
+    public static String render(JsonObject root) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Yard rank selection: ")
                 .append(esc(root.get("model").getAsString()))
@@ -259,7 +259,7 @@ final class ReportPage {
         return o.has(key) ? o.get(key).getAsString() : "";
     }
 
-    static String esc(String s) {
+    public static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -1,4 +1,4 @@
-package dev.yard.cli;
+package dev.yard.api.internal;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -17,10 +17,10 @@ import java.util.Map;
  * chosen), the trials of the search, and the whole model's predicted cost before and after.
  * Same input and options give the same bytes: no times or paths of the machine go in.
  */
-final class SelectionReport {
+public final class SelectionReport {
     private SelectionReport() {}
 
-    static Path write(Path dir, String source, Map<String, JsonElement> passReports, NeverSlower check) {
+    public static Path write(Path dir, String source, Map<String, JsonElement> passReports, NeverSlower check) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

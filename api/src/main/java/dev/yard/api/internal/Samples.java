@@ -1,4 +1,4 @@
-package dev.yard.cli;
+package dev.yard.api.internal;
 
 import dev.yard.ir.Tensor;
 import dev.yard.ir.YardException;
@@ -16,12 +16,12 @@ import javax.imageio.ImageIO;
  * the input's shape [1, C, H, W] (C = 3: RGB planes, C = 1: luminance), resized bilinearly
  * to H x W, each value {@code (pixel - mean) / std} with pixels in 0..255.
  */
-final class Samples {
+public final class Samples {
     private Samples() {}
 
     /** How pixel values map to input values: {@code (pixel - mean) / std}. */
-    record PixelNorm(double mean, double std) {
-        static PixelNorm parse(String text) {
+    public record PixelNorm(double mean, double std) {
+        public static PixelNorm parse(String text) {
             String[] parts = text.split(",");
             try {
                 if (parts.length == 2) {
@@ -39,7 +39,7 @@ final class Samples {
         }
     }
 
-    static Tensor image(Path file, long[] shape, PixelNorm norm) {
+    public static Tensor image(Path file, long[] shape, PixelNorm norm) {
         if (shape.length != 4 || shape[0] != 1 || (shape[1] != 1 && shape[1] != 3) || shape[2] <= 0 || shape[3] <= 0) {
             throw YardException.badInput(file + ": an image sample needs a model input of shape [1, 1 or 3, H, W], "
                     + "this one is " + java.util.Arrays.toString(shape) + " (give --input-shape for dynamic ones)");
@@ -89,7 +89,7 @@ final class Samples {
      * The images of a folder (PNG, JPEG, BMP, GIF by extension), sorted by name; bad input when
      * the folder is missing or holds none. {@code flag} names the option, for the message.
      */
-    static java.util.List<Path> folder(Path dir, String flag) {
+    public static java.util.List<Path> folder(Path dir, String flag) {
         if (!Files.isDirectory(dir)) {
             throw YardException.badInput(flag + " " + dir + ": not a folder");
         }
@@ -109,7 +109,7 @@ final class Samples {
         return out;
     }
 
-    static String describe(PixelNorm norm) {
+    public static String describe(PixelNorm norm) {
         return String.format(Locale.ROOT, "(pixel - %s) / %s", trim(norm.mean), trim(norm.std));
     }
 

@@ -1,4 +1,4 @@
-package dev.yard.cli;
+package dev.yard.api.internal;
 
 import dev.yard.ir.YardException;
 import java.io.File;
@@ -17,14 +17,14 @@ import java.util.jar.JarFile;
  * {@code YARD_PLUGINS} (paths separated as in a class path): a class loader over them, whose
  * {@code META-INF/services} entries {@link java.util.ServiceLoader} finds beside Yard's own.
  */
-final class Plugins {
+public final class Plugins {
     /** The environment variable listing plugin jars. */
-    static final String ENVIRONMENT = "YARD_PLUGINS";
+    public static final String ENVIRONMENT = "YARD_PLUGINS";
 
     private Plugins() {}
 
     /** A loader over the jars of {@code YARD_PLUGINS} and {@code jars}, checked to be readable jars. */
-    static ClassLoader loader(List<Path> jars) {
+    public static ClassLoader loader(List<Path> jars) {
         List<Path> all = new ArrayList<>();
         String env = System.getenv(ENVIRONMENT);
         if (env != null && !env.isBlank()) {

@@ -1,4 +1,4 @@
-package dev.yard.cli;
+package dev.yard.api.internal;
 
 import dev.yard.backend.onnx.OnnxWriter;
 import dev.yard.backend.tvm.TvmPreparation;
@@ -25,15 +25,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Loads and saves models by file extension, and provides the built-in default model. */
-final class Models {
+public final class Models {
     /** The trained LeNet that ships with the tribuo-onnx test jar, resolved by Maven. */
-    static final String DEFAULT_MODEL_RESOURCE = "org/tribuo/interop/onnx/cnn_mnist.onnx";
+    public static final String DEFAULT_MODEL_RESOURCE = "org/tribuo/interop/onnx/cnn_mnist.onnx";
 
-    static final String DEFAULT_MODEL_NAME = "lenet-mnist (built in)";
+    public static final String DEFAULT_MODEL_NAME = "lenet-mnist (built in)";
 
     private Models() {}
 
-    static Model load(Path file) {
+    public static Model load(Path file) {
         String ext = extension(file);
         if (!Files.exists(file)) {
             throw YardException.badInput(file + ": no such file");
@@ -56,7 +56,7 @@ final class Models {
      * Writes {@code model} in the format the extension names; {@code externalData} applies to
      * .onnx, {@code compact} (weights as digests) to .onnxtxt.
      */
-    static void save(Model model, Path file, boolean externalData, boolean compact) {
+    public static void save(Model model, Path file, boolean externalData, boolean compact) {
         String ext = extension(file);
         switch (ext) {
             case "onnx" -> {
@@ -81,7 +81,7 @@ final class Models {
      * Checks a freshly loaded model; a broken one is bad input, reported as one line naming
      * the file, the first problem and how many more there are.
      */
-    static void verify(Model m, String source) {
+    public static void verify(Model m, String source) {
         List<Problem> problems = Verifier.check(m);
         if (!problems.isEmpty()) {
             throw YardException.badInput(YardException.oneLine(source + ": invalid model: " + problems.get(0)
@@ -90,7 +90,7 @@ final class Models {
     }
 
     /** Fills in the types and shapes the reports rely on; a definite conflict is reported, not fatal. */
-    static List<Problem> inferShapes(Model m) {
+    public static List<Problem> inferShapes(Model m) {
         return ShapeInference.infer(m);
     }
 
@@ -98,7 +98,7 @@ final class Models {
      * Refuses to run a model one of whose tensors (as inferred) would take more than half of this
      * machine's memory: ONNX Runtime would be killed by the kernel, not fail.
      */
-    static void checkFitsInMemory(Model m, String source) {
+    public static void checkFitsInMemory(Model m, String source) {
         long limit = physicalMemory() / 2;
         java.util.function.Consumer<dev.yard.ir.Value> check = v -> {
             if (v == null
@@ -134,7 +134,7 @@ final class Models {
     }
 
     /** Checks that every name of {@code --input-shape} is an input of the model and every shape parses. */
-    static void checkInputShapes(Model m, Map<String, String> inputShapes, String source) {
+    public static void checkInputShapes(Model m, Map<String, String> inputShapes, String source) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         m.graph().inputs().stream().filter(v -> !v.isInitializer()).forEach(v -> names.add(v.name()));
         for (Map.Entry<String, String> e : inputShapes.entrySet()) {
@@ -150,7 +150,7 @@ final class Models {
      * A copy of {@code m} whose inputs have the given shapes ({@code name -> "D,D,..."}) and
      * whose other shapes are inferred again from them; {@code m} keeps its dynamic inputs.
      */
-    static Model withInputShapes(Model m, Map<String, String> inputShapes) {
+    public static Model withInputShapes(Model m, Map<String, String> inputShapes) {
         Model copy = m.copy();
         for (dev.yard.ir.Value v : copy.graph().inputs()) {
             String shape = inputShapes.get(v.name());
@@ -169,7 +169,7 @@ final class Models {
         return copy;
     }
 
-    static Model loadDefault() {
+    public static Model loadDefault() {
         try (InputStream in = Models.class.getClassLoader().getResourceAsStream(DEFAULT_MODEL_RESOURCE)) {
             if (in == null) {
                 throw new YardException(
@@ -200,7 +200,7 @@ final class Models {
         }
     }
 
-    static String extension(Path file) {
+    public static String extension(Path file) {
         String n = file.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
