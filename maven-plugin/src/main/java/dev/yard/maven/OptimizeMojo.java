@@ -1,0 +1,257 @@
+package dev.yard.maven;
+
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import dev.yard.api.Optimization;
+import dev.yard.api.Optimizer;
+import dev.yard.api.YardModel;
+import dev.yard.ir.CodeIdentity;
+import dev.yard.ir.YardException;
+import dev.yard.ir.io.AtomicFile;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Optimizes each model of {@link #modelDirectory} with Yard and writes the result under
+ * {@link #outputDirectory} at the same relative path, with its selection report beside it. A
+ * model whose bytes, data, configuration and Yard version are those of the last run is skipped.
+ */
+@Mojo(name = "optimize", defaultPhase = LifecyclePhase.PROCESS_RESOURCES, threadSafe = true)
+public final class OptimizeMojo extends AbstractMojo {
+    /** Where the models are. */
+    @Parameter(defaultValue = "${project.basedir}/src/main/models", required = true)
+    File modelDirectory;
+
+    /** Globs of the models to optimize, relative to {@link #modelDirectory}. */
+    @Parameter
+    List<String> includes = List.of("**/*.onnx", "**/*.onnxtxt");
+
+    /** Globs of files to leave out. */
+    @Parameter
+    List<String> excludes = List.of();
+
+    /** Where the optimized models go, at the same relative paths. */
+    @Parameter(defaultValue = "${project.build.directory}/yard", required = true)
+    File outputDirectory;
+
+    /** The pass pipeline (default: Yard's, rank selection under the budget). */
+    @Parameter
+    String pipeline;
+
+    /** The cost model passes decide by, e.g. {@code analytic:x86-64-avx2}, {@code ort}. */
+    @Parameter(defaultValue = Optimizer.DEFAULT_COST_MODEL)
+    String costModel;
+
+    /** Jars of cost-model plugins. */
+    @Parameter
+    List<File> costModelPlugins = List.of();
+
+    /** Fidelity bounds that must all hold, e.g. {@code iou>=0.97}, {@code rel-l2<=0.02}. */
+    @Parameter
+    List<String> budgets = List.of();
+
+    /** Stop at the most faithful model priced this many times faster. */
+    @Parameter
+    Double speedup;
+
+    /**
+     * What calibration-aware fitting uses: {@code none}, {@code random} (seeded inputs), or a
+     * folder of images (PNG, JPEG), relative to the project (default: none).
+     */
+    @Parameter(defaultValue = "none")
+    String calibration;
+
+    /** A folder of images to judge fidelity on. */
+    @Parameter
+    File eval;
+
+    /** How pixels become input values, {@code MEAN,STD}. */
+    @Parameter(defaultValue = "0,255")
+    String pixelNorm;
+
+    /** Shapes of dynamic inputs, by input name, e.g. {@code <x>1,3,320,320</x>}. */
+    @Parameter
+    Map<String, String> inputShapes = Map.of();
+
+    /** ONNX Runtime threads for measuring. */
+    @Parameter(defaultValue = "2")
+    int threads;
+
+    /** Write each model's selection report into {@code NAME.report/} beside it. */
+    @Parameter(defaultValue = "true")
+    boolean report;
+
+    /**
+     * Also copy the optimized models into the classes folder (at the same relative paths), so
+     * that they go into the jar; the reports stay out.
+     */
+    @Parameter(defaultValue = "false")
+    boolean addToResources;
+
+    /** Skip the goal. */
+    @Parameter(property = "yard.skip", defaultValue = "false")
+    boolean skip;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    MavenProject project;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("yard: skipped (yard.skip)");
+            return;
+        }
+        Path in = modelDirectory.toPath();
+        Path out = outputDirectory.toPath();
+        List<Path> models = ModelFiles.list(in, includes, excludes);
+        if (models.isEmpty()) {
+            getLog().warn("yard: no models in " + in + " match " + includes);
+        }
+        Path classes = Path.of(project.getBuild().getOutputDirectory());
+        for (Path relative : models) {
+            optimize(in.resolve(relative), out.resolve(relative), relative.toString());
+            if (addToResources) {
+                copy(out.resolve(relative), classes.resolve(relative));
+            }
+        }
+    }
+
+    private static void copy(Path from, Path to) throws MojoExecutionException {
+        try {
+            Files.createDirectories(to.getParent());
+            AtomicFile.write(to, s -> Files.copy(from, s));
+        } catch (IOException e) {
+            throw new MojoExecutionException("yard: cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void optimize(Path model, Path target, String name) throws MojoExecutionException, MojoFailureException {
+        Path digestFile = target.resolveSibling(target.getFileName() + ".yard-digest");
+        String digest = digest(model);
+        try {
+            if (Files.exists(target)
+                    && Files.exists(digestFile)
+                    && Files.readString(digestFile).strip().equals(digest)) {
+                getLog().info("yard: " + name + " is up to date");
+                return;
+            }
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw new MojoExecutionException("yard: " + target + ": " + e.getMessage(), e);
+        }
+        long start = System.nanoTime();
+        try {
+            Optimizer o = Optimizer.create()
+                    .costModel(costModel)
+                    .plugins(costModelPlugins.stream().map(File::toPath).toList())
+                    .budget(budgets.toArray(String[]::new))
+                    .calibration(calibrationSource())
+                    .pixelNorm(pixelNorm)
+                    .threads(threads);
+            if (pipeline != null) {
+                o.pipeline(pipeline);
+            }
+            if (speedup != null) {
+                o.speedup(speedup);
+            }
+            if (eval != null) {
+                o.eval(eval.toPath());
+            }
+            inputShapes.forEach(o::inputShape);
+            Optimization result = o.optimize(YardModel.load(model));
+            result.result().save(target);
+            if (report) {
+                result.writeReport(target.resolveSibling(target.getFileName() + ".report"));
+            }
+            AtomicFile.write(digestFile, s -> s.write((digest + "\n").getBytes(StandardCharsets.UTF_8)));
+            getLog().info(String.format(
+                    Locale.ROOT,
+                    "yard: %s: %s, predicted %s -> %s, MACs %,d -> %,d (%.1f s)",
+                    name,
+                    result.keptInput() ? "kept as it was" : "optimized",
+                    result.predictedInput().text(),
+                    result.predictedResult().text(),
+                    result.statsBefore().macs(),
+                    result.statsAfter().macs(),
+                    (System.nanoTime() - start) / 1e9));
+        } catch (YardException e) {
+            String message = "yard: " + name + ": " + YardException.oneLine(String.valueOf(e.getMessage()));
+            if (e.isBadInput()) {
+                throw new MojoFailureException(message, e);
+            }
+            throw new MojoExecutionException(message, e);
+        }
+    }
+
+    /** The calibration folder, resolved against the project; null for {@code none} and {@code random}. */
+    private File calibrationFolder() {
+        if (calibration.equals("none") || calibration.equals("random")) {
+            return null;
+        }
+        File f = new File(calibration);
+        return f.isAbsolute() ? f : new File(project.getBasedir(), calibration);
+    }
+
+    private String calibrationSource() {
+        File folder = calibrationFolder();
+        return folder == null ? calibration : folder.toString();
+    }
+
+    /**
+     * What the output depends on: Yard's code, the model's bytes, the calibration and evaluation
+     * images, the plugins and every option.
+     */
+    private String digest(Path model) throws MojoExecutionException {
+        Hasher h = Hashing.sha256().newHasher();
+        Map<String, String> parts = new TreeMap<>();
+        parts.put("code", CodeIdentity.of(Optimizer.class) + " " + CodeIdentity.of(OptimizeMojo.class));
+        parts.put("pipeline", String.valueOf(pipeline));
+        parts.put("calibration", calibrationFolder() == null ? calibration : "folder");
+        parts.put("costModel", costModel);
+        parts.put("budgets", String.join(";", budgets));
+        parts.put("speedup", String.valueOf(speedup));
+        parts.put("pixelNorm", pixelNorm);
+        parts.put("inputShapes", new TreeMap<>(inputShapes).toString());
+        parts.put("threads", Integer.toString(threads));
+        parts.put("report", Boolean.toString(report));
+        parts.forEach((k, v) -> h.putString(k + "=" + v + "\n", StandardCharsets.UTF_8));
+        try {
+            h.putBytes(Files.readAllBytes(model));
+            List<Path> data = new ArrayList<>();
+            for (File f : costModelPlugins) {
+                data.add(f.toPath());
+            }
+            File calibrationFolder = calibrationFolder();
+            for (File dir : new File[] {calibrationFolder, eval}) {
+                if (dir != null && dir.isDirectory()) {
+                    try (Stream<Path> s = Files.walk(dir.toPath())) {
+                        s.filter(Files::isRegularFile).sorted().forEach(data::add);
+                    }
+                }
+            }
+            for (Path p : data) {
+                h.putString(p.getFileName().toString(), StandardCharsets.UTF_8);
+                h.putBytes(Files.isRegularFile(p) ? Files.readAllBytes(p) : new byte[0]);
+            }
+        } catch (IOException e) {
+            throw new MojoExecutionException("yard: cannot read " + model + ": " + e.getMessage(), e);
+        }
+        return h.hash().toString();
+    }
+}
