@@ -12,4 +12,14 @@ assert new File(basedir, 'target/yard/cnn_mnist.onnx.report/report.html').isFile
 // addToResources: process-resources copied the optimized model into the classes.
 assert new File(basedir, 'target/classes/cnn_mnist.onnx').length() == out.length()
 assert !new File(basedir, 'target/classes/cnn_mnist.onnx.report').exists()
+// The baseline written by the first run, and the second run's check against it.
+def baseline = new groovy.json.JsonSlurper().parse(new File(basedir, 'src/test/yard/baseline.json'))
+assert baseline['cnn_mnist.onnx'].errors.output_probs > 0
+assert baseline['cnn_mnist.onnx'].speedup > 0
+assert text.contains('yard: check: wrote the baseline')
+assert text.contains('yard: check: cnn_mnist.onnx is within the baseline')
+// The jar carries the optimized model.
+def jar = new java.util.jar.JarFile(new File(basedir, 'target/optimize-lenet-1.jar'))
+assert jar.getEntry('cnn_mnist.onnx').size == out.length()
+jar.close()
 return true

@@ -303,6 +303,28 @@ public final class Optimizer {
                 judged);
     }
 
+    /**
+     * Runs {@code original} and {@code optimized} side by side in ONNX Runtime as
+     * {@link Optimization#compare} does, on the evaluation images these options name (the
+     * evaluation folder, the held-out quarter of the calibration folder, or the samples), else
+     * on the built-in LeNet's digits or seeded inputs; on images, also the budget's metrics (the
+     * budget given, else the default).
+     */
+    public Comparison compare(YardModel original, YardModel optimized, boolean latency) {
+        Run run = new Run(original, true);
+        List<Path> judged = samples;
+        if (run.judges() && !run.builtInDigits()) {
+            judged = run.evalImages();
+        }
+        return Comparison.of(
+                original,
+                optimized,
+                this,
+                judged,
+                run.judges() && !run.builtInDigits() ? run.budgetText() : null,
+                latency);
+    }
+
     /** Static dims of every value at the input shapes given, by name, for pricing a dynamic model. */
     private Map<String, long[]> shapeHints(Model m) {
         if (inputShapes.isEmpty()) {

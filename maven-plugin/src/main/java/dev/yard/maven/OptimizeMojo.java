@@ -19,13 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
 
 /**
  * Optimizes each model of {@link #modelDirectory} with Yard and writes the result under
@@ -33,66 +31,7 @@ import org.apache.maven.project.MavenProject;
  * model whose bytes, data, configuration and Yard version are those of the last run is skipped.
  */
 @Mojo(name = "optimize", defaultPhase = LifecyclePhase.PROCESS_RESOURCES, threadSafe = true)
-public final class OptimizeMojo extends AbstractMojo {
-    /** Where the models are. */
-    @Parameter(defaultValue = "${project.basedir}/src/main/models", required = true)
-    File modelDirectory;
-
-    /** Globs of the models to optimize, relative to {@link #modelDirectory}. */
-    @Parameter
-    List<String> includes = List.of("**/*.onnx", "**/*.onnxtxt");
-
-    /** Globs of files to leave out. */
-    @Parameter
-    List<String> excludes = List.of();
-
-    /** Where the optimized models go, at the same relative paths. */
-    @Parameter(defaultValue = "${project.build.directory}/yard", required = true)
-    File outputDirectory;
-
-    /** The pass pipeline (default: Yard's, rank selection under the budget). */
-    @Parameter
-    String pipeline;
-
-    /** The cost model passes decide by, e.g. {@code analytic:x86-64-avx2}, {@code ort}. */
-    @Parameter(defaultValue = Optimizer.DEFAULT_COST_MODEL)
-    String costModel;
-
-    /** Jars of cost-model plugins. */
-    @Parameter
-    List<File> costModelPlugins = List.of();
-
-    /** Fidelity bounds that must all hold, e.g. {@code iou>=0.97}, {@code rel-l2<=0.02}. */
-    @Parameter
-    List<String> budgets = List.of();
-
-    /** Stop at the most faithful model priced this many times faster. */
-    @Parameter
-    Double speedup;
-
-    /**
-     * What calibration-aware fitting uses: {@code none}, {@code random} (seeded inputs), or a
-     * folder of images (PNG, JPEG), relative to the project (default: none).
-     */
-    @Parameter(defaultValue = "none")
-    String calibration;
-
-    /** A folder of images to judge fidelity on. */
-    @Parameter
-    File eval;
-
-    /** How pixels become input values, {@code MEAN,STD}. */
-    @Parameter(defaultValue = "0,255")
-    String pixelNorm;
-
-    /** Shapes of dynamic inputs, by input name, e.g. {@code <x>1,3,320,320</x>}. */
-    @Parameter
-    Map<String, String> inputShapes = Map.of();
-
-    /** ONNX Runtime threads for measuring. */
-    @Parameter(defaultValue = "2")
-    int threads;
-
+public final class OptimizeMojo extends YardMojo {
     /** Write each model's selection report into {@code NAME.report/} beside it. */
     @Parameter(defaultValue = "true")
     boolean report;
@@ -103,13 +42,6 @@ public final class OptimizeMojo extends AbstractMojo {
      */
     @Parameter(defaultValue = "false")
     boolean addToResources;
-
-    /** Skip the goal. */
-    @Parameter(property = "yard.skip", defaultValue = "false")
-    boolean skip;
-
-    @Parameter(defaultValue = "${project}", readonly = true, required = true)
-    MavenProject project;
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
@@ -157,24 +89,7 @@ public final class OptimizeMojo extends AbstractMojo {
         }
         long start = System.nanoTime();
         try {
-            Optimizer o = Optimizer.create()
-                    .costModel(costModel)
-                    .plugins(costModelPlugins.stream().map(File::toPath).toList())
-                    .budget(budgets.toArray(String[]::new))
-                    .calibration(calibrationSource())
-                    .pixelNorm(pixelNorm)
-                    .threads(threads);
-            if (pipeline != null) {
-                o.pipeline(pipeline);
-            }
-            if (speedup != null) {
-                o.speedup(speedup);
-            }
-            if (eval != null) {
-                o.eval(eval.toPath());
-            }
-            inputShapes.forEach(o::inputShape);
-            Optimization result = o.optimize(YardModel.load(model));
+            Optimization result = options().optimize(YardModel.load(model));
             result.result().save(target);
             if (report) {
                 result.writeReport(target.resolveSibling(target.getFileName() + ".report"));
@@ -197,20 +112,6 @@ public final class OptimizeMojo extends AbstractMojo {
             }
             throw new MojoExecutionException(message, e);
         }
-    }
-
-    /** The calibration folder, resolved against the project; null for {@code none} and {@code random}. */
-    private File calibrationFolder() {
-        if (calibration.equals("none") || calibration.equals("random")) {
-            return null;
-        }
-        File f = new File(calibration);
-        return f.isAbsolute() ? f : new File(project.getBasedir(), calibration);
-    }
-
-    private String calibrationSource() {
-        File folder = calibrationFolder();
-        return folder == null ? calibration : folder.toString();
     }
 
     /**
