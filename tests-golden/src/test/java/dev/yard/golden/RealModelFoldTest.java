@@ -16,6 +16,7 @@ import dev.yard.ir.ValueType;
 import dev.yard.ir.infer.ShapeInference;
 import dev.yard.ir.text.OnnxTextPrinter;
 import dev.yard.ir.verify.Verifier;
+import dev.yard.junit.Execution;
 import dev.yard.passes.PassContext;
 import dev.yard.passes.PassManager;
 import dev.yard.passes.PassRegistry;

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * names start with a capital, filled with seeded random values) is emitted and compared
  * with its {@code .py} golden file; TVM must parse the text and print it back to a
  * structurally equal module; and the built library, run through the Java bindings, must
- * agree with ONNX Runtime. Run with {@code -Dgolden.update=true} to rewrite the files.
+ * agree with ONNX Runtime. Run with {@code -Dyard.golden.update=true} to rewrite the files.
  */
 class RelaxEmitterGoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden/tvm");
@@ -63,10 +63,10 @@ class RelaxEmitterGoldenTest {
         RelaxModule module = RelaxEmitter.emit(model);
         Path golden = GOLDEN.resolve(name + ".py");
         // The same flag as the pass golden files; a missing expectation fails rather than being written.
-        if (Boolean.getBoolean("golden.update")) {
+        if (Boolean.getBoolean("yard.golden.update")) {
             Files.writeString(golden, module.script());
         }
-        assertTrue(Files.exists(golden), "no expectation " + golden + " (write it with -Dgolden.update=true)");
+        assertTrue(Files.exists(golden), "no expectation " + golden + " (write it with -Dyard.golden.update=true)");
         assertEquals(Files.readString(golden), module.script(), "emitted TVMScript differs from " + golden);
         assertEquals(module.script(), RelaxEmitter.emit(load(name)).script(), "emission is not deterministic");
 

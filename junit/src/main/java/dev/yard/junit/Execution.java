@@ -1,4 +1,4 @@
-package dev.yard.golden;
+package dev.yard.junit;
 
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.ir.Dim;
@@ -15,7 +15,7 @@ import java.util.Random;
  * Runs models in ONNX Runtime on seeded random inputs and compares their outputs: the check
  * that a rewrite which prints as expected also computes what the original computed.
  */
-final class Execution {
+public final class Execution {
     /** The size given to symbolic dimensions of inputs (N in float[N,3]) when a case is executed. */
     static final long SYMBOLIC_SIZE = 2;
 
@@ -44,7 +44,7 @@ final class Execution {
      * [0, 4) for integer types, from {@code seed}. Symbolic dimensions are given size
      * {@link #SYMBOLIC_SIZE}; unknown ones are refused.
      */
-    static Map<String, Tensor> randomInputs(Model m, long seed) {
+    public static Map<String, Tensor> randomInputs(Model m, long seed) {
         Random r = new Random(seed);
         Map<String, Tensor> feeds = new LinkedHashMap<>();
         for (Value v : m.graph().inputs()) {
@@ -69,7 +69,7 @@ final class Execution {
     }
 
     /** Runs {@code m} with ONNX Runtime's own graph rewrites off, so that only Yard's rewrites are compared. */
-    static Map<String, Tensor> run(Model m, Map<String, Tensor> feeds) {
+    public static Map<String, Tensor> run(Model m, Map<String, Tensor> feeds) {
         try (OrtSession s = OrtSession.unoptimized(m, 1)) {
             return s.run(feeds);
         }

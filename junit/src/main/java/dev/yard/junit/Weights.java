@@ -1,4 +1,4 @@
-package dev.yard.golden;
+package dev.yard.junit;
 
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Model;

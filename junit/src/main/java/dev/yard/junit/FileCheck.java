@@ -1,4 +1,4 @@
-package dev.yard.golden;
+package dev.yard.junit;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,7 @@
-package dev.yard.golden;
+package dev.yard.junit;
 
 import com.google.common.hash.Hashing;
+import dev.yard.api.YardModel;
 import dev.yard.ir.Model;
 import dev.yard.ir.Tensor;
 import dev.yard.ir.infer.ShapeInference;
@@ -27,10 +28,15 @@ final class GoldenRunner {
     /**
      * What a case produced and what was wrong with it. {@code output} is null when the
      * output printed as the input did; {@code textProblems} are differences from the
-     * expectation (which {@code -Dgolden.update} fixes), {@code numericProblem} a disagreement
+     * expectation (which {@code -Dyard.golden.update=true} fixes), {@code numericProblem} a disagreement
      * of ONNX Runtime outputs (which it cannot fix), null when there is none.
      */
-    record Outcome(String output, List<String> skipped, List<String> textProblems, String numericProblem) {}
+    record Outcome(
+            String output,
+            List<String> skipped,
+            List<String> textProblems,
+            String checkProblem,
+            String numericProblem) {}
 
     private GoldenRunner() {}
 
@@ -49,9 +55,17 @@ final class GoldenRunner {
         }
         Execution.Tolerance tol = Execution.Tolerance.parse(file.directive(c, "tolerance", "rtol=0 atol=0"));
 
-        Model before = Weights.read(text, source);
+        // "# model: FILE" (relative to the golden file) names a model file instead of inline text.
+        String modelFile = c.modelText().isBlank() ? file.directive(c, "model", null) : null;
+        if (c.modelText().isBlank() && modelFile == null) {
+            throw new IllegalArgumentException(source + ": the case has neither a model nor a '# model:' line");
+        }
+        java.util.function.Supplier<Model> read = modelFile == null
+                ? () -> Weights.read(text, source)
+                : () -> YardModel.load(file.path().resolveSibling(modelFile)).ir();
+        Model before = read.get();
         Verifier.verify(before);
-        Model after = Weights.read(text, source);
+        Model after = read.get();
         // The pass manager infers shapes before every pass; both sides are printed with
         // inferred types, so that a pass that changes nothing leaves identical text.
         ShapeInference.infer(before);
@@ -67,11 +81,12 @@ final class GoldenRunner {
                 .toList();
 
         List<String> problems = new ArrayList<>();
+        String checkProblem = null;
         boolean unchanged = printed.equals(printedInput);
         if (c.expectsUnchanged()) {
-            String diff = TextDiff.firstDifference(printedInput, printed, 1);
+            String diff = TextDiff.unified("input as printed", printedInput, printed, 1);
             if (diff != null) {
-                problems.add("expected the input unchanged; numbered from the input as printed, " + diff);
+                problems.add("expected the input unchanged:\n" + diff);
             }
             if (report.runs().stream().anyMatch(PassManager.PassRun::changed)) {
                 problems.add("expected no pass to claim a change: " + report.runs());
@@ -79,10 +94,11 @@ final class GoldenRunner {
         } else if (c.checksOutput()) {
             String failed = FileCheck.check(c.checks(), printed);
             if (failed != null) {
-                problems.add(failed + "the output:\n" + printed);
+                checkProblem = failed + "the output:\n" + printed;
             }
         } else {
-            String diff = TextDiff.firstDifference(c.expected(), printed, c.expectLine());
+            String diff =
+                    TextDiff.unified(String.valueOf(file.path().getFileName()), c.expected(), printed, c.expectLine());
             if (diff != null) {
                 problems.add(diff);
             }
@@ -92,7 +108,7 @@ final class GoldenRunner {
         }
         Map<String, Tensor> feeds = Execution.randomInputs(before, 42);
         String numeric = Execution.compare(Execution.run(before, feeds), Execution.run(after, feeds), tol);
-        return new Outcome(unchanged ? null : printed, skipped, problems, numeric);
+        return new Outcome(unchanged ? null : printed, skipped, problems, checkProblem, numeric);
     }
 
     /** Compact text without the default header, as expectations are written. */

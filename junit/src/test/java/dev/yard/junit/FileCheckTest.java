@@ -1,4 +1,4 @@
-package dev.yard.golden;
+package dev.yard.junit;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.yard.golden;
+package dev.yard.junit;
 
 import java.io.IOException;
 import java.nio.file.Files;
