@@ -3,6 +3,8 @@ File log = new File(basedir, 'build.log')
 String text = log.text
 assert text.contains('yard: cnn_mnist.onnx: optimized'): 'the first run did not optimize'
 assert text.contains('yard: cnn_mnist.onnx is up to date'): 'the second run did not skip'
+assert text.contains('yard: cnn_mnist.onnx: restored from the cache'): 'the third run did not use the cache'
+assert text.count('yard: cnn_mnist.onnx: optimized') == 1: 'optimized more than once'
 File out = new File(basedir, 'target/yard/cnn_mnist.onnx')
 assert out.isFile() && out.length() > 1000
 File original = new File(basedir, 'target/models/cnn_mnist.onnx')

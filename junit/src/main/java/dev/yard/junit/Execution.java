@@ -21,21 +21,30 @@ public final class Execution {
 
     private Execution() {}
 
-    /** How close two float outputs must be: elementwise {@code |a - b| <= atol + rtol * |b|}. */
-    record Tolerance(double rtol, double atol) {
-        /** Parses {@code rtol=1e-5 atol=1e-6} (either may be left out: 0). */
+    /**
+     * How close two float outputs must be: elementwise {@code |a - b| <= atol + rtol * |b|}, or,
+     * for pipelines that approximate (a decomposition at reduced rank), the relative L2 error of
+     * each whole output at most {@code relL2} (when above 0).
+     */
+    record Tolerance(double rtol, double atol, double relL2) {
+        /** Parses {@code rtol=1e-5 atol=1e-6} or {@code rel-l2=0.2} (any may be left out: 0). */
         static Tolerance parse(String text) {
             double rtol = 0;
             double atol = 0;
+            double relL2 = 0;
             for (String part : text.trim().split("\\s+")) {
                 String[] kv = part.split("=", 2);
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("tolerance '" + part + "': expected NAME=VALUE");
+                }
                 switch (kv[0]) {
                     case "rtol" -> rtol = Double.parseDouble(kv[1]);
                     case "atol" -> atol = Double.parseDouble(kv[1]);
+                    case "rel-l2" -> relL2 = Double.parseDouble(kv[1]);
                     default -> throw new IllegalArgumentException("unknown tolerance '" + part + "'");
                 }
             }
-            return new Tolerance(rtol, atol);
+            return new Tolerance(rtol, atol, relL2);
         }
     }
 
@@ -89,6 +98,15 @@ public final class Execution {
             if (!b.elementType().isFloatingPoint()) {
                 if (!a.contentEquals(b)) {
                     return "output " + e.getKey() + ": integer contents differ";
+                }
+                continue;
+            }
+            if (tol.relL2() > 0) {
+                dev.yard.ir.analysis.RelativeL2 error = new dev.yard.ir.analysis.RelativeL2();
+                error.add(b.toFloatArray(), a.toFloatArray());
+                if (!(error.value() <= tol.relL2())) {
+                    return "output " + e.getKey() + " has relative L2 error " + error.value()
+                            + " after the pipeline in ONNX Runtime, above rel-l2=" + tol.relL2();
                 }
                 continue;
             }

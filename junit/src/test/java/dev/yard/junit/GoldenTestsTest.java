@@ -120,6 +120,31 @@ class GoldenTestsTest {
     }
 
     @Test
+    void anApproximatingPipelineIsHeldToARelativeL2Tolerance() throws Throwable {
+        String golden = """
+                # pipeline: decompose{method=svd rank=0.25 force=true},dce
+                # tolerance: rel-l2=TOL
+
+                # ----- case: a rank-1 product of a 4x4 Gemm
+                g (float[2,4] x) => (float[2,4] y)
+                   <float[4,4] W = randn(seed=1, scale=0.5)>
+                {
+                   y = MatMul (x, W)
+                }
+                # expect:
+                # check: MatMul
+                # check: MatMul
+                """;
+        Files.writeString(dir.resolve("svd.golden"), golden.replace("TOL", "0.9"));
+        assertEquals(List.of(), run(GoldenTests.in(dir)));
+        Files.writeString(dir.resolve("svd.golden"), golden.replace("TOL", "0.01"));
+        List<String> failures = run(GoldenTests.in(dir));
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.get(0).contains("output y has relative L2 error 0."), failures.get(0));
+        assertTrue(failures.get(0).contains("above rel-l2=0.01"), failures.get(0));
+    }
+
+    @Test
     void aFolderWithoutGoldenFilesFails() {
         assertThrows(AssertionFailedError.class, () -> GoldenTests.in(dir));
     }

@@ -5,9 +5,11 @@ import com.google.common.hash.Hashing;
 import dev.yard.api.Optimization;
 import dev.yard.api.Optimizer;
 import dev.yard.api.YardModel;
+import dev.yard.backend.tvm.TvmToolchain;
 import dev.yard.ir.CodeIdentity;
 import dev.yard.ir.YardException;
 import dev.yard.ir.io.AtomicFile;
+import dev.yard.ir.io.CacheFolder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,18 @@ public final class OptimizeMojo extends YardMojo {
     @Parameter(defaultValue = "false")
     boolean addToResources;
 
+    /**
+     * Where optimized models are kept by digest, for builds of the same inputs after a clean or
+     * elsewhere (default: {@code builds/} of Yard's cache folder, {@code YARD_CACHE} or
+     * {@code ~/.cache/yard}); capped at 2 GiB.
+     */
+    @Parameter(property = "yard.buildCache")
+    File cacheDirectory;
+
+    /** Whether to read and write {@link #cacheDirectory}. */
+    @Parameter(property = "yard.useCache", defaultValue = "true")
+    boolean useCache;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -74,8 +88,10 @@ public final class OptimizeMojo extends YardMojo {
     }
 
     private void optimize(Path model, Path target, String name) throws MojoExecutionException, MojoFailureException {
-        Path digestFile = target.resolveSibling(target.getFileName() + ".yard-digest");
+        Path digestFile = sibling(target, ".yard-digest");
+        Path reportDir = sibling(target, ".report");
         String digest = digest(model);
+        Path cache = useCache ? buildCache() : null;
         try {
             if (Files.exists(target)
                     && Files.exists(digestFile)
@@ -84,6 +100,12 @@ public final class OptimizeMojo extends YardMojo {
                 return;
             }
             Files.createDirectories(target.getParent());
+            if (cache != null && restore(cache, digest, target, reportDir)) {
+                writeDigest(digestFile, digest);
+                getLog().info("yard: " + name + ": restored from the cache " + cache
+                        + " (optimized before from the same model, data, options and Yard)");
+                return;
+            }
         } catch (IOException e) {
             throw new MojoExecutionException("yard: " + target + ": " + e.getMessage(), e);
         }
@@ -92,9 +114,9 @@ public final class OptimizeMojo extends YardMojo {
             Optimization result = options().optimize(YardModel.load(model));
             result.result().save(target);
             if (report) {
-                result.writeReport(target.resolveSibling(target.getFileName() + ".report"));
+                result.writeReport(reportDir);
             }
-            AtomicFile.write(digestFile, s -> s.write((digest + "\n").getBytes(StandardCharsets.UTF_8)));
+            writeDigest(digestFile, digest);
             getLog().info(String.format(
                     Locale.ROOT,
                     "yard: %s: %s, predicted %s -> %s, MACs %,d -> %,d (%.1f s)",
@@ -112,6 +134,77 @@ public final class OptimizeMojo extends YardMojo {
             }
             throw new MojoExecutionException(message, e);
         }
+        if (cache != null) {
+            keep(cache, digest, target, reportDir);
+        }
+    }
+
+    private static Path sibling(Path target, String suffix) {
+        return target.resolveSibling(target.getFileName() + suffix);
+    }
+
+    private static void writeDigest(Path file, String digest) {
+        AtomicFile.write(file, s -> s.write((digest + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The files of one cache entry: the model (its extension kept), then the report's two files. */
+    private List<Path> entry(Path cache, String digest, Path target) {
+        String name = target.getFileName().toString();
+        String ext = name.substring(name.lastIndexOf('.') + 1);
+        List<Path> files = new ArrayList<>(List.of(cache.resolve(digest + "." + ext)));
+        if (report) {
+            files.add(cache.resolve(digest + ".report.json"));
+            files.add(cache.resolve(digest + ".report.html"));
+        }
+        return files;
+    }
+
+    /** Copies a whole cache entry to the target; false (nothing written) when any file is missing. */
+    private boolean restore(Path cache, String digest, Path target, Path reportDir) throws IOException {
+        List<Path> files = entry(cache, digest, target);
+        if (!files.stream().allMatch(Files::isRegularFile)) {
+            return false;
+        }
+        if (report) {
+            Files.createDirectories(reportDir);
+            AtomicFile.write(reportDir.resolve("report.json"), out -> Files.copy(files.get(1), out));
+            AtomicFile.write(reportDir.resolve("report.html"), out -> Files.copy(files.get(2), out));
+        }
+        AtomicFile.write(target, out -> Files.copy(files.get(0), out));
+        return true;
+    }
+
+    /**
+     * Puts the outputs into the cache for other builds of the same inputs (a clean build, another
+     * checkout, a CI job with the cache folder restored), then prunes the cache to its cap. A
+     * cache that cannot be written is a warning: the build's own outputs are complete.
+     */
+    private void keep(Path cache, String digest, Path target, Path reportDir) {
+        List<Path> files = entry(cache, digest, target);
+        List<Path> from = report
+                ? List.of(target, reportDir.resolve("report.json"), reportDir.resolve("report.html"))
+                : List.of(target);
+        try {
+            Files.createDirectories(cache);
+            for (int i = 0; i < files.size(); i++) {
+                Path source = from.get(i);
+                AtomicFile.write(files.get(i), out -> Files.copy(source, out));
+            }
+            CacheFolder.prune(cache, p -> true, CACHE_BYTES, files);
+        } catch (IOException | YardException e) {
+            getLog().warn("yard: cannot keep " + target.getFileName() + " in the cache " + cache + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** The most the build cache keeps, oldest entries deleted first. */
+    static final long CACHE_BYTES = 2L << 30;
+
+    /** {@link #cacheDirectory}, else {@code builds/} of Yard's cache folder. */
+    private Path buildCache() {
+        return cacheDirectory != null
+                ? cacheDirectory.toPath()
+                : TvmToolchain.cacheDir().resolve("builds");
     }
 
     /**

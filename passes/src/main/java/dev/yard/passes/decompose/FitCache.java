@@ -397,35 +397,8 @@ final class FitCache {
      * take at most {@code maxBytes}, never {@code keep}; returns how many it deleted.
      */
     static int prune(Path folder, long maxBytes, Path keep) throws IOException {
-        List<Path> files;
-        try (var s = Files.list(folder)) {
-            files = new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(".bin"))
-                    .filter(Files::isRegularFile)
-                    .toList());
-        }
-        Map<Path, Long> size = new HashMap<>();
-        Map<Path, java.nio.file.attribute.FileTime> written = new HashMap<>();
-        long total = 0;
-        for (Path p : files) {
-            size.put(p, Files.size(p));
-            written.put(p, Files.getLastModifiedTime(p));
-            total += size.get(p);
-        }
-        files.sort(java.util.Comparator.comparing((Path p) -> written.get(p)).thenComparing(Path::toString));
-        int deleted = 0;
-        for (Path p : files) {
-            if (total <= maxBytes) {
-                break;
-            }
-            if (p.equals(keep)) {
-                continue;
-            }
-            if (Files.deleteIfExists(p)) {
-                deleted++;
-            }
-            total -= size.get(p);
-        }
-        return deleted;
+        return dev.yard.ir.io.CacheFolder.prune(
+                folder, p -> p.getFileName().toString().endsWith(".bin"), maxBytes, List.of(keep));
     }
 
     /** Takes every fit of {@code other} (which is left empty). */
