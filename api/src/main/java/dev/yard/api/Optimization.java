@@ -140,6 +140,17 @@ public final class Optimization {
         return report.remarks().stream().map(PassContext.Remark::toString).toList();
     }
 
+    /**
+     * The passes' notes on the whole run, without the per-layer remarks: what rank selection
+     * chose or why it kept the input, whether fits were read from an earlier run.
+     */
+    public List<String> notes() {
+        return report.remarks().stream()
+                .filter(r -> r.kind() == PassContext.Kind.NOTE && r.node().isEmpty())
+                .map(PassContext.Remark::toString)
+                .toList();
+    }
+
     /** Nodes, parameters and MACs of the input (at the input shapes given). */
     public ModelStats statsBefore() {
         return input.stats(options.inputShapes());

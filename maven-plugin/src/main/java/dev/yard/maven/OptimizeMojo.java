@@ -127,6 +127,14 @@ public final class OptimizeMojo extends YardMojo {
                     result.statsBefore().macs(),
                     result.statsAfter().macs(),
                     (System.nanoTime() - start) / 1e9));
+            for (String note : result.notes()) {
+                getLog().info("yard:   " + note);
+            }
+            if (result.keptInput()) {
+                getLog().info("yard:   kept the input: " + result.costModel() + " prices the pipeline's output at "
+                        + result.predictedPipelineOutput().text() + ", above the input's "
+                        + result.predictedInput().text());
+            }
         } catch (YardException e) {
             String message = "yard: " + name + ": " + YardException.oneLine(String.valueOf(e.getMessage()));
             if (e.isBadInput()) {

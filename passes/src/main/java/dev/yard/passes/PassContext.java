@@ -152,6 +152,11 @@ public final class PassContext {
         remarks.add(new Remark(currentPass, node == null ? "" : node.describe(), Kind.APPLIED, message));
     }
 
+    /** A rewrite of the node described (as {@link Node#describe()} gives it) by another pass's run. */
+    public void appliedTo(String node, String message) {
+        remarks.add(new Remark(currentPass, node, Kind.APPLIED, message));
+    }
+
     /** A node the pass was asked to rewrite but did not, and why. */
     public void skipped(Node node, String reason) {
         remarks.add(new Remark(currentPass, node == null ? "" : node.describe(), Kind.SKIPPED, reason));

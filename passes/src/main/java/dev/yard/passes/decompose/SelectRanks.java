@@ -471,7 +471,7 @@ public final class SelectRanks implements Pass {
         }
         for (PassContext.Remark r : apply.remarks()) {
             if (r.kind() == PassContext.Kind.APPLIED) {
-                context.note(r.node() + ": " + r.message());
+                context.appliedTo(r.node(), r.message());
             }
         }
         CostModel costs = context.costModel();
@@ -484,10 +484,11 @@ public final class SelectRanks implements Pass {
                 context.skipped(lc.node(), keptDense(lc, fronts, reached(priced, chosen)));
             } else {
                 saving += c.saving;
-                context.note(lc.name()
-                        + String.format(
+                context.applied(
+                        lc.node(),
+                        String.format(
                                 Locale.ROOT,
-                                ": chose %s, saves %s (%s)",
+                                "chose %s, saves %s (%s)",
                                 c.what,
                                 costs.describe(new Cost(c.saving, 0, false)),
                                 c.alone != null
