@@ -3,8 +3,10 @@ package dev.yard.junit;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.yard.ir.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +51,33 @@ public final class GoldenTests {
     /** Whether this run rewrites expectations ({@code -Dyard.golden.update=true}). */
     public static boolean updating() {
         return Boolean.getBoolean(UPDATE_PROPERTY);
+    }
+
+    /**
+     * Asserts that {@code actual} is the content of the expectation file {@code expected} (a
+     * generated module, a printed model): a difference fails with a unified diff numbered as
+     * the file is, and a missing file fails too. With {@code -Dyard.golden.update=true} the file
+     * is written (atomically) instead.
+     */
+    public static void assertMatchesFile(Path expected, String actual) {
+        if (updating()) {
+            AtomicFile.write(expected, out -> out.write(actual.getBytes(StandardCharsets.UTF_8)));
+            return;
+        }
+        if (!Files.isRegularFile(expected)) {
+            fail("no expectation " + expected + " (write it with -D" + UPDATE_PROPERTY + "=true)");
+        }
+        String text;
+        try {
+            text = Files.readString(expected);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String diff = TextDiff.unified(String.valueOf(expected.getFileName()), text, actual, 1);
+        if (diff != null) {
+            fail(expected + " differs from what was produced:\n" + diff + "(-D" + UPDATE_PROPERTY
+                    + "=true rewrites it)");
+        }
     }
 
     /** One container of tests per golden file of {@code folder}; a folder with none fails. */

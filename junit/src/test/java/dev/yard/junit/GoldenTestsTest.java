@@ -145,6 +145,29 @@ class GoldenTestsTest {
     }
 
     @Test
+    void aWholeFileExpectationFailsWithADiffIsNeverWrittenSilentlyAndIsRewrittenOnRequest() throws Throwable {
+        Path expected = dir.resolve("module.py");
+        AssertionFailedError missing =
+                assertThrows(AssertionFailedError.class, () -> GoldenTests.assertMatchesFile(expected, "a\nb\n"));
+        assertTrue(missing.getMessage().startsWith("no expectation " + expected), missing.getMessage());
+        assertTrue(Files.notExists(expected), "a missing expectation was written");
+
+        Files.writeString(expected, "a\nx\n");
+        AssertionFailedError differs =
+                assertThrows(AssertionFailedError.class, () -> GoldenTests.assertMatchesFile(expected, "a\nb\n"));
+        assertTrue(differs.getMessage().contains("@@ -1,3 +1,3 @@\n a\n-x\n+b\n"), differs.getMessage());
+
+        System.setProperty(GoldenTests.UPDATE_PROPERTY, "true");
+        try {
+            GoldenTests.assertMatchesFile(expected, "a\nb\n");
+        } finally {
+            System.clearProperty(GoldenTests.UPDATE_PROPERTY);
+        }
+        assertEquals("a\nb\n", Files.readString(expected));
+        GoldenTests.assertMatchesFile(expected, "a\nb\n");
+    }
+
+    @Test
     void aFolderWithoutGoldenFilesFails() {
         assertThrows(AssertionFailedError.class, () -> GoldenTests.in(dir));
     }

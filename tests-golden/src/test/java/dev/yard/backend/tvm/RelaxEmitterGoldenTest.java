@@ -15,6 +15,7 @@ import dev.yard.ir.Value;
 import dev.yard.ir.YardException;
 import dev.yard.ir.infer.ShapeInference;
 import dev.yard.ir.text.OnnxTextReader;
+import dev.yard.junit.GoldenTests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,12 +63,8 @@ class RelaxEmitterGoldenTest {
         Model model = load(name);
         RelaxModule module = RelaxEmitter.emit(model);
         Path golden = GOLDEN.resolve(name + ".py");
-        // The same flag as the pass golden files; a missing expectation fails rather than being written.
-        if (Boolean.getBoolean("yard.golden.update")) {
-            Files.writeString(golden, module.script());
-        }
-        assertTrue(Files.exists(golden), "no expectation " + golden + " (write it with -Dyard.golden.update=true)");
-        assertEquals(Files.readString(golden), module.script(), "emitted TVMScript differs from " + golden);
+        // The same library and flag as the pass golden files; a missing expectation fails.
+        GoldenTests.assertMatchesFile(golden, module.script());
         assertEquals(module.script(), RelaxEmitter.emit(load(name)).script(), "emission is not deterministic");
 
         TvmToolchain tc = TvmToolchain.locate();
