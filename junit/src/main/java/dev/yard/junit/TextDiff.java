@@ -45,8 +45,10 @@ final class TextDiff {
         return s.toString();
     }
 
+    /** The lines of a text, trailing spaces dropped; a final line break ends the last line. */
     private static List<String> lines(String text) {
-        String[] parts = text.split("\n", -1);
+        String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        String[] parts = body.split("\n", -1);
         return Arrays.stream(parts).map(String::stripTrailing).toList();
     }
 }

@@ -155,7 +155,7 @@ class GoldenTestsTest {
         Files.writeString(expected, "a\nx\n");
         AssertionFailedError differs =
                 assertThrows(AssertionFailedError.class, () -> GoldenTests.assertMatchesFile(expected, "a\nb\n"));
-        assertTrue(differs.getMessage().contains("@@ -1,3 +1,3 @@\n a\n-x\n+b\n"), differs.getMessage());
+        assertTrue(differs.getMessage().contains("@@ -1,2 +1,2 @@\n a\n-x\n+b\n"), differs.getMessage());
 
         System.setProperty(GoldenTests.UPDATE_PROPERTY, "true");
         try {
