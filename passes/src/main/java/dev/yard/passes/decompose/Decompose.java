@@ -402,7 +402,7 @@ public final class Decompose implements Pass {
         }
         boolean pointwise = c.kh() == 1 && c.kw() == 1;
         Method m = choice.method() != null ? choice.method() : pointwise ? Method.SVD : Method.TUCKER2;
-        if (pointwise && (m == Method.CP || m == Method.TT)) {
+        if (pointwise && m.needsSpatialKernel()) {
             context.skipped(n, m.text() + " needs a spatial kernel; this conv is 1x1 (use svd)");
             return false;
         }

@@ -2,7 +2,6 @@ package dev.yard.passes.decompose;
 
 import dev.yard.ir.Outcome;
 import dev.yard.passes.linalg.DenseTensor;
-import dev.yard.passes.linalg.Evbmf;
 import dev.yard.passes.linalg.Method;
 import dev.yard.passes.linalg.RankSelection;
 import dev.yard.passes.linalg.TruncatedSvd;
@@ -34,19 +33,8 @@ final class RankChooser {
                 r[i] = (int) Math.round(f.fraction() * full[i]);
             }
         } else if (spec instanceof RankSpec.Evbmf e) {
-            r = switch (method) {
-                case SVD, CP ->
-                    new int[] {Evbmf.estimate(kernel.reshape(cout, cin * s)).rank()};
-                case TUCKER2 -> RankSelection.evbmfTucker2Ranks(kernel, 1);
-                case BTD -> RankSelection.evbmfTucker2Ranks(kernel, 1);
-                case TT -> {
-                    int[] t = RankSelection.evbmfTucker2Ranks(kernel, 1);
-                    yield new int[] {t[1], Math.max(t[0], t[1]), t[0]};
-                }
-            };
-            // Weakened toward one Tucker-2 term's ranks (a btd chain's G blocks share them).
-            int[] toward =
-                    method == Method.BTD ? Method.TUCKER2.fullRanks(cout, cin, kernel.dim(2), kernel.dim(3), 1) : full;
+            r = method.evbmfRanks(kernel);
+            int[] toward = method.evbmfCeiling(cout, cin, kernel.dim(2), kernel.dim(3), groups);
             for (int i = 0; i < r.length; i++) {
                 r[i] = e.weakened(r[i], toward[i]);
             }

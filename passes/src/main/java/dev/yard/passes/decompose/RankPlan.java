@@ -106,11 +106,7 @@ record RankPlan(Map<String, Entry> layers) {
         int groups = o.has("groups") ? wholeNumber(o.get("groups"), where + "groups") : 1;
         if (o.has("ranks")) {
             JsonArray a = o.getAsJsonArray("ranks");
-            int need = switch (method) {
-                case SVD, CP -> 1;
-                case TUCKER2, BTD -> 2;
-                case TT -> 3;
-            };
+            int need = method.modes();
             if (a.size() != need) {
                 throw YardException.badInput(where + method.text() + " takes " + need + " ranks, got " + a.size());
             }

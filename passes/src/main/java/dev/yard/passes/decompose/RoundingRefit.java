@@ -30,8 +30,7 @@ final class RoundingRefit {
     record Result(List<ConvLayer> convs, double relativeError) {}
 
     static boolean applies(Method m, ElementType t) {
-        return (t == ElementType.FLOAT16 || t == ElementType.BFLOAT16)
-                && (m == Method.SVD || m == Method.TUCKER2 || m == Method.TT);
+        return (t == ElementType.FLOAT16 || t == ElementType.BFLOAT16) && m.refitFactor() >= 0;
     }
 
     static Result refit(Method m, ConvLayer orig, List<ConvLayer> chain) {
@@ -40,12 +39,10 @@ final class RoundingRefit {
         for (ConvLayer c : chain) {
             convs.add(withWeights(c, round(t, c.weights())));
         }
-        int solved = switch (m) {
-            case SVD -> 0;
-            case TUCKER2 -> 1;
-            case TT -> 2;
-            case BTD, CP -> throw new IllegalArgumentException(m.text() + " chains are rounded as fitted");
-        };
+        int solved = m.refitFactor();
+        if (solved < 0) {
+            throw new IllegalArgumentException(m.text() + " chains are rounded as fitted");
+        }
         double[] w = solve(orig, convs, solved);
         if (w != null) {
             convs.set(solved, withWeights(convs.get(solved), round(t, w)));

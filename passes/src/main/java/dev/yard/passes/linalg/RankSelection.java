@@ -61,22 +61,7 @@ public final class RankSelection {
     }
 
     private static long cost(Method method, Layer l, int groups, int[] r, boolean macs) {
-        long in = macs ? l.inputPixels() : 1;
-        long out = macs ? l.outputPixels() : 1;
-        int s = l.kh() * l.kw();
-        return switch (method) {
-            case SVD -> (long) r[0] * l.cin() * s * out + (long) r[0] * l.cout() * out;
-            case TUCKER2 -> (long) l.cin() * r[1] * in + (long) r[1] * r[0] * s * out + (long) r[0] * l.cout() * out;
-            case BTD ->
-                (long) l.cin() * r[1] * in + (long) r[1] * r[0] * s / groups * out + (long) r[0] * l.cout() * out;
-            case CP ->
-                (long) r[0] * l.cin() * in + (long) r[0] * (l.kh() + l.kw()) * out + (long) r[0] * l.cout() * out;
-            case TT ->
-                (long) l.cin() * r[0] * in
-                        + (long) r[0] * r[1] * l.kh() * out
-                        + (long) r[1] * r[2] * l.kw() * out
-                        + (long) r[2] * l.cout() * out;
-        };
+        return macs ? method.cost(l, groups, r, l.inputPixels(), l.outputPixels()) : method.cost(l, groups, r, 1, 1);
     }
 
     /**
