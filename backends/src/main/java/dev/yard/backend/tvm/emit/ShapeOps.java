@@ -9,7 +9,7 @@ import java.util.StringJoiner;
  * Data movement: Reshape, Flatten, Squeeze and Unsqueeze all become {@code R.reshape} to the
  * output's static shape (already resolved by shape inference, so 0 and -1 need no second
  * interpretation); Transpose to {@code R.permute_dims}; Concat; Slice with constant bounds
- * to {@code R.strided_slice}.
+ * to {@code R.strided_slice}; Split to {@code R.split}.
  */
 final class ShapeOps {
     private ShapeOps() {}
@@ -26,6 +26,43 @@ final class ShapeOps {
         rules.put("Transpose", ShapeOps::transpose);
         rules.put("Concat", ShapeOps::concat);
         rules.put("Slice", ShapeOps::slice);
+        rules.put("Split", ShapeOps::split);
+    }
+
+    /**
+     * Split (every opset: sizes from the attribute, the second input or {@code num_outputs})
+     * to {@code R.split} at the boundaries of the outputs' inferred sizes, then one binding per
+     * output taken from the tuple.
+     */
+    private static void split(Node n, EmitContext cx) {
+        Value x = n.input(0);
+        int axis = EmitContext.axis(n.intAttr("axis", 0), cx.rank(x));
+        int k = n.outputs().size();
+        long[] indices = new long[k - 1];
+        StringJoiner types = new StringJoiner(", ", "R.Tuple(", ")");
+        long at = 0;
+        for (int i = 0; i < k; i++) {
+            Value y = n.output(i);
+            if (y == null) {
+                throw cx.unsupported("Split with an unnamed output is not supported");
+            }
+            types.add(cx.type(y));
+            at += cx.dims(y)[axis];
+            if (i < k - 1) {
+                indices[i] = at;
+            }
+        }
+        if (at != cx.dims(x)[axis]) {
+            throw cx.unsupported("Split's outputs take " + at + " of axis " + axis + "'s " + cx.dims(x)[axis]);
+        }
+        String parts = cx.tempTuple(
+                n.output(0),
+                "parts",
+                types.toString(),
+                "R.split(" + cx.use(x) + ", indices_or_sections=" + EmitContext.list(indices) + ", axis=" + axis + ")");
+        for (int i = 0; i < k; i++) {
+            cx.bind(n.output(i), parts + "[" + i + "]");
+        }
     }
 
     private static void transpose(Node n, EmitContext cx) {
