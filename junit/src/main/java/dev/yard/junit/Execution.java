@@ -1,6 +1,7 @@
 package dev.yard.junit;
 
 import dev.yard.backend.ort.OrtSession;
+import dev.yard.backend.ort.SeededInputs;
 import dev.yard.ir.Dim;
 import dev.yard.ir.ElementType;
 import dev.yard.ir.Model;
@@ -9,7 +10,6 @@ import dev.yard.ir.Tensor;
 import dev.yard.ir.Value;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Runs models in ONNX Runtime on seeded random inputs and compares their outputs: the check
@@ -54,8 +54,8 @@ public final class Execution {
      * {@link #SYMBOLIC_SIZE}; unknown ones are refused.
      */
     public static Map<String, Tensor> randomInputs(Model m, long seed) {
-        Random r = new Random(seed);
-        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        Map<String, ElementType> types = new LinkedHashMap<>();
         for (Value v : m.graph().inputs()) {
             if (v.isInitializer()) {
                 continue;
@@ -65,16 +65,14 @@ public final class Execution {
             if (s == null || t == null || s.dims().stream().anyMatch(d -> d instanceof Dim.Unknown)) {
                 throw new IllegalArgumentException("input " + v + " needs a known type and rank to be executed");
             }
-            long[] dims = s.dims().stream()
-                    .mapToLong(d -> d instanceof Dim.Known k ? k.size() : SYMBOLIC_SIZE)
-                    .toArray();
-            double[] x = new double[Math.toIntExact(Shape.of(dims).elementCount())];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = t.isFloatingPoint() ? r.nextGaussian() : r.nextInt(t == ElementType.BOOL ? 2 : 4);
-            }
-            feeds.put(v.name(), Weights.of(t, dims, x));
+            shapes.put(
+                    v.name(),
+                    s.dims().stream()
+                            .mapToLong(d -> d instanceof Dim.Known k ? k.size() : SYMBOLIC_SIZE)
+                            .toArray());
+            types.put(v.name(), t);
         }
-        return feeds;
+        return SeededInputs.signed(shapes, types, seed);
     }
 
     /** Runs {@code m} with ONNX Runtime's own graph rewrites off, so that only Yard's rewrites are compared. */

@@ -98,37 +98,6 @@ final class Weights {
                 }
             };
         }
-        return of(type, dims, v);
-    }
-
-    /** A tensor of {@code type} holding {@code v} converted to that type. */
-    static Tensor of(ElementType type, long[] dims, double[] v) {
-        if (type.isFloatingPoint()) {
-            float[] f = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                f[i] = (float) v[i];
-            }
-            if (type == ElementType.DOUBLE) {
-                java.nio.ByteBuffer b =
-                        java.nio.ByteBuffer.allocate(v.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                b.asDoubleBuffer().put(v);
-                return Tensor.ofRaw(type, dims, b);
-            }
-            return Tensor.ofFloatsAs(type, dims, f);
-        }
-        java.nio.ByteBuffer b =
-                java.nio.ByteBuffer.allocate((int) type.byteSize(v.length)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (double x : v) {
-            long l = (long) x;
-            switch (type.bits()) {
-                case 64 -> b.putLong(l);
-                case 32 -> b.putInt((int) l);
-                case 16 -> b.putShort((short) l);
-                case 8 -> b.put((byte) (type == ElementType.BOOL ? (l != 0 ? 1 : 0) : l));
-                default -> throw new IllegalArgumentException("cannot generate " + type.textName());
-            }
-        }
-        b.flip();
-        return Tensor.ofRaw(type, dims, b);
+        return dev.yard.backend.ort.SeededInputs.ofDoubles(type, dims, v);
     }
 }

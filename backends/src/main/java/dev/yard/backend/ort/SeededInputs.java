@@ -63,6 +63,55 @@ public final class SeededInputs {
         return m;
     }
 
+    /**
+     * Signed inputs by name at {@code shapes}, each of its type in {@code types}, from one
+     * {@link java.util.Random} seeded with {@code seed}, in the order of {@code shapes}: standard
+     * normal values for floating-point inputs (negative ones too, for the branches uniform [0, 1)
+     * never takes), integers in [0, 4), random booleans. What golden cases run on.
+     */
+    public static Map<String, Tensor> signed(Map<String, long[]> shapes, Map<String, ElementType> types, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            ElementType t = types.getOrDefault(e.getKey(), ElementType.FLOAT);
+            double[] x = new double[elements(e.getValue())];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = t.isFloatingPoint() ? r.nextGaussian() : r.nextInt(t == ElementType.BOOL ? 2 : 4);
+            }
+            m.put(e.getKey(), ofDoubles(t, e.getValue(), x));
+        }
+        return m;
+    }
+
+    /** A tensor of {@code type} holding {@code v} converted to that type (integers truncated, booleans nonzero). */
+    public static Tensor ofDoubles(ElementType type, long[] dims, double[] v) {
+        if (type.isFloatingPoint()) {
+            if (type == ElementType.DOUBLE) {
+                ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.asDoubleBuffer().put(v);
+                return Tensor.ofRaw(type, dims, b);
+            }
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            return Tensor.ofFloatsAs(type, dims, f);
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) type.byteSize(v.length)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double x : v) {
+            long l = (long) x;
+            switch (type.bits()) {
+                case 64 -> b.putLong(l);
+                case 32 -> b.putInt((int) l);
+                case 16 -> b.putShort((short) l);
+                case 8 -> b.put((byte) (type == ElementType.BOOL ? (l != 0 ? 1 : 0) : l));
+                default -> throw new IllegalArgumentException("cannot generate " + type.textName());
+            }
+        }
+        b.flip();
+        return Tensor.ofRaw(type, dims, b);
+    }
+
     private static int elements(long[] dims) {
         int n = 1;
         for (long d : dims) {
