@@ -35,10 +35,11 @@ final class EmitTvmCommand implements Callable<Integer> {
 
     @Option(
             names = "--target",
-            paramLabel = "JSON",
+            paramLabel = "TARGET",
             defaultValue = TvmToolchain.HOST_TARGET,
-            description =
-                    "TVM target as JSON, e.g. '{\"kind\": \"llvm\", \"mcpu\": \"core-avx2\"}' (default: ${DEFAULT-VALUE}, llvm for this CPU).")
+            description = "TVM target: host (llvm for this CPU, the default), a built-in target (x86-64-avx2, "
+                    + "x86-64-avx512, arm64-cortex-a76: cross-compiled with Debian's g++-aarch64-linux-gnu), or "
+                    + "JSON, e.g. '{\"kind\": \"llvm\", \"mcpu\": \"core-avx2\"}'.")
     String target;
 
     @Option(names = "--build", description = "Also compile the module into DIR/module.so with TVM.")
@@ -69,7 +70,12 @@ final class EmitTvmCommand implements Callable<Integer> {
         RelaxModule module = RelaxEmitter.emit(model, new RelaxEmitter.Options(!keepF16));
         if (build) {
             Path lib = TvmToolchain.locate().build(module, output, target);
-            out.println("wrote " + output.resolve(RelaxModule.SCRIPT_FILE) + ", its parameters and " + lib);
+            String foreign = TvmToolchain.foreignArchitecture(TvmToolchain.resolveTarget(target));
+            out.println("wrote " + output.resolve(RelaxModule.SCRIPT_FILE) + ", its parameters and " + lib
+                    + (foreign == null
+                            ? ""
+                            : " (for " + foreign + ": checked as an ELF of that architecture "
+                                    + "exporting the module; run it there)"));
         } else {
             module.write(output);
             out.println("wrote " + output.resolve(RelaxModule.SCRIPT_FILE) + " and its parameters ("

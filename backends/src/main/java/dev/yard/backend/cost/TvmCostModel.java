@@ -97,10 +97,18 @@ public final class TvmCostModel extends MeasuredCostModel {
 
         @Override
         public CostModel create(String arguments) {
-            String target = arguments.isBlank() ? TvmToolchain.HOST_TARGET : arguments.trim();
-            if (!target.equals(TvmToolchain.HOST_TARGET) && !target.startsWith("{")) {
-                throw YardException.badInput(
-                        "--cost-model tvm: the target is host or a JSON object, got '" + target + "'");
+            String given = arguments.isBlank() ? TvmToolchain.HOST_TARGET : arguments.trim();
+            if (!given.equals(TvmToolchain.HOST_TARGET)
+                    && !given.startsWith("{")
+                    && !TvmToolchain.NAMED_TARGETS.contains(given)) {
+                throw YardException.badInput("--cost-model tvm: the target is host, a built-in target ("
+                        + String.join(", ", TvmToolchain.NAMED_TARGETS) + ") or a JSON object, got '" + given + "'");
+            }
+            String target = TvmToolchain.resolveTarget(given);
+            String foreign = TvmToolchain.foreignArchitecture(target);
+            if (foreign != null) {
+                throw YardException.badInput("--cost-model tvm: " + given + " is a target for " + foreign
+                        + "; this cost model times kernels on this host, so its target must run here");
             }
             return new TvmCostModel(TvmToolchain.locate(), target, TvmToolchain.cacheDir());
         }

@@ -67,8 +67,8 @@ public final class TvmToolchain {
      * (a JSON target such as {@code {"kind": "llvm", "mcpu": "core-avx2"}}, or {@link #HOST_TARGET}).
      * A library built before from the same module and target is reused from the cache.
      */
-    public Path build(RelaxModule module, Path dir, String target) {
-        checkTarget(target);
+    public Path build(RelaxModule module, Path dir, String targetOrName) {
+        String target = resolveTarget(targetOrName);
         module.write(dir);
         Path lib = dir.resolve("module.so");
         Path cached = cache.resolve("tvm").resolve(key(module.digest(), target) + ".so");
@@ -95,6 +95,88 @@ public final class TvmToolchain {
         return lib;
     }
 
+    /** The built-in targets by name, each a JSON file of {@code targets/} beside this class. */
+    public static final List<String> NAMED_TARGETS = List.of("x86-64-avx2", "x86-64-avx512", "arm64-cortex-a76");
+
+    /**
+     * {@link #HOST_TARGET}, a JSON target as given, or the JSON of a built-in target's name;
+     * anything else is bad input (see {@link #checkTarget}).
+     */
+    public static String resolveTarget(String target) {
+        if (NAMED_TARGETS.contains(target)) {
+            try (InputStream in = TvmToolchain.class.getResourceAsStream("targets/" + target + ".json")) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            } catch (IOException | NullPointerException e) {
+                throw new YardException("the built-in target " + target + " is missing from the class path", false, e);
+            }
+        }
+        checkTarget(target);
+        return target;
+    }
+
+    /**
+     * Refuses, as bad input, a library built for another architecture than this host's (an
+     * ELF of another machine), naming both: it can be deployed, not loaded here.
+     */
+    public static void checkRunnableHere(Path library) {
+        int machine;
+        try (InputStream in = Files.newInputStream(library)) {
+            byte[] h = in.readNBytes(20);
+            if (h.length < 20 || h[0] != 0x7f || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
+                return; // not ELF: TVM's loader says what it is
+            }
+            machine = (h[18] & 0xff) | (h[19] & 0xff) << 8;
+        } catch (IOException e) {
+            throw YardException.badInput(library + ": cannot read: " + e.getMessage(), e);
+        }
+        int here = elfMachine(System.getProperty("os.arch"));
+        if (here != 0 && machine != here) {
+            throw YardException.badInput(library + ": built for " + architecture(machine) + ", this host runs "
+                    + architecture(here) + " (deploy it there)");
+        }
+    }
+
+    /**
+     * The architecture a JSON target's {@code mtriple} names when it is not this host's (e.g.
+     * {@code aarch64}), else null: libraries built for it are deployed, not run here.
+     */
+    public static String foreignArchitecture(String target) {
+        if (HOST_TARGET.equals(target)) {
+            return null;
+        }
+        com.google.gson.JsonObject o =
+                com.google.gson.JsonParser.parseString(target).getAsJsonObject();
+        if (!o.has("mtriple") || !o.get("mtriple").isJsonPrimitive()) {
+            return null;
+        }
+        String arch = o.get("mtriple").getAsString().split("-", 2)[0];
+        String here = System.getProperty("os.arch");
+        boolean same = arch.equals(here)
+                || (arch.equals("x86_64") && here.equals("amd64"))
+                || (arch.equals("aarch64") && here.equals("arm64"));
+        return same ? null : arch;
+    }
+
+    /** The ELF machine number of a Java {@code os.arch}, 0 when unknown. */
+    static int elfMachine(String osArch) {
+        return switch (osArch) {
+            case "amd64", "x86_64" -> 62;
+            case "aarch64", "arm64" -> 183;
+            default -> 0;
+        };
+    }
+
+    /** A readable name of an ELF machine number. */
+    public static String architecture(int machine) {
+        return switch (machine) {
+            case 62 -> "x86-64";
+            case 183 -> "AArch64";
+            case 40 -> "32-bit Arm";
+            case 243 -> "RISC-V";
+            default -> "ELF machine " + machine;
+        };
+    }
+
     /**
      * Refuses, as bad input, a target that is neither {@link #HOST_TARGET} nor a JSON object with
      * a string {@code kind} (what TVM then makes of the kind and the other keys, it says itself).
@@ -114,7 +196,8 @@ public final class TvmToolchain {
                 || !json.getAsJsonObject().has("kind")
                 || !json.getAsJsonObject().get("kind").isJsonPrimitive()
                 || !json.getAsJsonObject().get("kind").getAsJsonPrimitive().isString()) {
-            throw YardException.badInput("--target " + target + ": expected 'host' or a JSON object with a string "
+            throw YardException.badInput("--target " + target + ": expected 'host', a built-in target ("
+                    + String.join(", ", NAMED_TARGETS) + ") or a JSON object with a string "
                     + "\"kind\", e.g. {\"kind\": \"llvm\", \"mcpu\": \"core-avx2\"}");
         }
     }

@@ -2,6 +2,10 @@
 
 Usage: yard_tvm_build.py MODULE.py PARAMS.json TARGET_JSON|host OUT.so [--check-only]
 
+A target whose mtriple names another architecture than the host's is compiled with TVM's
+cross compiler around TRIPLE-g++ (Debian's g++-TRIPLE), and the library is checked: an ELF of
+that architecture exporting the module.
+
 MODULE.py is TVMScript (an @I.ir_module class), PARAMS.json indexes the raw little-endian
 weights in the binary file next to it. The parameters are bound into `main` as constants,
 folded, and the module is compiled for the target and exported. Before building, the text
@@ -56,18 +60,79 @@ def make_target(target_json):
         return None
 
 
+# ELF e_machine values of the architectures a target triple may name.
+ELF_MACHINES = {"x86_64": 62, "aarch64": 183, "arm": 40, "riscv64": 243}
+
+
+def triple_arch(target):
+    """The architecture a target's mtriple names, or None when it leaves it to the host."""
+    triple = str(target.attrs["mtriple"]) if "mtriple" in target.attrs else ""
+    return triple.split("-")[0] if triple else None
+
+
+def cross_compiler(target):
+    """None for the host's architecture; else TVM's cross compiler around TRIPLE-g++, or a reason it is missing."""
+    import platform
+    import shutil
+
+    arch = triple_arch(target)
+    if arch is None or arch == platform.machine():
+        return None, None
+    triple = str(target.attrs["mtriple"])
+    gxx = triple + "-g++"
+    if shutil.which(gxx) is None:
+        return None, (f"cross-compiling for {triple} needs {gxx} on the PATH "
+                      f"(Debian: apt-get install g++-{triple})")
+    from tvm.support import cc
+
+    return cc.cross_compiler(gxx), None
+
+
+def check_library(path, target):
+    """Reads what was produced: an ELF shared library of the target's architecture that exports the module."""
+    import subprocess
+
+    with open(path, "rb") as f:
+        header = f.read(20)
+    if header[:4] != b"\x7fELF":
+        return f"{path}: not an ELF file"
+    machine = int.from_bytes(header[18:20], "little")
+    arch = triple_arch(target)
+    if arch in ELF_MACHINES and machine != ELF_MACHINES[arch]:
+        return f"{path}: ELF machine {machine}, expected {ELF_MACHINES[arch]} for {arch}"
+    if arch is not None:
+        nm = str(target.attrs["mtriple"]) + "-nm"
+        symbols = subprocess.run([nm, "-D", "--defined-only", path], capture_output=True, text=True)
+        if symbols.returncode != 0 or "__tvm_ffi__library_bin" not in symbols.stdout:
+            return f"{path}: does not export the module (__tvm_ffi__library_bin)"
+    return None
+
+
 def build(mod, params, target, out):
     import tvm
     from tvm import relax
 
+    fcompile, missing = cross_compiler(target)
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     bound = {name: tvm.runtime.tensor(value) for name, value in params.items()}
     mod = relax.transform.BindParams("main", bound)(mod)
     mod = relax.transform.FoldConstant()(mod)
     ex = tvm.compile(mod, target=target)
     tmp = out + ".tmp.so"
-    ex.export_library(tmp)
+    if fcompile is None:
+        ex.export_library(tmp)
+    else:
+        ex.export_library(tmp, fcompile=fcompile)
     del ex
+    problem = check_library(tmp, target) if fcompile is not None else None
+    if problem:
+        os.remove(tmp)
+        print(problem, file=sys.stderr)
+        return 1
     os.replace(tmp, out)
+    return 0
 
 
 def main(argv):
@@ -88,8 +153,7 @@ def main(argv):
     target = make_target(target_json)
     if target is None:
         return 2
-    build(mod, read_params(params_path), target, out)
-    return 0
+    return build(mod, read_params(params_path), target, out)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ public final class TvmModel implements AutoCloseable {
         if (!Files.isRegularFile(library)) {
             throw YardException.badInput(library + ": no such TVM library");
         }
+        dev.yard.backend.tvm.TvmToolchain.checkRunnableHere(library);
         TvmObject module = (TvmObject) tvm.callGlobal(
                 "ffi.ModuleLoadFromFile", library.toAbsolutePath().toString());
         try {
