@@ -46,6 +46,20 @@ public final class OnnxReader {
         }
     }
 
+    /** Reads a serialized {@code TensorProto} (a test-data file such as {@code input_0.pb}). */
+    public static dev.yard.ir.Tensor readTensor(Path file) {
+        String source = file.toString();
+        try {
+            OnnxMl.TensorProto proto = OnnxMl.TensorProto.parseFrom(java.nio.file.Files.readAllBytes(file));
+            return new ProtoTensors(
+                            source, new ExternalData(file.toAbsolutePath().getParent(), source))
+                    .tensor(proto, proto.getName());
+        } catch (java.io.IOException e) {
+            throw YardException.badInput(
+                    source + ": cannot read a tensor: " + YardException.oneLine(e.getMessage()), e);
+        }
+    }
+
     private static ByteBuffer map(Path file, String source) {
         // A device or pipe (/dev/zero, /dev/stdin) has no size to map: reading it would never end
         // or report "empty"; a model is a regular file.

@@ -20,9 +20,9 @@ final class ElementwiseOps {
         binary(rules, "Sub", "R.subtract");
         binary(rules, "Mul", "R.multiply");
         binary(rules, "Div", "R.divide");
-        binary(rules, "Pow", "R.power");
-        binary(rules, "Max", "R.maximum");
-        binary(rules, "Min", "R.minimum");
+        rules.put("Pow", ElementwiseOps::pow);
+        variadic(rules, "Max", "R.maximum");
+        variadic(rules, "Min", "R.minimum");
         unary(rules, "Relu", "R.nn.relu");
         unary(rules, "Sigmoid", "R.sigmoid");
         unary(rules, "Tanh", "R.tanh");
@@ -32,7 +32,10 @@ final class ElementwiseOps {
         unary(rules, "Neg", "R.negative");
         unary(rules, "Abs", "R.abs");
         unary(rules, "Erf", "R.erf");
-        unary(rules, "Reciprocal", "R.reciprocal");
+        rules.put(
+                "Reciprocal",
+                (n, cx) -> cx.bind(
+                        n.output(0), "R.divide(" + cx.scalar(1f, n.input(0)) + ", " + cx.use(n.input(0)) + ")"));
         rules.put("Identity", (n, cx) -> cx.alias(n.output(0), n.input(0)));
         rules.put("Dropout", ElementwiseOps::dropout);
         rules.put(
@@ -60,6 +63,41 @@ final class ElementwiseOps {
                 (n, cx) -> cx.bind(n.output(0), relax + "(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ")"));
     }
 
+    /** Max and Min of any number of inputs: a left fold of the binary op (one input: itself). */
+    private static void variadic(Map<String, OpRule> rules, String op, String relax) {
+        rules.put(op, (n, cx) -> {
+            Value y = n.output(0);
+            String acc = cx.use(n.input(0));
+            int k = n.inputs().size();
+            if (k == 1) {
+                cx.alias(y, n.input(0));
+                return;
+            }
+            for (int i = 1; i < k - 1; i++) {
+                acc = cx.temp(
+                        y, "acc" + i, cx.dims(y), cx.dtype(y), relax + "(" + acc + ", " + cx.use(n.input(i)) + ")");
+            }
+            cx.bind(y, relax + "(" + acc + ", " + cx.use(n.input(k - 1)) + ")");
+        });
+    }
+
+    /**
+     * Pow of floating-point bases: the exponent is cast to the base's type first (ONNX's output
+     * has the base's type).
+     */
+    private static void pow(Node n, EmitContext cx) {
+        if (!cx.dtype(n.input(0)).elementType().isFloatingPoint()) {
+            // TVM 0.27's CPU lowering of power fails on integer tensors (found on the ONNX suite).
+            throw cx.unsupported("Pow of " + cx.dtype(n.input(0)).tvmName() + " tensors is not supported");
+        }
+        String exponent = cx.use(n.input(1));
+        if (cx.dtype(n.input(1)) != cx.dtype(n.input(0))) {
+            exponent =
+                    "R.astype(" + exponent + ", dtype=\"" + cx.dtype(n.input(0)).tvmName() + "\")";
+        }
+        cx.bind(n.output(0), "R.power(" + cx.use(n.input(0)) + ", " + exponent + ")");
+    }
+
     private static void unary(Map<String, OpRule> rules, String op, String relax) {
         rules.put(op, (n, cx) -> cx.bind(n.output(0), relax + "(" + cx.use(n.input(0)) + ")"));
     }
@@ -82,25 +120,39 @@ final class ElementwiseOps {
         return "R.clip(" + shifted + ", R.prim_value(0.0), R.prim_value(1.0))";
     }
 
+    /**
+     * Clip with both bounds to {@code R.clip}; with one, to {@code R.maximum} or
+     * {@code R.minimum} against a constant; with none, the input itself. (An absent bound is not
+     * written as the largest float: no decimal literal of it stays inside float32's range.)
+     */
     private static void clip(Node n, EmitContext cx) {
-        float lo;
-        float hi;
+        Float lo;
+        Float hi;
         if (cx.opset() < 11) {
-            lo = n.floatAttr("min", -Float.MAX_VALUE);
-            hi = n.floatAttr("max", Float.MAX_VALUE);
+            lo = n.attribute("min") == null ? null : n.floatAttr("min", 0f);
+            hi = n.attribute("max") == null ? null : n.floatAttr("max", 0f);
         } else {
-            lo = bound(n, cx, 1, -Float.MAX_VALUE);
-            hi = bound(n, cx, 2, Float.MAX_VALUE);
+            lo = bound(n, cx, 1);
+            hi = bound(n, cx, 2);
         }
-        cx.bind(
-                n.output(0),
-                "R.clip(" + cx.use(n.input(0)) + ", R.prim_value(" + EmitContext.floatLiteral(lo) + "), R.prim_value("
-                        + EmitContext.floatLiteral(hi) + "))");
+        Value x = n.input(0);
+        if (lo == null && hi == null) {
+            cx.alias(n.output(0), x);
+        } else if (hi == null) {
+            cx.bind(n.output(0), "R.maximum(" + cx.use(x) + ", " + cx.scalar(lo, x) + ")");
+        } else if (lo == null) {
+            cx.bind(n.output(0), "R.minimum(" + cx.use(x) + ", " + cx.scalar(hi, x) + ")");
+        } else {
+            cx.bind(
+                    n.output(0),
+                    "R.clip(" + cx.use(x) + ", R.prim_value(" + EmitContext.floatLiteral(lo) + "), R.prim_value("
+                            + EmitContext.floatLiteral(hi) + "))");
+        }
     }
 
-    private static float bound(Node n, EmitContext cx, int input, float dflt) {
+    private static Float bound(Node n, EmitContext cx, int input) {
         if (n.inputs().size() <= input || n.input(input) == null) {
-            return dflt;
+            return null;
         }
         Tensor t = EmitContext.constant(n.input(input));
         if (t == null) {

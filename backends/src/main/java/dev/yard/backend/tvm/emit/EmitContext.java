@@ -57,8 +57,27 @@ final class EmitContext {
         return params;
     }
 
-    void defineInput(Value v) {
-        vars.put(v, names.fresh(v.name()));
+    /**
+     * Names the function parameter of graph input {@code v} and returns it. When f16 is
+     * computed in f32, an f16 input keeps its type at the boundary and is widened first thing.
+     */
+    String defineInput(Value v) {
+        String param = names.fresh(v.name());
+        vars.put(v, param);
+        if (widenedHalf(v)) {
+            vars.put(v, temp(v, "f32", dims(v), DType.FLOAT32, "R.astype(" + param + ", dtype=\"float32\")"));
+        }
+        return param;
+    }
+
+    /** Whether {@code v} is declared f16 and computed in f32. */
+    boolean widenedHalf(Value v) {
+        return widenHalf && v.type() instanceof ValueType.TensorType tt && tt.elementType() == ElementType.FLOAT16;
+    }
+
+    /** The Relax type of {@code v} as declared (f16 stays f16), for the function's signature. */
+    String declaredType(Value v) {
+        return tensorType(dims(v), widenedHalf(v) ? DType.FLOAT16 : dtype(v));
     }
 
     /** The Relax variable holding {@code v}; a constant becomes a parameter on first use. */
@@ -200,7 +219,9 @@ final class EmitContext {
 
     /** A scalar constant of the element type of {@code like}. */
     String scalar(float f, Value like) {
-        return "R.const(" + floatLiteral(f) + ", \"" + dtype(like).tvmName() + "\")";
+        DType t = dtype(like);
+        String literal = t.elementType().isFloatingPoint() ? floatLiteral(f) : Long.toString((long) f);
+        return "R.const(" + literal + ", \"" + t.tvmName() + "\")";
     }
 
     /** Normalises a possibly negative axis. */

@@ -61,8 +61,9 @@ public final class RelaxEmitter {
         EmitContext cx = new EmitContext(new Names(), model.defaultOpset(), options.widenHalf());
         List<Value> inputs = g.inputs().stream().filter(v -> !v.isInitializer()).toList();
         List<RelaxModule.Port> inPorts = new ArrayList<>();
+        Map<Value, String> inputParams = new java.util.HashMap<>();
         for (Value v : inputs) {
-            cx.defineInput(v);
+            inputParams.put(v, cx.defineInput(v));
         }
         for (Node n : g.nodes()) {
             if (n.is("Constant")) {
@@ -73,13 +74,25 @@ public final class RelaxEmitter {
         }
         List<RelaxModule.Port> outPorts = new ArrayList<>();
         for (Value v : g.outputs()) {
-            outPorts.add(new RelaxModule.Port(cx.use(v), v.name(), cx.dtype(v), cx.dims(v)));
+            String name = cx.use(v);
+            DType type = cx.dtype(v);
+            if (cx.widenedHalf(v)) {
+                // Computed in f32, returned as declared.
+                type = DType.FLOAT16;
+                name = cx.temp(v, "f16", cx.dims(v), type, "R.astype(" + name + ", dtype=\"float16\")");
+            } else if (inputParams.containsValue(name) || cx.params().containsValue(name)) {
+                // A dataflow block's outputs must be bound inside it: an output that is an input
+                // or a weight (a shape folded to a constant) gets a binding of its own.
+                name = cx.temp(v, "out", cx.dims(v), type, name);
+            }
+            outPorts.add(new RelaxModule.Port(name, v.name(), type, cx.dims(v)));
         }
         StringJoiner args = new StringJoiner(", ");
         for (Value v : inputs) {
-            String name = cx.use(v);
-            inPorts.add(new RelaxModule.Port(name, v.name(), cx.dtype(v), cx.dims(v)));
-            args.add(name + ": " + cx.type(v));
+            String name = inputParams.get(v);
+            inPorts.add(
+                    new RelaxModule.Port(name, v.name(), cx.widenedHalf(v) ? DType.FLOAT16 : cx.dtype(v), cx.dims(v)));
+            args.add(name + ": " + cx.declaredType(v));
         }
         List<RelaxModule.Param> params = new ArrayList<>();
         for (Map.Entry<Value, String> e : cx.params().entrySet()) {
