@@ -55,6 +55,134 @@ final class ElementwiseOps {
             cx.bind(n.output(0), "R.multiply(" + cx.use(n.input(0)) + ", " + hs + ")");
         });
         rules.put("Cast", ElementwiseOps::cast);
+        registerMore(rules);
+    }
+
+    /**
+     * Rounding, trigonometry, comparisons, logic and selection, one Relax op each; the
+     * activations Relax lacks (Elu, Selu, PRelu, ThresholdedRelu, Softsign) as compositions;
+     * Sum and Mean of any number of inputs; ArgMax and ArgMin.
+     */
+    private static void registerMore(Map<String, OpRule> rules) {
+        String[][] unaries = {
+            {"Floor", "R.floor"},
+            {"Ceil", "R.ceil"},
+            {"Round", "R.round"},
+            {"Sign", "R.sign"},
+            {"Sin", "R.sin"},
+            {"Cos", "R.cos"},
+            {"Tan", "R.tan"},
+            {"Asin", "R.asin"},
+            {"Acos", "R.acos"},
+            {"Atan", "R.atan"},
+            {"Sinh", "R.sinh"},
+            {"Cosh", "R.cosh"},
+            {"Asinh", "R.asinh"},
+            {"Acosh", "R.acosh"},
+            {"Atanh", "R.atanh"},
+            {"IsNaN", "R.isnan"},
+            {"Not", "R.logical_not"},
+            {"Softplus", "R.nn.softplus"},
+        };
+        for (String[] u : unaries) {
+            unary(rules, u[0], u[1]);
+        }
+        String[][] binaries = {
+            {"And", "R.logical_and"},
+            {"Or", "R.logical_or"},
+            {"Xor", "R.logical_xor"},
+            {"Equal", "R.equal"},
+            {"Greater", "R.greater"},
+            {"Less", "R.less"},
+            {"GreaterOrEqual", "R.greater_equal"},
+            {"LessOrEqual", "R.less_equal"},
+        };
+        for (String[] b : binaries) {
+            binary(rules, b[0], b[1]);
+        }
+        rules.put(
+                "Where",
+                (n, cx) -> cx.bind(
+                        n.output(0),
+                        "R.where(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ", " + cx.use(n.input(2)) + ")"));
+        rules.put("IsInf", (n, cx) -> {
+            if (n.intAttr("detect_negative", 1) != 1 || n.intAttr("detect_positive", 1) != 1) {
+                throw cx.unsupported("IsInf detecting one sign only is not supported");
+            }
+            cx.bind(n.output(0), "R.isinf(" + cx.use(n.input(0)) + ")");
+        });
+        variadic(rules, "Sum", "R.add");
+        rules.put("Mean", (n, cx) -> {
+            Value y = n.output(0);
+            String sum = cx.use(n.input(0));
+            for (int i = 1; i < n.inputs().size(); i++) {
+                sum = cx.temp(y, "sum" + i, cx.dims(y), cx.dtype(y), "R.add(" + sum + ", " + cx.use(n.input(i)) + ")");
+            }
+            cx.bind(y, "R.divide(" + sum + ", " + cx.scalar(n.inputs().size(), y) + ")");
+        });
+        rules.put("Elu", (n, cx) -> cx.bind(n.output(0), negativeBranch(n, cx, n.floatAttr("alpha", 1f), 1f)));
+        rules.put(
+                "Selu",
+                (n, cx) -> cx.bind(
+                        n.output(0),
+                        negativeBranch(
+                                n,
+                                cx,
+                                n.floatAttr("alpha", 1.67326319217681884765625f),
+                                n.floatAttr("gamma", 1.05070102214813232421875f))));
+        rules.put("PRelu", (n, cx) -> {
+            Value x = n.input(0);
+            Value y = n.output(0);
+            String scaled = cx.temp(
+                    y, "scaled", cx.dims(y), cx.dtype(y), "R.multiply(" + cx.use(x) + ", " + cx.use(n.input(1)) + ")");
+            cx.bind(
+                    y,
+                    "R.where(R.less(" + cx.use(x) + ", " + cx.scalar(0f, x) + "), " + scaled + ", " + cx.use(x) + ")");
+        });
+        rules.put("ThresholdedRelu", (n, cx) -> {
+            Value x = n.input(0);
+            cx.bind(
+                    n.output(0),
+                    "R.where(R.greater(" + cx.use(x) + ", " + cx.scalar(n.floatAttr("alpha", 1f), x) + "), " + cx.use(x)
+                            + ", " + cx.scalar(0f, x) + ")");
+        });
+        rules.put("Softsign", (n, cx) -> {
+            Value x = n.input(0);
+            Value y = n.output(0);
+            String denominator = cx.temp(
+                    y, "den", cx.dims(y), cx.dtype(y), "R.add(R.abs(" + cx.use(x) + "), " + cx.scalar(1f, x) + ")");
+            cx.bind(y, "R.divide(" + cx.use(x) + ", " + denominator + ")");
+        });
+        rules.put("ArgMax", (n, cx) -> argExtreme(n, cx, "R.argmax"));
+        rules.put("ArgMin", (n, cx) -> argExtreme(n, cx, "R.argmin"));
+    }
+
+    /** {@code gamma * (x if x > 0 else alpha * (exp(x) - 1))}: Elu (gamma 1) and Selu. */
+    private static String negativeBranch(Node n, EmitContext cx, float alpha, float gamma) {
+        Value x = n.input(0);
+        Value y = n.output(0);
+        long[] d = cx.dims(y);
+        DType t = cx.dtype(y);
+        String expm1 = cx.temp(y, "expm1", d, t, "R.subtract(R.exp(" + cx.use(x) + "), " + cx.scalar(1f, x) + ")");
+        String neg = cx.temp(y, "neg", d, t, "R.multiply(" + expm1 + ", " + cx.scalar(alpha, x) + ")");
+        String picked = cx.temp(
+                y,
+                "picked",
+                d,
+                t,
+                "R.where(R.greater(" + cx.use(x) + ", " + cx.scalar(0f, x) + "), " + cx.use(x) + ", " + neg + ")");
+        return gamma == 1f ? picked : "R.multiply(" + picked + ", " + cx.scalar(gamma, x) + ")";
+    }
+
+    private static void argExtreme(Node n, EmitContext cx, String relax) {
+        if (n.intAttr("select_last_index", 0) != 0) {
+            throw cx.unsupported(n.opType() + " with select_last_index is not supported");
+        }
+        int axis = EmitContext.axis(n.intAttr("axis", 0), cx.rank(n.input(0)));
+        boolean keep = n.intAttr("keepdims", 1) != 0;
+        cx.bind(
+                n.output(0),
+                relax + "(" + cx.use(n.input(0)) + ", axis=" + axis + ", keepdims=" + (keep ? "True" : "False") + ")");
     }
 
     private static void binary(Map<String, OpRule> rules, String op, String relax) {
