@@ -226,6 +226,10 @@ public final class OptimizeMojo extends YardMojo {
         parts.put("pipeline", String.valueOf(pipeline));
         parts.put("calibration", calibrationFolder() == null ? calibration : "folder");
         parts.put("costModel", costModel);
+        // A measured cost model's choices belong to the CPU they were measured on: a result
+        // chosen on another machine is not restored from a shared cache.
+        boolean measured = costModel.startsWith("ort") || costModel.startsWith("tvm");
+        parts.put("host", measured ? dev.yard.backend.cost.OrtCostModel.HostCpu.tag() : "any");
         parts.put("budgets", String.join(";", budgets));
         parts.put("speedup", String.valueOf(speedup));
         parts.put("pixelNorm", pixelNorm);

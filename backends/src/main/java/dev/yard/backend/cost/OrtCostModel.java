@@ -123,10 +123,11 @@ public final class OrtCostModel extends MeasuredCostModel implements WholeModelC
     }
 
     /** A short, file-name-safe tag of this host's CPU model: measured latencies belong to it. */
-    static final class HostCpu {
+    public static final class HostCpu {
         private HostCpu() {}
 
-        static String tag() {
+        /** The tag, e.g. {@code AMD_EPYC_9R14}. */
+        public static String tag() {
             String model = System.getProperty("os.arch", "cpu");
             try {
                 Path info = Path.of("/proc/cpuinfo");
