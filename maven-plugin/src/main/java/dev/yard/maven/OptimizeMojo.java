@@ -222,7 +222,20 @@ public final class OptimizeMojo extends YardMojo {
     private String digest(Path model) throws MojoExecutionException {
         Hasher h = Hashing.sha256().newHasher();
         Map<String, String> parts = new TreeMap<>();
-        parts.put("code", CodeIdentity.of(Optimizer.class) + " " + CodeIdentity.of(OptimizeMojo.class));
+        // Every jar the result depends on: the IR, the reader, the passes, the backends (ONNX
+        // Runtime's bindings among them), the API and this plugin.
+        StringBuilder code = new StringBuilder();
+        for (Class<?> c : List.of(
+                dev.yard.ir.Model.class,
+                dev.yard.frontend.onnx.OnnxReader.class,
+                dev.yard.passes.Pipeline.class,
+                dev.yard.backend.onnx.OnnxWriter.class,
+                ai.onnxruntime.OrtEnvironment.class,
+                Optimizer.class,
+                OptimizeMojo.class)) {
+            code.append(CodeIdentity.of(c)).append(' ');
+        }
+        parts.put("code", code.toString());
         parts.put("pipeline", String.valueOf(pipeline));
         parts.put("calibration", calibrationFolder() == null ? calibration : "folder");
         parts.put("costModel", costModel);
