@@ -13,6 +13,7 @@ final class NormOps {
     private NormOps() {}
 
     static void register(Map<String, OpRule> rules) {
+        rules.put("InstanceNormalization", NormOps::instanceNorm);
         rules.put("BatchNormalization", NormOps::batchNorm);
         rules.put("Softmax", (n, cx) -> softmax(n, cx, "R.nn.softmax"));
         rules.put("LogSoftmax", (n, cx) -> softmax(n, cx, "R.nn.log_softmax"));
@@ -41,6 +42,20 @@ final class NormOps {
                         + EmitContext.floatLiteral(n.floatAttr("epsilon", 1e-5f))
                         + ", center=True, scale=True, training=False)");
         cx.bind(y, bn + "[0]");
+    }
+
+    /** InstanceNormalization over the spatial axes of each channel: {@code R.nn.instance_norm}. */
+    private static void instanceNorm(Node n, EmitContext cx) {
+        int rank = cx.rank(n.input(0));
+        long[] axes = new long[rank - 2];
+        for (int i = 2; i < rank; i++) {
+            axes[i - 2] = i;
+        }
+        cx.bind(
+                n.output(0),
+                "R.nn.instance_norm(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ", " + cx.use(n.input(2))
+                        + ", channel_axis=1, axes=" + EmitContext.list(axes) + ", epsilon="
+                        + EmitContext.floatLiteral(n.floatAttr("epsilon", 1e-5f)) + ")");
     }
 
     private static void softmax(Node n, EmitContext cx, String op) {

@@ -27,6 +27,79 @@ final class ShapeOps {
         rules.put("Concat", ShapeOps::concat);
         rules.put("Slice", ShapeOps::slice);
         rules.put("Split", ShapeOps::split);
+        rules.put("Pad", ShapeOps::pad);
+        rules.put(
+                "Tile",
+                (n, cx) -> cx.bind(
+                        n.output(0),
+                        "R.tile(" + cx.use(n.input(0)) + ", repeats="
+                                + EmitContext.list(cx.constInts(n.input(1), "Tile's repeats")) + ")"));
+        // Expand's output shape is the inferred one (the constant shape broadcast with the input's).
+        rules.put(
+                "Expand",
+                (n, cx) -> cx.bind(
+                        n.output(0),
+                        "R.broadcast_to(" + cx.use(n.input(0)) + ", R.shape(" + EmitContext.list(cx.dims(n.output(0)))
+                                + "))"));
+        rules.put("Gather", ShapeOps::gather);
+    }
+
+    /**
+     * Pad with constant pads (and value, and axes): {@code R.nn.pad}, whose widths are
+     * (before, after) per axis where ONNX lists all befores, then all afters.
+     */
+    private static void pad(Node n, EmitContext cx) {
+        String mode = n.stringAttr("mode", "constant");
+        if (!mode.equals("constant") && !mode.equals("edge") && !mode.equals("reflect")) {
+            throw cx.unsupported("Pad mode " + mode + " is not supported");
+        }
+        int rank = cx.rank(n.input(0));
+        long[] pads = cx.opset() < 11 ? n.intsAttr("pads") : cx.constInts(n.input(1), "Pad's pads");
+        long[] axes = optional(n, cx, 3, "Pad's axes");
+        if (axes == null) {
+            axes = new long[rank];
+            for (int i = 0; i < rank; i++) {
+                axes[i] = i;
+            }
+        }
+        int k = axes.length;
+        long[] width = new long[2 * rank];
+        for (int i = 0; i < k; i++) {
+            int a = EmitContext.axis(axes[i], rank);
+            width[2 * a] = pads[i];
+            width[2 * a + 1] = pads[i + k];
+        }
+        for (long w : width) {
+            if (w < 0) {
+                throw cx.unsupported("Pad with negative pads (cropping) is not supported");
+            }
+        }
+        double value = 0;
+        if (cx.opset() < 11) {
+            value = n.floatAttr("value", 0f);
+        } else if (n.inputs().size() > 2 && n.input(2) != null) {
+            dev.yard.ir.Tensor t = EmitContext.constant(n.input(2));
+            if (t == null) {
+                throw cx.unsupported("Pad's constant_value is computed at run time");
+            }
+            value = t.getDouble(0);
+        }
+        cx.bind(
+                n.output(0),
+                "R.nn.pad(" + cx.use(n.input(0)) + ", pad_width=" + EmitContext.list(width) + ", pad_mode=\"" + mode
+                        + "\", pad_value=" + Double.toString(value) + ")");
+    }
+
+    /** Gather with constant, non-negative indices: {@code R.take} along the axis. */
+    private static void gather(Node n, EmitContext cx) {
+        long[] indices = cx.constInts(n.input(1), "Gather's indices");
+        for (long i : indices) {
+            if (i < 0) {
+                throw cx.unsupported("Gather with negative indices is not supported");
+            }
+        }
+        int axis = EmitContext.axis(n.intAttr("axis", 0), cx.rank(n.input(0)));
+        cx.bind(n.output(0), "R.take(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ", axis=" + axis + ")");
     }
 
     /**
