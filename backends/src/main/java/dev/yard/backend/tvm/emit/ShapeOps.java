@@ -84,10 +84,12 @@ final class ShapeOps {
             }
             value = t.getDouble(0);
         }
+        // ONNX's edge is Relax's replicate (Relax reads an unknown mode name as constant).
+        String relaxMode = mode.equals("edge") ? "replicate" : mode;
         cx.bind(
                 n.output(0),
-                "R.nn.pad(" + cx.use(n.input(0)) + ", pad_width=" + EmitContext.list(width) + ", pad_mode=\"" + mode
-                        + "\", pad_value=" + Double.toString(value) + ")");
+                "R.nn.pad(" + cx.use(n.input(0)) + ", pad_width=" + EmitContext.list(width) + ", pad_mode=\""
+                        + relaxMode + "\", pad_value=" + Double.toString(value) + ")");
     }
 
     /** Gather with constant, non-negative indices: {@code R.take} along the axis. */
