@@ -1,11 +1,9 @@
 package dev.yard.api;
 
 import dev.yard.api.internal.MnistDigits;
-import dev.yard.api.internal.Samples;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.backend.ort.PairedTiming;
 import dev.yard.ir.Tensor;
-import dev.yard.ir.YardException;
 import dev.yard.ir.analysis.RelativeL2;
 import dev.yard.passes.fidelity.Budget;
 import dev.yard.passes.fidelity.Evaluation;
@@ -51,16 +49,7 @@ public record Comparison(
             List<Map<String, Tensor>> runs = new ArrayList<>();
             Accuracy accuracy = null;
             if (!images.isEmpty()) {
-                Map<String, long[]> declared = a.inputShapes();
-                if (declared.size() != 1) {
-                    throw YardException.badInput("--sample: the model has " + declared.size()
-                            + " inputs; image samples feed models with one");
-                }
-                String name = declared.keySet().iterator().next();
-                long[] shape = Inputs.shape(name, declared.get(name), shapes);
-                for (Path p : images) {
-                    runs.add(Map.of(name, Samples.image(p, shape, options.norm())));
-                }
+                runs.addAll(Inputs.images(a, images, shapes, options.norm(), "--sample"));
             } else if (input.isBuiltInLeNet()) {
                 MnistDigits digits = MnistDigits.load();
                 String name = a.inputShapes().keySet().iterator().next();

@@ -1,11 +1,15 @@
 package dev.yard.api;
 
+import dev.yard.api.internal.Samples;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.backend.ort.SeededInputs;
 import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.ir.Tensor;
 import dev.yard.ir.YardException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The inputs Yard runs a model on when it has no images: their shapes and seeded values. */
@@ -27,6 +31,26 @@ final class Inputs {
             }
         }
         return s;
+    }
+
+    /**
+     * Each image as the session's single input, by name, one map per image, resized to the
+     * input's shape and normalised; {@code what} names the images in the message when the model
+     * has more than one input.
+     */
+    static List<Map<String, Tensor>> images(
+            OrtSession session, List<Path> images, Map<String, String> given, Samples.PixelNorm norm, String what) {
+        Map<String, long[]> declared = session.inputShapes();
+        if (declared.size() != 1) {
+            throw YardException.badInput(what + " images feed models with one input; this one has " + declared.size());
+        }
+        String name = declared.keySet().iterator().next();
+        long[] shape = shape(name, declared.get(name), given);
+        List<Map<String, Tensor>> out = new ArrayList<>();
+        for (Path p : images) {
+            out.add(Map.of(name, Samples.image(p, shape, norm)));
+        }
+        return out;
     }
 
     /**

@@ -283,10 +283,7 @@ public final class Optimizer {
         if (check.keptInput()) {
             model = input0;
         }
-        List<Path> judged = samples;
-        if (run.judges() && !run.builtInDigits()) {
-            judged = run.evalImages();
-        }
+        List<Path> judged = run.judgedImages(); // names them in evalNote
         return new Optimization(
                 this,
                 in,
@@ -296,7 +293,7 @@ public final class Optimizer {
                 check,
                 report,
                 selects,
-                run.judges() && !run.builtInDigits() ? run.budgetText() : null,
+                run.judgedBudget(),
                 run.budgetText(),
                 run.evalNote,
                 cal == null ? null : run.calibrationNote,
@@ -312,17 +309,7 @@ public final class Optimizer {
      */
     public Comparison compare(YardModel original, YardModel optimized, boolean latency) {
         Run run = new Run(original, true);
-        List<Path> judged = samples;
-        if (run.judges() && !run.builtInDigits()) {
-            judged = run.evalImages();
-        }
-        return Comparison.of(
-                original,
-                optimized,
-                this,
-                judged,
-                run.judges() && !run.builtInDigits() ? run.budgetText() : null,
-                latency);
+        return Comparison.of(original, optimized, this, run.judgedImages(), run.judgedBudget(), latency);
     }
 
     /** Static dims of every value at the input shapes given, by name, for pricing a dynamic model. */
@@ -376,6 +363,19 @@ public final class Optimizer {
          */
         boolean judges() {
             return selects || !budgets.isEmpty() || evalDir != null;
+        }
+
+        /**
+         * The images the models are compared on afterwards: the evaluation images when fidelity
+         * is judged on images, else the samples (the built-in LeNet is judged on its digits).
+         */
+        List<Path> judgedImages() {
+            return judges() && !builtInDigits() ? evalImages() : samples;
+        }
+
+        /** The budget measured on {@link #judgedImages()}, or null when none is. */
+        String judgedBudget() {
+            return judges() && !builtInDigits() ? budgetText() : null;
         }
 
         /** The budget rank selection meets: the bounds given, else the default for this model. */
@@ -513,18 +513,7 @@ public final class Optimizer {
         private List<Map<String, Tensor>> imageInputs(Model model, List<Path> images, String what) {
             Model shaped = Models.withInputShapes(model, inputShapes);
             try (OrtSession s = OrtSession.of(OnnxWriter.toBytes(shaped), 1)) {
-                Map<String, long[]> declared = s.inputShapes();
-                if (declared.size() != 1) {
-                    throw YardException.badInput(
-                            what + " images feed models with one input; this one has " + declared.size());
-                }
-                String name = declared.keySet().iterator().next();
-                long[] shape = Inputs.shape(name, declared.get(name), inputShapes);
-                List<Map<String, Tensor>> out = new ArrayList<>();
-                for (Path p : images) {
-                    out.add(Map.of(name, Samples.image(p, shape, pixelNorm)));
-                }
-                return out;
+                return Inputs.images(s, images, inputShapes, pixelNorm, what);
             }
         }
     }

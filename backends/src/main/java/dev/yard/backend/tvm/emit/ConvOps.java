@@ -28,9 +28,7 @@ final class ConvOps {
     private static void convTranspose(Node n, EmitContext cx) {
         Value x = n.input(0);
         Value w = n.input(1);
-        Value y = n.output(0);
         long[] xd = cx.dims(x);
-        long[] yd = cx.dims(y);
         if (xd.length != 4) {
             throw cx.unsupported(
                     "only 2-D transposed convolutions (rank-4 input) are supported, this one has rank " + xd.length);
@@ -51,11 +49,18 @@ final class ConvOps {
                 + ", padding=" + EmitContext.list(pads) + ", output_padding=" + EmitContext.list(outputPadding)
                 + ", dilation=" + EmitContext.list(dilations) + ", groups=" + group
                 + ", data_layout=\"NCHW\", kernel_layout=\"IOHW\")";
+        bindWithBias(n, cx, conv);
+    }
+
+    /** Binds the conv's output to {@code conv}, plus its bias (input 2) reshaped to [C, 1, 1] when there is one. */
+    private static void bindWithBias(Node n, EmitContext cx, String conv) {
+        Value y = n.output(0);
         Value b = n.inputs().size() > 2 ? n.input(2) : null;
         if (b == null) {
             cx.bind(y, conv);
             return;
         }
+        long[] yd = cx.dims(y);
         String c = cx.temp(y, "conv", yd, cx.dtype(y), conv);
         long[] bd = {yd[1], 1, 1};
         String bias = cx.temp(
@@ -71,10 +76,8 @@ final class ConvOps {
     private static void conv(Node n, EmitContext cx) {
         Value x = n.input(0);
         Value w = n.input(1);
-        Value y = n.output(0);
         long[] xd = cx.dims(x);
         long[] wd = cx.dims(w);
-        long[] yd = cx.dims(y);
         if (xd.length != 4) {
             throw cx.unsupported("only 2-D convolutions (rank-4 input) are supported, this one has rank " + xd.length);
         }
@@ -90,16 +93,7 @@ final class ConvOps {
         String conv = "R.nn.conv2d(" + cx.use(x) + ", " + cx.use(w) + ", strides=" + EmitContext.list(strides)
                 + ", padding=" + EmitContext.list(pads) + ", dilation=" + EmitContext.list(dilations)
                 + ", groups=" + group + ", data_layout=\"NCHW\", kernel_layout=\"OIHW\")";
-        Value b = n.inputs().size() > 2 ? n.input(2) : null;
-        if (b == null) {
-            cx.bind(y, conv);
-            return;
-        }
-        String c = cx.temp(y, "conv", yd, cx.dtype(y), conv);
-        long[] bd = {yd[1], 1, 1};
-        String bias = cx.temp(
-                y, "bias", bd, cx.dtype(b), "R.reshape(" + cx.use(b) + ", R.shape(" + EmitContext.list(bd) + "))");
-        cx.bind(y, "R.add(" + c + ", " + bias + ")");
+        bindWithBias(n, cx, conv);
     }
 
     private static long[] longs(int[] v) {
