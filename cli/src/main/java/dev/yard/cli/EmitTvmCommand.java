@@ -56,6 +56,13 @@ final class EmitTvmCommand implements Callable<Integer> {
             description = "Static shape of an input with dynamic dimensions.")
     Map<String, String> inputShapes = new LinkedHashMap<>();
 
+    @Option(
+            names = "--records",
+            paramLabel = "DIR",
+            description = "Folder of tuning records (one subfolder per target, CPU and TVM release; default: "
+                    + "tvm-tuning/ in the cache folder).")
+    Path records;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -69,13 +76,19 @@ final class EmitTvmCommand implements Callable<Integer> {
         TvmPreparation.prepare(model, inputShapes);
         RelaxModule module = RelaxEmitter.emit(model, new RelaxEmitter.Options(!keepF16));
         if (build) {
-            Path lib = TvmToolchain.locate().build(module, output, target);
+            TvmToolchain tc = records == null
+                    ? TvmToolchain.locate()
+                    : TvmToolchain.locate().withRecords(records);
+            TvmToolchain.Built built = tc.build(module, output, target);
             String foreign = TvmToolchain.foreignArchitecture(TvmToolchain.resolveTarget(target));
-            out.println("wrote " + output.resolve(RelaxModule.SCRIPT_FILE) + ", its parameters and " + lib
+            out.println("wrote " + output.resolve(RelaxModule.SCRIPT_FILE) + ", its parameters and "
+                    + built.library()
                     + (foreign == null
                             ? ""
                             : " (for " + foreign + ": checked as an ELF of that architecture "
                                     + "exporting the module; run it there)"));
+            out.println(built.tuned() + " of " + built.workloads() + " workloads tuned"
+                    + (built.tuned() < built.workloads() ? " (yard tune adds the rest for this target)" : ""));
         } else {
             module.write(output);
             out.println("wrote " + output.resolve(RelaxModule.SCRIPT_FILE) + " and its parameters ("

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             TargetCommand.class,
             ConvertCommand.class,
             EmitTvmCommand.class,
+            TuneCommand.class,
             RunCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -314,7 +314,7 @@ class BadInputTest {
     @Test
     void everyCommandAnswersHelp() {
         for (String[] command : new String[][] {
-            {"optimize"}, {"inspect"}, {"cost"}, {"convert"}, {"emit-tvm"}, {"run"}, {"target", "probe"}
+            {"optimize"}, {"inspect"}, {"cost"}, {"convert"}, {"emit-tvm"}, {"tune"}, {"run"}, {"target", "probe"}
         }) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
@@ -322,6 +322,38 @@ class BadInputTest {
             assertEquals(0, o.exit(), String.join(" ", args) + ": " + o.err());
             assertTrue(o.out().startsWith("Usage: yard " + String.join(" ", command)), o.out());
         }
+    }
+
+    @Test
+    void tuneRefusesBadBudgetsAndTargetsItCannotMeasureInOneLine() throws IOException {
+        Path model = dir.resolve("relu.onnxtxt");
+        Files.writeString(model, """
+                <ir_version: 8, opset_import: ["" : 17]>
+                g (float[1,4] x) => (float[1,4] y) {
+                   y = Relu (x)
+                }
+                """);
+        String[][] cases = {
+            {"--time-budget", "soon", "--time-budget soon: expected a positive duration"},
+            {"--time-budget", "-5m", "--time-budget -5m: expected a positive duration"},
+            {"--trials", "0", "--trials must be at least 1"},
+            {"--threads", "0", "--threads must be at least 1"},
+            {"--target", "arm64-cortex-a76", "is a target for aarch64: tuning measures schedules on this host"},
+            {"--target", "llvm", "--target llvm: expected 'host', a built-in target"},
+        };
+        for (String[] c : cases) {
+            Outcome o = yard(
+                    "tune",
+                    model.toString(),
+                    c[0],
+                    c[1],
+                    "--records",
+                    dir.resolve("records").toString());
+            assertEquals(2, o.exit(), String.join(" ", c) + ": " + o.err());
+            assertEquals(1, o.err().strip().lines().count(), o.err());
+            assertTrue(o.err().contains(c[2]), o.err());
+        }
+        assertFalse(Files.exists(dir.resolve("records")), "a refused run leaves no records");
     }
 
     @Test

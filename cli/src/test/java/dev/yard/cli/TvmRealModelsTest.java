@@ -99,7 +99,8 @@ class TvmRealModelsTest {
         RelaxModule module = RelaxEmitter.emit(prepared);
 
         TvmToolchain tc = TvmToolchain.locate();
-        Path lib = tc.build(module, work.resolve(name + "-" + variant), TvmToolchain.HOST_TARGET);
+        Path lib = tc.build(module, work.resolve(name + "-" + variant), TvmToolchain.HOST_TARGET)
+                .library();
 
         Tensor x = name.startsWith("isnet")
                 ? photograph("astronaut.png", dims, new Samples.PixelNorm(128, 256))

@@ -64,7 +64,7 @@ public final class TvmCostModel extends MeasuredCostModel {
             throw new YardException("cannot create a temporary folder: " + e.getMessage(), false, e);
         }
         try {
-            Path lib = toolchain.build(module, dir, target);
+            Path lib = toolchain.build(module, dir, target).library();
             Tensor x = LayerModels.random(LayerModels.inputDims(layers.get(0)), new SplittableRandom(1));
             try (TvmModel tm = TvmModel.load(toolchain.runtime(), lib)) {
                 return tm.medianMillis(List.of(x), 3, 10, 200, 300) / 1e3;

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,15 +31,25 @@ public final class TvmToolchain {
 
     private final Path cache;
     private final Path venv;
+    private final Path records;
 
-    private TvmToolchain(Path cache) {
+    private TvmToolchain(Path cache, Path records) {
         this.cache = cache;
         this.venv = cache.resolve("venv");
+        this.records = records;
+    }
+
+    /**
+     * This toolchain with its tuning records under {@code root} instead of the cache folder's
+     * {@code tvm-tuning/} (e.g. records a team keeps in its repository).
+     */
+    public TvmToolchain withRecords(Path root) {
+        return new TvmToolchain(cache, root);
     }
 
     /** The toolchain in the configured cache folder; an error saying how to create it if TVM is not installed. */
     public static TvmToolchain locate() {
-        TvmToolchain t = new TvmToolchain(cacheDir());
+        TvmToolchain t = new TvmToolchain(cacheDir(), cacheDir().resolve("tvm-tuning"));
         if (!Files.isExecutable(t.python())) {
             throw YardException.badInput("no Python environment at " + t.venv + ": create it with scripts/setup-env");
         }
@@ -63,36 +74,219 @@ public final class TvmToolchain {
     }
 
     /**
-     * Writes {@code module} into {@code dir} and builds {@code dir/module.so} for {@code target}
-     * (a JSON target such as {@code {"kind": "llvm", "mcpu": "core-avx2"}}, or {@link #HOST_TARGET}).
-     * A library built before from the same module and target is reused from the cache.
+     * A built library: its path, how many fused workloads (TIR functions) the module has and
+     * how many of them got a tuned schedule from the target's records.
      */
-    public Path build(RelaxModule module, Path dir, String targetOrName) {
+    public record Built(Path library, int workloads, int tuned) {}
+
+    /**
+     * Writes {@code module} into {@code dir} and builds {@code dir/module.so} for {@code target}
+     * (a JSON target such as {@code {"kind": "llvm", "mcpu": "core-avx2"}}, or {@link #HOST_TARGET}),
+     * applying the records {@link #tune} left for that target. A library built before from the
+     * same module, target and records is reused from the cache.
+     */
+    public Built build(RelaxModule module, Path dir, String targetOrName) {
         String target = resolveTarget(targetOrName);
         module.write(dir);
         Path lib = dir.resolve("module.so");
-        Path cached = cache.resolve("tvm").resolve(key(module.digest(), target) + ".so");
+        Path database = tuningDatabase(target);
+        Path cached = cache.resolve("tvm").resolve(key(module.digest(), target, databaseDigest(database)) + ".so");
+        Path counts = cached.resolveSibling(cached.getFileName() + ".workloads");
         try {
-            if (!Files.exists(cached)) {
+            if (!Files.exists(cached) || !Files.exists(counts)) {
                 Files.createDirectories(cached.getParent());
                 Path tmp = cached.resolveSibling(
                         cached.getFileName() + ".tmp" + ProcessHandle.current().pid() + ".so");
+                List<String> printed = new ArrayList<>();
                 runBuilder(
                         List.of(
+                                "build",
                                 dir.resolve(RelaxModule.SCRIPT_FILE).toString(),
                                 dir.resolve(RelaxModule.PARAMS_INDEX).toString(),
                                 target,
-                                tmp.toString()),
+                                tmp.toString(),
+                                "--database",
+                                database.toString()),
+                        Map.of(),
+                        printed::add,
                         60);
+                String summary = printed.stream()
+                        .filter(l -> l.startsWith("workloads "))
+                        .findFirst()
+                        .orElseThrow(() -> new YardException("the TVM builder did not report its workloads", false));
+                Path countsTmp = counts.resolveSibling(
+                        counts.getFileName() + ".tmp" + ProcessHandle.current().pid());
+                Files.writeString(countsTmp, summary + "\n");
+                Files.move(countsTmp, counts, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             Path tmp = lib.resolveSibling("module.so.tmp");
             Files.copy(cached, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
+            String[] w = Files.readString(counts).strip().split(" ");
+            return new Built(lib, Integer.parseInt(w[1]), Integer.parseInt(w[3]));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof YardException y) {
+                throw y;
+            }
             throw new YardException("cannot store the TVM library: " + e.getMessage(), false, e);
         }
-        return lib;
+    }
+
+    /**
+     * The folder of MetaSchedule's tuning records for a target (resolved by {@link
+     * #resolveTarget}): one per target, CPU model and TVM release, shared by every model built
+     * for it. Records measured on one CPU or by one TVM release are never applied to another.
+     */
+    public Path tuningDatabase(String target) {
+        String key = target + "\n" + cpuModel() + "\n" + tvmRelease();
+        return records.resolve(sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 24));
+    }
+
+    /** What the tuning records for a target say, as a digest that changes when records are added. */
+    private static String databaseDigest(Path database) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            for (String name : List.of("database_workload.json", "database_tuning_record.json")) {
+                Path f = database.resolve(name);
+                if (Files.exists(f)) {
+                    try (InputStream in = Files.newInputStream(f)) {
+                        byte[] buf = new byte[1 << 16];
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            d.update(buf, 0, n);
+                        }
+                    }
+                }
+                d.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (IOException e) {
+            throw new YardException("cannot read the tuning records in " + database + ": " + e.getMessage(), false, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The pinned TVM packages of the Python environment (the requirements it was made from). */
+    private String tvmRelease() {
+        try {
+            Path stamp = venv.resolve(".requirements");
+            return Files.exists(stamp)
+                    ? Files.readAllLines(stamp).stream()
+                            .filter(l -> l.startsWith("apache-tvm"))
+                            .reduce("", (a, b) -> a + b + ";")
+                    : "";
+        } catch (IOException e) {
+            throw new YardException("cannot read " + venv.resolve(".requirements") + ": " + e.getMessage(), false, e);
+        }
+    }
+
+    /** How {@link #tune} spends its effort. */
+    public record TuneOptions(int trials, Double timeBudgetSeconds, int threads, int seed) {
+        public TuneOptions {
+            if (trials < 1) {
+                throw YardException.badInput("--trials must be at least 1, got " + trials);
+            }
+            if (timeBudgetSeconds != null && !(timeBudgetSeconds > 0)) {
+                throw YardException.badInput("--time-budget must be positive");
+            }
+            if (threads < 1) {
+                throw YardException.badInput("--threads must be at least 1, got " + threads);
+            }
+        }
+    }
+
+    /** One fused workload of a tuned model. */
+    public record TunedWorkload(
+            String name, double flops, int weight, int planned, int before, int trials, Double bestSeconds) {}
+
+    /** What {@link #tune} did: every workload, largest first, and where the records are. */
+    public record TuneSummary(List<TunedWorkload> workloads, double seconds, boolean stoppedByTime, Path database) {}
+
+    /**
+     * Tunes the fused workloads of {@code module} with MetaSchedule on this host for {@code
+     * target}, adding the records to {@link #tuningDatabase}: each workload gets trials in
+     * proportion to its share of the model's FLOPs (at least 8), the largest first, counting
+     * the records it already has, so a second run resumes where the first stopped. {@code
+     * progress} receives (trials done, trials planned).
+     */
+    public TuneSummary tune(
+            RelaxModule module,
+            Path dir,
+            String targetOrName,
+            TuneOptions options,
+            java.util.function.BiConsumer<Integer, Integer> progress) {
+        String target = resolveTarget(targetOrName);
+        String foreign = foreignArchitecture(target);
+        if (foreign != null) {
+            throw YardException.badInput("--target " + targetOrName + " is a target for " + foreign
+                    + ": tuning measures schedules on this host, so its target must run here");
+        }
+        module.write(dir);
+        Path database = tuningDatabase(target);
+        Path summary = dir.resolve("tuning.json");
+        List<String> args = new ArrayList<>(List.of(
+                "tune",
+                dir.resolve(RelaxModule.SCRIPT_FILE).toString(),
+                dir.resolve(RelaxModule.PARAMS_INDEX).toString(),
+                target,
+                "--database",
+                database.toString(),
+                "--summary",
+                summary.toString(),
+                "--trials",
+                Integer.toString(options.trials()),
+                "--threads",
+                Integer.toString(options.threads()),
+                "--seed",
+                Integer.toString(options.seed())));
+        if (options.timeBudgetSeconds() != null) {
+            args.addAll(List.of("--time-budget", Double.toString(options.timeBudgetSeconds())));
+        }
+        try {
+            Files.createDirectories(database);
+            Path about = database.resolve("target.json");
+            if (!Files.exists(about)) {
+                Files.writeString(about, target + "\n" + cpuModel() + "\n" + tvmRelease() + "\n");
+            }
+        } catch (IOException e) {
+            throw new YardException("cannot create " + database + ": " + e.getMessage(), false, e);
+        }
+        runBuilder(
+                args,
+                Map.of("TVM_NUM_THREADS", Integer.toString(options.threads())),
+                line -> {
+                    String[] w = line.split(" ");
+                    if (w.length == 3 && w[0].equals("progress")) {
+                        progress.accept(Integer.parseInt(w[1]), Integer.parseInt(w[2]));
+                    }
+                },
+                24 * 60);
+        try {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(summary))
+                    .getAsJsonObject();
+            List<TunedWorkload> workloads = new ArrayList<>();
+            for (com.google.gson.JsonElement e : o.getAsJsonArray("workloads")) {
+                com.google.gson.JsonObject w = e.getAsJsonObject();
+                workloads.add(new TunedWorkload(
+                        w.get("name").getAsString(),
+                        w.get("flops").getAsDouble(),
+                        w.get("weight").getAsInt(),
+                        w.get("planned").getAsInt(),
+                        w.get("before").getAsInt(),
+                        w.get("trials").getAsInt(),
+                        w.get("best_seconds").isJsonNull()
+                                ? null
+                                : w.get("best_seconds").getAsDouble()));
+            }
+            return new TuneSummary(
+                    List.copyOf(workloads),
+                    o.get("seconds").getAsDouble(),
+                    o.get("stopped_by_time").getAsBoolean(),
+                    database);
+        } catch (IOException | RuntimeException e) {
+            throw new YardException("cannot read the tuning summary " + summary + ": " + e.getMessage(), false, e);
+        }
     }
 
     /** The built-in targets by name, each a JSON file of {@code targets/} beside this class. */
@@ -207,29 +401,39 @@ public final class TvmToolchain {
      * message unless both parse and the two modules are structurally equal.
      */
     public void check(Path dir) {
-        runBuilder(
-                List.of(
-                        dir.resolve(RelaxModule.SCRIPT_FILE).toString(),
-                        dir.resolve(RelaxModule.PARAMS_INDEX).toString(),
-                        "{}",
-                        "-",
-                        "--check-only"),
-                5);
+        runBuilder(List.of("check", dir.resolve(RelaxModule.SCRIPT_FILE).toString()), Map.of(), line -> {}, 5);
     }
 
-    private void runBuilder(List<String> args, long timeoutMinutes) {
+    /**
+     * Runs the builder script; each line it prints goes to {@code lines}, and a failure is
+     * reported with what it printed on stderr (bad input when it exits with 2).
+     */
+    private void runBuilder(
+            List<String> args,
+            Map<String, String> env,
+            java.util.function.Consumer<String> lines,
+            long timeoutMinutes) {
         List<String> cmd =
                 new ArrayList<>(List.of(python().toString(), builderScript().toString()));
         cmd.addAll(args);
+        Path errors = null;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
+            errors = Files.createTempFile("yard-tvm-builder", ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            try (java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    lines.accept(line);
+                }
+            }
             if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new YardException("TVM builder timed out after " + timeoutMinutes + " min", false);
             }
             if (p.exitValue() != 0) {
-                String text = new String(out, StandardCharsets.UTF_8).strip();
+                String text = Files.readString(errors).strip();
                 throw new YardException("TVM builder failed: " + text, p.exitValue() == 2);
             }
         } catch (IOException e) {
@@ -237,6 +441,14 @@ public final class TvmToolchain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new YardException("interrupted while building with TVM", false, e);
+        } finally {
+            if (errors != null) {
+                try {
+                    Files.deleteIfExists(errors);
+                } catch (IOException e) {
+                    // a temporary file left behind is harmless
+                }
+            }
         }
     }
 
@@ -259,25 +471,30 @@ public final class TvmToolchain {
         }
     }
 
-    private String key(String moduleDigest, String target) {
-        String cpu = "";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .findFirst()
-                    .orElse("");
-        } catch (IOException | RuntimeException e) {
-            // No /proc/cpuinfo: the key then only distinguishes targets, which is still correct
-            // for explicit targets; "host" builds are merely shared across machines.
-        }
+    private String key(String moduleDigest, String target, String database) {
         String builder;
         try (InputStream in = TvmToolchain.class.getResourceAsStream(BUILDER)) {
             builder = sha256(in.readAllBytes());
         } catch (IOException e) {
             throw new YardException("cannot read the TVM builder script: " + e.getMessage(), false, e);
         }
-        return sha256((moduleDigest + "\n" + target + "\n" + cpu + "\n" + builder).getBytes(StandardCharsets.UTF_8))
-                .substring(0, 32);
+        String all = moduleDigest + "\n" + target + "\n" + cpuModel() + "\n" + builder + "\n" + database;
+        return sha256(all.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+    }
+
+    /**
+     * This host's CPU model ({@code /proc/cpuinfo}), or "" where it cannot be read: keys then
+     * only distinguish targets, still correct for explicit targets.
+     */
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .orElse("");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     static String sha256(byte[] bytes) {

@@ -106,7 +106,7 @@ class TvmTargetTest {
     @Test
     void anArm64TargetIsCrossCompiledIntoAnAarch64LibraryThatIsNotLoadedHere() throws Exception {
         Path out = tmp.resolve("relu-arm64");
-        Path lib = TvmToolchain.locate().build(relu(), out, "arm64-cortex-a76");
+        Path lib = TvmToolchain.locate().build(relu(), out, "arm64-cortex-a76").library();
         assertEquals(183, elfMachine(lib), "not an AArch64 ELF");
         if (System.getProperty("os.arch").equals("amd64")) {
             YardException e = assertThrows(

@@ -125,7 +125,8 @@ public final class TvmSuiteBenchmark {
                 } else {
                     Path lib = null;
                     try {
-                        lib = tc.build(module, work.resolve(name), TvmToolchain.HOST_TARGET);
+                        lib = tc.build(module, work.resolve(name), TvmToolchain.HOST_TARGET)
+                                .library();
                     } catch (RuntimeException e) {
                         why = firstLine(e);
                     }

@@ -71,7 +71,7 @@ class RelaxEmitterGoldenTest {
         Path dir = tmp.resolve(name);
         module.write(dir);
         tc.check(dir);
-        Path lib = tc.build(module, dir, TvmToolchain.HOST_TARGET);
+        Path lib = tc.build(module, dir, TvmToolchain.HOST_TARGET).library();
 
         Map<String, Tensor> feeds = new LinkedHashMap<>();
         List<Tensor> inputs = new ArrayList<>();
@@ -127,7 +127,8 @@ class RelaxEmitterGoldenTest {
         Model model = load("conv_chain");
         RelaxModule module = RelaxEmitter.emit(model);
         TvmToolchain tc = TvmToolchain.locate();
-        Path lib = tc.build(module, tmp.resolve("bad"), TvmToolchain.HOST_TARGET);
+        Path lib =
+                tc.build(module, tmp.resolve("bad"), TvmToolchain.HOST_TARGET).library();
         try (TvmModel tvm = TvmModel.load(tc.runtime(), lib)) {
             Tensor wrong = random(new long[] {1, 8, 9, 10}, new SplittableRandom(1), 1f);
             YardException e = assertThrows(YardException.class, () -> tvm.run(List.of(wrong)));

@@ -39,7 +39,8 @@ class TvmLoadingTest {
                    y = Relu (x)
                 }
                 """, "relu.onnxtxt"));
-        Path lib = tc.build(module, tmp.resolve("relu"), TvmToolchain.HOST_TARGET);
+        Path lib =
+                tc.build(module, tmp.resolve("relu"), TvmToolchain.HOST_TARGET).library();
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
