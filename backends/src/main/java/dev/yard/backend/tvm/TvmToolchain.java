@@ -90,10 +90,10 @@ public final class TvmToolchain {
         module.write(dir);
         Path lib = dir.resolve("module.so");
         Path database = tuningDatabase(target);
-        Path cached = cache.resolve("tvm").resolve(key(module.digest(), target, databaseDigest(database)) + ".so");
-        Path counts = cached.resolveSibling(cached.getFileName() + ".workloads");
+        Path cached = cache.resolve("tvm").resolve(key(module.digest(), target) + ".so");
+        Path about = cached.resolveSibling(cached.getFileName() + ".workloads");
         try {
-            if (!Files.exists(cached) || !Files.exists(counts)) {
+            if (!upToDate(cached, about, database)) {
                 Files.createDirectories(cached.getParent());
                 Path tmp = cached.resolveSibling(
                         cached.getFileName() + ".tmp" + ProcessHandle.current().pid() + ".so");
@@ -110,20 +110,20 @@ public final class TvmToolchain {
                         Map.of(),
                         printed::add,
                         60);
-                String summary = printed.stream()
-                        .filter(l -> l.startsWith("workloads "))
-                        .findFirst()
-                        .orElseThrow(() -> new YardException("the TVM builder did not report its workloads", false));
-                Path countsTmp = counts.resolveSibling(
-                        counts.getFileName() + ".tmp" + ProcessHandle.current().pid());
-                Files.writeString(countsTmp, summary + "\n");
-                Files.move(countsTmp, counts, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                String counts = reported(printed, "workloads ");
+                List<String> hashes = words(reported(printed, "workload-hashes"));
+                String text = counts + "\nworkload-hashes " + String.join(" ", hashes) + "\nrecords "
+                        + recordCounts(database, hashes) + "\n";
+                Path aboutTmp = about.resolveSibling(
+                        about.getFileName() + ".tmp" + ProcessHandle.current().pid());
+                Files.writeString(aboutTmp, text);
                 Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(aboutTmp, about, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             Path tmp = lib.resolveSibling("module.so.tmp");
             Files.copy(cached, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            String[] w = Files.readString(counts).strip().split(" ");
+            String[] w = Files.readAllLines(about).get(0).strip().split(" ");
             return new Built(lib, Integer.parseInt(w[1]), Integer.parseInt(w[3]));
         } catch (IOException | RuntimeException e) {
             if (e instanceof YardException y) {
@@ -131,6 +131,86 @@ public final class TvmToolchain {
             }
             throw new YardException("cannot store the TVM library: " + e.getMessage(), false, e);
         }
+    }
+
+    /** The line the builder printed starting with {@code prefix}. */
+    private static String reported(List<String> printed, String prefix) {
+        return printed.stream()
+                .filter(l -> l.startsWith(prefix))
+                .findFirst()
+                .orElseThrow(() -> new YardException("the TVM builder did not report '" + prefix.strip() + "'", false));
+    }
+
+    /** The words of a line after its first. */
+    private static List<String> words(String line) {
+        String[] w = line.strip().split(" +");
+        return List.of(w).subList(1, w.length);
+    }
+
+    /**
+     * Whether the cached library was built with the records the target's database holds now
+     * for the module's workloads: the records of other workloads (tuning other models) do not
+     * make it stale, new records of its own do.
+     */
+    private static boolean upToDate(Path library, Path about, Path database) throws IOException {
+        if (!Files.exists(library) || !Files.exists(about)) {
+            return false;
+        }
+        List<String> lines = Files.readAllLines(about);
+        if (lines.size() < 3
+                || !lines.get(1).startsWith("workload-hashes")
+                || !lines.get(2).startsWith("records")) {
+            return false;
+        }
+        return lines.get(2).equals("records " + recordCounts(database, words(lines.get(1))));
+    }
+
+    /**
+     * How many records the database holds for each of {@code hashes}, space-separated: its
+     * workload file lists one {@code ["HASH", ...]} per line, its record file one {@code
+     * [WORKLOAD_LINE, ...]} per line.
+     */
+    private static String recordCounts(Path database, List<String> hashes) throws IOException {
+        Path workloadFile = database.resolve("database_workload.json");
+        Path recordFile = database.resolve("database_tuning_record.json");
+        int[] counts = new int[hashes.size()];
+        if (Files.exists(workloadFile) && Files.exists(recordFile)) {
+            Map<Integer, Integer> slot = new java.util.HashMap<>();
+            try (java.io.BufferedReader r = Files.newBufferedReader(workloadFile, StandardCharsets.UTF_8)) {
+                int index = 0;
+                for (String line; (line = r.readLine()) != null; index++) {
+                    int open = line.indexOf('"');
+                    int close = open < 0 ? -1 : line.indexOf('"', open + 1);
+                    if (close > open) {
+                        int i = hashes.indexOf(line.substring(open + 1, close));
+                        if (i >= 0) {
+                            slot.put(index, i);
+                        }
+                    }
+                }
+            }
+            try (java.io.BufferedReader r = Files.newBufferedReader(recordFile, StandardCharsets.UTF_8)) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    int comma = line.indexOf(',');
+                    if (line.startsWith("[") && comma > 1) {
+                        try {
+                            Integer i = slot.get(
+                                    Integer.parseInt(line.substring(1, comma).strip()));
+                            if (i != null) {
+                                counts[i]++;
+                            }
+                        } catch (NumberFormatException e) {
+                            // not a record line: MetaSchedule writes nothing else, a torn line counts as none
+                        }
+                    }
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int c : counts) {
+            sb.append(sb.isEmpty() ? "" : " ").append(c);
+        }
+        return sb.toString();
     }
 
     /**
@@ -141,30 +221,6 @@ public final class TvmToolchain {
     public Path tuningDatabase(String target) {
         String key = target + "\n" + cpuModel() + "\n" + tvmRelease();
         return records.resolve(sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 24));
-    }
-
-    /** What the tuning records for a target say, as a digest that changes when records are added. */
-    private static String databaseDigest(Path database) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (String name : List.of("database_workload.json", "database_tuning_record.json")) {
-                Path f = database.resolve(name);
-                if (Files.exists(f)) {
-                    try (InputStream in = Files.newInputStream(f)) {
-                        byte[] buf = new byte[1 << 16];
-                        for (int n; (n = in.read(buf)) > 0; ) {
-                            d.update(buf, 0, n);
-                        }
-                    }
-                }
-                d.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (IOException e) {
-            throw new YardException("cannot read the tuning records in " + database + ": " + e.getMessage(), false, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The pinned TVM packages of the Python environment (the requirements it was made from). */
@@ -471,14 +527,14 @@ public final class TvmToolchain {
         }
     }
 
-    private String key(String moduleDigest, String target, String database) {
+    private String key(String moduleDigest, String target) {
         String builder;
         try (InputStream in = TvmToolchain.class.getResourceAsStream(BUILDER)) {
             builder = sha256(in.readAllBytes());
         } catch (IOException e) {
             throw new YardException("cannot read the TVM builder script: " + e.getMessage(), false, e);
         }
-        String all = moduleDigest + "\n" + target + "\n" + cpuModel() + "\n" + builder + "\n" + database;
+        String all = moduleDigest + "\n" + target + "\n" + cpuModel() + "\n" + builder + "\n" + tvmRelease();
         return sha256(all.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
     }
 

@@ -163,6 +163,15 @@ def prim_functions(mod):
     return [(gv.name_hint, f) for gv, f in mod.functions.items() if isinstance(f, tvm.tirx.PrimFunc)]
 
 
+def workload_hashes(prepared, target):
+    """The keys the tuning records file the module's workloads under (structural hashes)."""
+    import tvm_ffi
+    from tvm.s_tir import meta_schedule as ms
+
+    tasks = ms.relax_integration.extract_tasks(prepared, target)
+    return sorted(str(tvm_ffi.structural_hash(t.dispatched[0]) % (1 << 64)) for t in tasks)
+
+
 def open_database(folder):
     from tvm.s_tir import meta_schedule as ms
 
@@ -190,6 +199,7 @@ def build(mod, params, target, out, database_dir):
         return 2
     mod = prepare(mod, params, target)
     workloads = len(prim_functions(mod))
+    print("workload-hashes " + " ".join(workload_hashes(mod, target)), flush=True)
     tuned = 0
     if database_dir and os.path.exists(os.path.join(database_dir, "database_workload.json")):
         mod = apply_database(mod, open_database(database_dir), target)

@@ -68,6 +68,13 @@ class TvmTuneTest {
 
         TvmToolchain.Built untuned = tc.build(module, tmp.resolve("untuned"), TvmToolchain.HOST_TARGET);
         assertEquals(0, untuned.tuned());
+        RelaxModule other = RelaxEmitter.emit(OnnxTextReader.parse("""
+                <ir_version: 8, opset_import: ["" : 17]>
+                g (float[3,5] x) => (float[3,5] y) {
+                   y = Sigmoid (x)
+                }
+                """, "sigmoid.onnxtxt"));
+        tc.build(other, tmp.resolve("other"), TvmToolchain.HOST_TARGET);
         assertTrue(untuned.workloads() >= 1, "workloads: " + untuned.workloads());
 
         List<int[]> progress = new ArrayList<>();
@@ -100,6 +107,13 @@ class TvmTuneTest {
         }
         assertEquals(0, progress.get(progress.size() - 1)[1]);
 
+        long start = System.nanoTime();
+        assertEquals(
+                0,
+                tc.build(other, tmp.resolve("other2"), TvmToolchain.HOST_TARGET).tuned());
+        assertTrue(
+                System.nanoTime() - start < 1_000_000_000L,
+                "records of another model's workloads leave a cached library as it was");
         TvmToolchain.Built tuned = tc.build(module, tmp.resolve("tuned"), TvmToolchain.HOST_TARGET);
         assertEquals(tuned.workloads(), tuned.tuned(), "every workload has records");
         Tensor x = SeededInputs.uniform(ElementType.FLOAT, new long[] {1, 8, 16, 16}, new SplittableRandom(7), -1);
