@@ -302,21 +302,26 @@ def tune(mod, params, target, database_dir, summary_path, trials, time_budget, s
         print(f"progress 0 {total}", flush=True)
         builder = LocalBuilder(max_workers=max(1, int(target.attrs.get("num-cores", 1))),
                                timeout_sec=300, f_build=workload_build)
-        cost_model = ms.cost_model.XGBModel(num_tuning_cores=1)
+        learned = ms.cost_model.XGBModel(num_tuning_cores=1)
         stopped = False
         for i, task in enumerate(tasks):
             left = todo[i]
+            # A workload given the minimum (a small share of the FLOPs, mostly elementwise) gets
+            # random schedules from its design space: the evolutionary search costs seconds
+            # per round in cost-model predictions, more than such a workload's trials.
+            small = plan[i] <= MIN_TRIALS
             while left > 0 and not stopped:
                 n = min(left, 2 * ROUND)
                 context = ms.TuneContext(
                     mod=task.dispatched[0], target=target, space_generator="post-order-apply",
-                    search_strategy="evolutionary", task_name=task.task_name,
+                    search_strategy="replay-trace" if small else "evolutionary", task_name=task.task_name,
                     logger=quiet,
                     rand_state=(seed * 1000003 + i * 7919 + left) % (1 << 31),
                     num_threads=1).clone()
                 ms.tune_tasks(tasks=[context], task_weights=[float(task.weight)], work_dir=work,
                               max_trials_global=n, max_trials_per_task=n, num_trials_per_iter=min(n, ROUND),
-                              builder=builder, database=database, cost_model=cost_model,
+                              builder=builder, database=database,
+                              cost_model=ms.cost_model.RandomModel(seed=seed) if small else learned,
                               task_scheduler="round-robin")
                 left -= n
                 done += n
