@@ -490,7 +490,10 @@ public final class TvmToolchain {
             }
             if (p.exitValue() != 0) {
                 String text = Files.readString(errors).strip();
-                throw new YardException("TVM builder failed: " + text, p.exitValue() == 2);
+                throw new YardException(
+                        "TVM builder failed: "
+                                + (text.isEmpty() ? "exit code " + p.exitValue() + " and no message (killed?)" : text),
+                        p.exitValue() == 2);
             }
         } catch (IOException e) {
             throw new YardException("cannot run the TVM builder: " + e.getMessage(), false, e);

@@ -239,7 +239,7 @@ ROUND = 32
 
 def allocate(tasks, flops, trials):
     """Trials per workload: the model's budget in proportion to each workload's share of the
-    FLOPs (weighted by how often it occurs), at least MIN_TRIALS, rounded to whole rounds."""
+    FLOPs (weighted by how often it occurs), in multiples of MIN_TRIALS and at least that."""
     total = sum(f * t.weight for t, f in zip(tasks, flops)) or 1.0
     plan = []
     for t, f in zip(tasks, flops):
