@@ -41,6 +41,7 @@ public final class RelaxEmitter {
         ElementwiseOps.register(r);
         MatrixOps.register(r);
         NormOps.register(r);
+        ReduceOps.register(r);
         ShapeOps.register(r);
         ResizeOps.register(r);
         return Collections.unmodifiableMap(r);
