@@ -20,7 +20,6 @@ final class ElementwiseOps {
         binary(rules, "Sub", "R.subtract");
         binary(rules, "Mul", "R.multiply");
         binary(rules, "Div", "R.divide");
-        rules.put("Pow", ElementwiseOps::pow);
         variadic(rules, "Max", "R.maximum");
         variadic(rules, "Min", "R.minimum");
         unary(rules, "Relu", "R.nn.relu");
@@ -105,12 +104,6 @@ final class ElementwiseOps {
                 (n, cx) -> cx.bind(
                         n.output(0),
                         "R.where(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ", " + cx.use(n.input(2)) + ")"));
-        rules.put("IsInf", (n, cx) -> {
-            if (n.intAttr("detect_negative", 1) != 1 || n.intAttr("detect_positive", 1) != 1) {
-                throw cx.unsupported("IsInf detecting one sign only is not supported");
-            }
-            cx.bind(n.output(0), "R.isinf(" + cx.use(n.input(0)) + ")");
-        });
         variadic(rules, "Sum", "R.add");
         rules.put("Mean", (n, cx) -> {
             Value y = n.output(0);
@@ -209,23 +202,6 @@ final class ElementwiseOps {
         });
     }
 
-    /**
-     * Pow of floating-point bases: the exponent is cast to the base's type first (ONNX's output
-     * has the base's type).
-     */
-    private static void pow(Node n, EmitContext cx) {
-        if (!cx.dtype(n.input(0)).elementType().isFloatingPoint()) {
-            // TVM 0.27's CPU lowering of power fails on integer tensors (found on the ONNX suite).
-            throw cx.unsupported("Pow of " + cx.dtype(n.input(0)).tvmName() + " tensors is not supported");
-        }
-        String exponent = cx.use(n.input(1));
-        if (cx.dtype(n.input(1)) != cx.dtype(n.input(0))) {
-            exponent =
-                    "R.astype(" + exponent + ", dtype=\"" + cx.dtype(n.input(0)).tvmName() + "\")";
-        }
-        cx.bind(n.output(0), "R.power(" + cx.use(n.input(0)) + ", " + exponent + ")");
-    }
-
     private static void unary(Map<String, OpRule> rules, String op, String relax) {
         rules.put(op, (n, cx) -> cx.bind(n.output(0), relax + "(" + cx.use(n.input(0)) + ")"));
     }
@@ -290,12 +266,6 @@ final class ElementwiseOps {
     }
 
     private static void cast(Node n, EmitContext cx) {
-        long to = n.intAttr("to", 1);
-        DType target = cx.dtype(ElementType.fromCode((int) to));
-        if (target == cx.dtype(n.input(0))) {
-            cx.alias(n.output(0), n.input(0));
-        } else {
-            cx.bind(n.output(0), "R.astype(" + cx.use(n.input(0)) + ", dtype=\"" + target.tvmName() + "\")");
-        }
+        ArithmeticOps.castTo(n, cx, cx.dtype(ElementType.fromCode((int) n.intAttr("to", 1))));
     }
 }

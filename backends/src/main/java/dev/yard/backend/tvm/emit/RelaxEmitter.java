@@ -39,6 +39,7 @@ public final class RelaxEmitter {
         ConvOps.register(r);
         PoolOps.register(r);
         ElementwiseOps.register(r);
+        ArithmeticOps.register(r);
         MatrixOps.register(r);
         NormOps.register(r);
         ReduceOps.register(r);
