@@ -44,6 +44,7 @@ public final class RelaxEmitter {
         NormOps.register(r);
         ReduceOps.register(r);
         ShapeOps.register(r);
+        IndexOps.register(r);
         ResizeOps.register(r);
         return Collections.unmodifiableMap(r);
     }
