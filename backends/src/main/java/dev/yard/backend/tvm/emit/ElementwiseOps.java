@@ -167,15 +167,25 @@ final class ElementwiseOps {
         return gamma == 1f ? picked : "R.multiply(" + picked + ", " + cx.scalar(gamma, x) + ")";
     }
 
+    /**
+     * ArgMax and ArgMin; with select_last_index the axis is reversed first and the index read
+     * back from the end (Relax returns the first extreme).
+     */
     private static void argExtreme(Node n, EmitContext cx, String relax) {
-        if (n.intAttr("select_last_index", 0) != 0) {
-            throw cx.unsupported(n.opType() + " with select_last_index is not supported");
-        }
-        int axis = EmitContext.axis(n.intAttr("axis", 0), cx.rank(n.input(0)));
+        Value x = n.input(0);
+        Value y = n.output(0);
+        long[] d = cx.dims(x);
+        int axis = EmitContext.axis(n.intAttr("axis", 0), d.length);
         boolean keep = n.intAttr("keepdims", 1) != 0;
-        cx.bind(
-                n.output(0),
-                relax + "(" + cx.use(n.input(0)) + ", axis=" + axis + ", keepdims=" + (keep ? "True" : "False") + ")");
+        String call = "(" + cx.use(x) + ", axis=" + axis + ", keepdims=" + (keep ? "True" : "False") + ")";
+        if (n.intAttr("select_last_index", 0) == 0) {
+            cx.bind(y, relax + call);
+            return;
+        }
+        String flipped = cx.temp(y, "flip", d, cx.dtype(x), "R.flip(" + cx.use(x) + ", axis=" + axis + ")");
+        String first =
+                cx.temp(y, "first", cx.dims(y), cx.dtype(y), relax + "(" + flipped + call.substring(call.indexOf(',')));
+        cx.bind(y, "R.subtract(" + cx.scalar(d[axis] - 1, y) + ", " + first + ")");
     }
 
     private static void binary(Map<String, OpRule> rules, String op, String relax) {

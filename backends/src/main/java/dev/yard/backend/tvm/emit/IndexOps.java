@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Ops that read or write by index: Gather to {@code R.take}, GatherElements and GatherND to
  * their Relax namesakes (negative indices counted from the end, as ONNX has them), Trilu to
- * {@code R.triu} or {@code R.tril}. (Not TopK: TVM lowers {@code R.topk} on CPUs to a call
+ * {@code R.triu} or {@code R.tril}, EyeLike to {@code R.eye_like}. (Not TopK: TVM lowers {@code R.topk} on CPUs to a call
  * into {@code tvm.contrib.sort}, which the runtime library Yard loads does not have.)
  */
 final class IndexOps {
@@ -19,6 +19,12 @@ final class IndexOps {
         rules.put("GatherElements", IndexOps::gatherElements);
         rules.put("GatherND", IndexOps::gatherNd);
         rules.put("Trilu", IndexOps::trilu);
+        rules.put(
+                "EyeLike",
+                (n, cx) -> cx.bind(
+                        n.output(0),
+                        "R.eye_like(" + cx.use(n.input(0)) + ", k=" + n.intAttr("k", 0) + ", dtype=\""
+                                + cx.dtype(n.output(0)).tvmName() + "\")"));
     }
 
     /**

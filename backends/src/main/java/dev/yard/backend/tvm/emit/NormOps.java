@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * BatchNormalization (inference form) to {@code R.nn.batch_norm}; InstanceNormalization;
  * LayerNormalization (to {@code R.nn.layer_norm}, or spelled out when its statistics are
- * outputs too); Softmax, LogSoftmax and Hardmax,
+ * outputs too); MeanVarianceNormalization; LRN (a sum of shifted channel slices); Softmax,
+ * LogSoftmax and Hardmax,
  * with the opset-12-and-earlier meaning (flatten to 2-D at the axis) kept exactly.
  */
 final class NormOps {
@@ -18,6 +19,8 @@ final class NormOps {
         rules.put("InstanceNormalization", NormOps::instanceNorm);
         rules.put("BatchNormalization", NormOps::batchNorm);
         rules.put("LayerNormalization", NormOps::layerNorm);
+        rules.put("MeanVarianceNormalization", NormOps::meanVariance);
+        rules.put("LRN", NormOps::lrn);
         rules.put("Softmax", (n, cx) -> softmax(n, cx, "R.nn.softmax"));
         rules.put("LogSoftmax", (n, cx) -> softmax(n, cx, "R.nn.log_softmax"));
         rules.put("Hardmax", NormOps::hardmax);
@@ -111,6 +114,77 @@ final class NormOps {
         }
         bindStatistic(n, cx, 1, mean);
         bindStatistic(n, cx, 2, inv);
+    }
+
+    /** MeanVarianceNormalization over {@code axes} (default N, H, W): (x - mean) / (std + 1e-9), as ONNX Runtime computes it. */
+    private static void meanVariance(Node n, EmitContext cx) {
+        Value x = n.input(0);
+        Value y = n.output(0);
+        long[] d = cx.dims(x);
+        long[] axes = n.intsAttr("axes");
+        if (axes == null) {
+            axes = new long[] {0, 2, 3};
+        }
+        long[] kept = d.clone();
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = EmitContext.axis(axes[i], d.length);
+            kept[(int) axes[i]] = 1;
+        }
+        DType t = cx.dtype(x);
+        String axisList = EmitContext.list(axes);
+        String mean = cx.temp(y, "mean", kept, t, "R.mean(" + cx.use(x) + ", axis=" + axisList + ", keepdims=True)");
+        String centred = cx.temp(y, "centred", d, t, "R.subtract(" + cx.use(x) + ", " + mean + ")");
+        String std = cx.temp(
+                y, "std", kept, t, "R.sqrt(R.mean(R.square(" + centred + "), axis=" + axisList + ", keepdims=True))");
+        cx.bind(y, "R.divide(" + centred + ", R.add(" + std + ", " + cx.scalar(1e-9f, x) + "))");
+    }
+
+    /**
+     * LRN across channels: x / (bias + alpha / size * s)^beta with s the sum of squares over the
+     * window of {@code size} channels around each (floor((size-1)/2) before, the rest after),
+     * summed as shifted slices of the zero-padded squares.
+     */
+    private static void lrn(Node n, EmitContext cx) {
+        Value x = n.input(0);
+        Value y = n.output(0);
+        long[] d = cx.dims(x);
+        long size = n.intAttr("size", 0);
+        if (d.length < 3 || size < 1) {
+            throw cx.unsupported("LRN needs an input of rank 3 or more and a size of at least 1");
+        }
+        DType t = cx.dtype(x);
+        long before = (size - 1) / 2;
+        long[] width = new long[2 * d.length];
+        width[2] = before;
+        width[3] = size - 1 - before;
+        long[] padded = d.clone();
+        padded[1] += size - 1;
+        String sq = cx.temp(
+                y,
+                "sq",
+                padded,
+                t,
+                "R.nn.pad(R.square(" + cx.use(x) + "), pad_width=" + EmitContext.list(width)
+                        + ", pad_mode=\"constant\", pad_value=0.0)");
+        String sum = null;
+        for (long i = 0; i < size; i++) {
+            String slice =
+                    "R.strided_slice(" + sq + ", axes=[1], begin=[" + i + "], end=[" + (i + d[1]) + "], strides=[1])";
+            sum = sum == null
+                    ? cx.temp(y, "win" + i, d, t, slice)
+                    : cx.temp(y, "win" + i, d, t, "R.add(" + sum + ", " + slice + ")");
+        }
+        float alpha = n.floatAttr("alpha", 1e-4f);
+        String base = cx.temp(
+                y,
+                "base",
+                d,
+                t,
+                "R.add(R.multiply(" + sum + ", " + cx.scalar(alpha / size, x) + "), "
+                        + cx.scalar(n.floatAttr("bias", 1f), x) + ")");
+        cx.bind(
+                y,
+                "R.divide(" + cx.use(x) + ", R.power(" + base + ", " + cx.scalar(n.floatAttr("beta", 0.75f), x) + "))");
     }
 
     /** Binds optional output {@code i} to {@code var}, cast to the output's type (ONNX's stash_type) when it differs. */

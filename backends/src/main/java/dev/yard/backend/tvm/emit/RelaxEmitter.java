@@ -43,6 +43,7 @@ public final class RelaxEmitter {
         MatrixOps.register(r);
         NormOps.register(r);
         ReduceOps.register(r);
+        LossOps.register(r);
         ShapeOps.register(r);
         IndexOps.register(r);
         ResizeOps.register(r);
