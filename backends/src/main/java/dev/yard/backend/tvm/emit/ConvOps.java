@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Conv (2-D, NCHW activations, OIHW kernels) to {@code R.nn.conv2d}, keeping strides, pads
  * (asymmetric too, including auto_pad), dilations and groups exactly; the bias becomes an
- * add of the bias reshaped to [C, 1, 1]. ConvTranspose likewise to {@code R.nn.conv2d_transpose}.
+ * add of the bias reshaped to [C, 1, 1]. ConvTranspose (1-D to 3-D) to {@code R.nn.conv2d_transpose} and its kin.
  */
 final class ConvOps {
     private ConvOps() {}

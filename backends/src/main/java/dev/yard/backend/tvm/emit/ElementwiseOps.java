@@ -216,11 +216,18 @@ final class ElementwiseOps {
         rules.put(op, (n, cx) -> cx.bind(n.output(0), relax + "(" + cx.use(n.input(0)) + ")"));
     }
 
+    /** Dropout at inference: the input, and a mask of all true when it is asked for (training mode is refused). */
     private static void dropout(Node n, EmitContext cx) {
-        if (n.outputs().size() > 1 && n.output(1) != null) {
-            throw cx.unsupported("Dropout's mask output is not supported");
+        if (n.inputs().size() > 2 && n.input(2) != null) {
+            Tensor training = EmitContext.constant(n.input(2));
+            if (training == null || training.getDouble(0) != 0) {
+                throw cx.unsupported("Dropout in training mode is not supported");
+            }
         }
         cx.alias(n.output(0), n.input(0));
+        if (n.outputs().size() > 1 && n.output(1) != null) {
+            cx.bind(n.output(1), "R.ones(R.shape(" + EmitContext.list(cx.dims(n.output(1))) + "), dtype=\"bool\")");
+        }
     }
 
     /** max(0, min(1, alpha x + beta)), as multiply, add and clip. */

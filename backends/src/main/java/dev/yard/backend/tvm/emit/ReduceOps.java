@@ -11,6 +11,7 @@ import java.util.Map;
  * elementwise op around a sum (LogSumExp shifted by the maximum, so large inputs do not
  * overflow). Axes come from the attribute (before opset 13 for ReduceSum, 18 for the rest) or
  * the constant second input; no axes means all of them, unless {@code noop_with_empty_axes}.
+ * CumSum, the running sum, to {@code R.cumsum} (reversed by flipping before and after).
  */
 final class ReduceOps {
     private ReduceOps() {}
@@ -26,6 +27,7 @@ final class ReduceOps {
         rules.put("ReduceL2", (n, cx) -> around(n, cx, "R.square", "R.sqrt"));
         rules.put("ReduceLogSum", (n, cx) -> around(n, cx, null, "R.log"));
         rules.put("ReduceLogSumExp", ReduceOps::logSumExp);
+        rules.put("CumSum", ReduceOps::cumSum);
     }
 
     /** The axes reduced, normalised; null when the node reduces nothing (empty axes and noop_with_empty_axes). */
@@ -117,6 +119,25 @@ final class ReduceOps {
         } else {
             String lse = cx.temp(y, "lse", kept, t, sum);
             cx.bind(y, "R.reshape(" + lse + ", R.shape(" + EmitContext.list(cx.dims(y)) + "))");
+        }
+    }
+
+    private static void cumSum(Node n, EmitContext cx) {
+        Value x = n.input(0);
+        Value y = n.output(0);
+        int axis = EmitContext.axis(cx.constInts(n.input(1), "CumSum's axis")[0], cx.rank(x));
+        boolean reverse = n.intAttr("reverse", 0) != 0;
+        String in = cx.use(x);
+        if (reverse) {
+            in = cx.temp(y, "flip", cx.dims(x), cx.dtype(x), "R.flip(" + in + ", axis=" + axis + ")");
+        }
+        String sum = "R.cumsum(" + in + ", axis=" + axis + ", exclusive="
+                + (n.intAttr("exclusive", 0) != 0 ? "True" : "False") + ")";
+        if (reverse) {
+            String s = cx.temp(y, "sum", cx.dims(y), cx.dtype(y), sum);
+            cx.bind(y, "R.flip(" + s + ", axis=" + axis + ")");
+        } else {
+            cx.bind(y, sum);
         }
     }
 }

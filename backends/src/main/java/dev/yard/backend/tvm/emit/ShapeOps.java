@@ -13,7 +13,7 @@ import java.util.StringJoiner;
  * output's static shape (already resolved by shape inference, so 0 and -1 need no second
  * interpretation); Transpose to {@code R.permute_dims}; Concat; Slice with constant bounds
  * to {@code R.strided_slice}; Split to {@code R.split}; Pad, Tile, Expand; ConstantOfShape to
- * {@code R.full} of the inferred shape; DepthToSpace and SpaceToDepth as reshape, transpose,
+ * {@code R.full} of the inferred shape; Range with constant bounds from {@code R.arange}; DepthToSpace and SpaceToDepth as reshape, transpose,
  * reshape.
  */
 final class ShapeOps {
@@ -47,6 +47,7 @@ final class ShapeOps {
                         "R.broadcast_to(" + cx.use(n.input(0)) + ", R.shape(" + EmitContext.list(cx.dims(n.output(0)))
                                 + "))"));
         rules.put("ConstantOfShape", ShapeOps::constantOfShape);
+        rules.put("Range", ShapeOps::range);
         rules.put("DepthToSpace", ShapeOps::depthToSpace);
         rules.put("SpaceToDepth", ShapeOps::spaceToDepth);
     }
@@ -112,6 +113,32 @@ final class ShapeOps {
                 y,
                 "R.full(R.shape(" + EmitContext.list(cx.dims(y)) + "), R.const(" + literal + ", \"" + t.tvmName()
                         + "\"), dtype=\"" + t.tvmName() + "\")");
+    }
+
+    /**
+     * Range: start + i * delta for i below the output's length, as ONNX defines it; the index
+     * comes from {@code R.arange(0, n)} (TVM 0.27 infers the length of an integer arange with a
+     * negative step wrongly).
+     */
+    private static void range(Node n, EmitContext cx) {
+        Value y = n.output(0);
+        DType t = cx.dtype(y);
+        String[] bounds = new String[3];
+        for (int i = 0; i < 3; i++) {
+            Tensor v = EmitContext.constant(n.input(i));
+            if (v == null) {
+                throw cx.unsupported("Range's bounds are computed at run time");
+            }
+            bounds[i] = "R.const("
+                    + (t.elementType().isFloatingPoint()
+                            ? EmitContext.floatLiteral((float) v.getDouble(0))
+                            : Long.toString(v.getLong(0)))
+                    + ", \"" + t.tvmName() + "\")";
+        }
+        long[] d = cx.dims(y);
+        String index = cx.temp(y, "index", d, t, "R.arange(0, " + d[0] + ", 1, dtype=\"" + t.tvmName() + "\")");
+        String steps = cx.temp(y, "steps", d, t, "R.multiply(" + index + ", " + bounds[2] + ")");
+        cx.bind(y, "R.add(" + steps + ", " + bounds[0] + ")");
     }
 
     /**
