@@ -53,6 +53,7 @@ public final class RelaxEmitter {
         NormOps.register(r);
         ReduceOps.register(r);
         LossOps.register(r);
+        RecurrentOps.register(r);
         ShapeOps.register(r);
         IndexOps.register(r);
         ResizeOps.register(r);
