@@ -104,10 +104,15 @@ final class ConvOps {
     }
 
     private static void conv(Node n, EmitContext cx) {
-        Value x = n.input(0);
-        Value w = n.input(1);
-        long[] xd = cx.dims(x);
-        long[] wd = cx.dims(w);
+        bindWithBias(n, cx, conv2d(n, cx, cx.use(n.input(0)), cx.use(n.input(1)), ""));
+    }
+
+    /**
+     * {@code R.nn.conv2d} of {@code x} and {@code w} with the node's window ({@code extra}
+     * appended to the arguments, such as an out_dtype).
+     */
+    static String conv2d(Node n, EmitContext cx, String x, String w, String extra) {
+        long[] xd = cx.dims(n.input(0));
         if (xd.length != 4) {
             throw cx.unsupported("only 2-D convolutions (rank-4 input) are supported, this one has rank " + xd.length);
         }
@@ -116,14 +121,10 @@ final class ConvOps {
             throw cx.unsupported(read.whyNot());
         }
         ConvGeometry g = read.value();
-        long[] strides = longs(g.strides());
-        long[] dilations = longs(g.dilations());
-        long[] pads = longs(g.pads());
-        long group = g.group();
-        String conv = "R.nn.conv2d(" + cx.use(x) + ", " + cx.use(w) + ", strides=" + EmitContext.list(strides)
-                + ", padding=" + EmitContext.list(pads) + ", dilation=" + EmitContext.list(dilations)
-                + ", groups=" + group + ", data_layout=\"NCHW\", kernel_layout=\"OIHW\")";
-        bindWithBias(n, cx, conv);
+        return "R.nn.conv2d(" + x + ", " + w + ", strides=" + EmitContext.list(longs(g.strides()))
+                + ", padding=" + EmitContext.list(longs(g.pads())) + ", dilation="
+                + EmitContext.list(longs(g.dilations()))
+                + ", groups=" + g.group() + ", data_layout=\"NCHW\", kernel_layout=\"OIHW\"" + extra + ")";
     }
 
     private static long[] longs(int[] v) {

@@ -54,6 +54,7 @@ public final class RelaxEmitter {
         ReduceOps.register(r);
         LossOps.register(r);
         RecurrentOps.register(r);
+        QuantOps.register(r);
         ShapeOps.register(r);
         IndexOps.register(r);
         ResizeOps.register(r);
