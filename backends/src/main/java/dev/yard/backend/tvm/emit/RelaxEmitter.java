@@ -29,10 +29,10 @@ public final class RelaxEmitter {
 
     /**
      * The inputs an op's rule reads as constants, by position: Slice's bounds, Pad's pads and
-     * value, Tile's repeats, the reductions' axes, Clip's bounds, Trilu's k, CumSum's axis, OneHot's
-     * depth and values, Range's bounds. Relax takes them as
-     * attributes, so they cannot be computed at run time. (Reshape, Expand, ConstantOfShape and
-     * the like read the inferred output shape instead.)
+     * value, Tile's repeats, the reductions' axes, Clip's bounds, Trilu's k, CumSum's axis,
+     * OneHot's depth and values, Range's bounds. Relax takes them as attributes, so they cannot
+     * be computed at run time. (Reshape, Expand, ConstantOfShape and the like read the inferred
+     * output shape instead.)
      */
     private static final Map<String, Set<Integer>> CONSTANT_OPERANDS = constantOperands();
 
