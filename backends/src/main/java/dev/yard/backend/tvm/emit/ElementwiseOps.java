@@ -20,7 +20,6 @@ final class ElementwiseOps {
         binary(rules, "Sub", "R.subtract");
         binary(rules, "Mul", "R.multiply");
         binary(rules, "Div", "R.divide");
-        rules.put("Pow", ElementwiseOps::pow);
         variadic(rules, "Max", "R.maximum");
         variadic(rules, "Min", "R.minimum");
         unary(rules, "Relu", "R.nn.relu");
@@ -105,12 +104,6 @@ final class ElementwiseOps {
                 (n, cx) -> cx.bind(
                         n.output(0),
                         "R.where(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ", " + cx.use(n.input(2)) + ")"));
-        rules.put("IsInf", (n, cx) -> {
-            if (n.intAttr("detect_negative", 1) != 1 || n.intAttr("detect_positive", 1) != 1) {
-                throw cx.unsupported("IsInf detecting one sign only is not supported");
-            }
-            cx.bind(n.output(0), "R.isinf(" + cx.use(n.input(0)) + ")");
-        });
         variadic(rules, "Sum", "R.add");
         rules.put("Mean", (n, cx) -> {
             Value y = n.output(0);
@@ -174,15 +167,25 @@ final class ElementwiseOps {
         return gamma == 1f ? picked : "R.multiply(" + picked + ", " + cx.scalar(gamma, x) + ")";
     }
 
+    /**
+     * ArgMax and ArgMin; with select_last_index the axis is reversed first and the index read
+     * back from the end (Relax returns the first extreme).
+     */
     private static void argExtreme(Node n, EmitContext cx, String relax) {
-        if (n.intAttr("select_last_index", 0) != 0) {
-            throw cx.unsupported(n.opType() + " with select_last_index is not supported");
-        }
-        int axis = EmitContext.axis(n.intAttr("axis", 0), cx.rank(n.input(0)));
+        Value x = n.input(0);
+        Value y = n.output(0);
+        long[] d = cx.dims(x);
+        int axis = EmitContext.axis(n.intAttr("axis", 0), d.length);
         boolean keep = n.intAttr("keepdims", 1) != 0;
-        cx.bind(
-                n.output(0),
-                relax + "(" + cx.use(n.input(0)) + ", axis=" + axis + ", keepdims=" + (keep ? "True" : "False") + ")");
+        String call = "(" + cx.use(x) + ", axis=" + axis + ", keepdims=" + (keep ? "True" : "False") + ")";
+        if (n.intAttr("select_last_index", 0) == 0) {
+            cx.bind(y, relax + call);
+            return;
+        }
+        String flipped = cx.temp(y, "flip", d, cx.dtype(x), "R.flip(" + cx.use(x) + ", axis=" + axis + ")");
+        String first =
+                cx.temp(y, "first", cx.dims(y), cx.dtype(y), relax + "(" + flipped + call.substring(call.indexOf(',')));
+        cx.bind(y, "R.subtract(" + cx.scalar(d[axis] - 1, y) + ", " + first + ")");
     }
 
     private static void binary(Map<String, OpRule> rules, String op, String relax) {
@@ -209,32 +212,22 @@ final class ElementwiseOps {
         });
     }
 
-    /**
-     * Pow of floating-point bases: the exponent is cast to the base's type first (ONNX's output
-     * has the base's type).
-     */
-    private static void pow(Node n, EmitContext cx) {
-        if (!cx.dtype(n.input(0)).elementType().isFloatingPoint()) {
-            // TVM 0.27's CPU lowering of power fails on integer tensors (found on the ONNX suite).
-            throw cx.unsupported("Pow of " + cx.dtype(n.input(0)).tvmName() + " tensors is not supported");
-        }
-        String exponent = cx.use(n.input(1));
-        if (cx.dtype(n.input(1)) != cx.dtype(n.input(0))) {
-            exponent =
-                    "R.astype(" + exponent + ", dtype=\"" + cx.dtype(n.input(0)).tvmName() + "\")";
-        }
-        cx.bind(n.output(0), "R.power(" + cx.use(n.input(0)) + ", " + exponent + ")");
-    }
-
     private static void unary(Map<String, OpRule> rules, String op, String relax) {
         rules.put(op, (n, cx) -> cx.bind(n.output(0), relax + "(" + cx.use(n.input(0)) + ")"));
     }
 
+    /** Dropout at inference: the input, and a mask of all true when it is asked for (training mode is refused). */
     private static void dropout(Node n, EmitContext cx) {
-        if (n.outputs().size() > 1 && n.output(1) != null) {
-            throw cx.unsupported("Dropout's mask output is not supported");
+        if (n.inputs().size() > 2 && n.input(2) != null) {
+            Tensor training = EmitContext.constant(n.input(2));
+            if (training == null || training.getDouble(0) != 0) {
+                throw cx.unsupported("Dropout in training mode is not supported");
+            }
         }
         cx.alias(n.output(0), n.input(0));
+        if (n.outputs().size() > 1 && n.output(1) != null) {
+            cx.bind(n.output(1), "R.ones(R.shape(" + EmitContext.list(cx.dims(n.output(1))) + "), dtype=\"bool\")");
+        }
     }
 
     /** max(0, min(1, alpha x + beta)), as multiply, add and clip. */
@@ -290,12 +283,6 @@ final class ElementwiseOps {
     }
 
     private static void cast(Node n, EmitContext cx) {
-        long to = n.intAttr("to", 1);
-        DType target = cx.dtype(ElementType.fromCode((int) to));
-        if (target == cx.dtype(n.input(0))) {
-            cx.alias(n.output(0), n.input(0));
-        } else {
-            cx.bind(n.output(0), "R.astype(" + cx.use(n.input(0)) + ", dtype=\"" + target.tvmName() + "\")");
-        }
+        ArithmeticOps.castTo(n, cx, cx.dtype(ElementType.fromCode((int) n.intAttr("to", 1))));
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * MatMul to {@code R.matmul} (numpy broadcasting, as ONNX); Gemm to transposes, a matmul,
  * scaling by alpha and the beta-scaled bias add. Transposes of constant weights are folded
- * by the builder once the parameters are bound.
+ * by the builder once the parameters are bound. Einsum to {@code R.einsum} with ONNX's equation.
  */
 final class MatrixOps {
     private MatrixOps() {}
@@ -18,6 +18,18 @@ final class MatrixOps {
                 "MatMul",
                 (n, cx) -> cx.bind(n.output(0), "R.matmul(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ")"));
         rules.put("Gemm", MatrixOps::gemm);
+        rules.put("Einsum", (n, cx) -> {
+            java.util.StringJoiner ops =
+                    new java.util.StringJoiner(", ", "(", n.inputs().size() == 1 ? ",)" : ")");
+            for (Value v : n.inputs()) {
+                ops.add(cx.use(v));
+            }
+            String equation = n.stringAttr("equation", "").replace(" ", "");
+            if (!equation.matches("[A-Za-z.,>-]+")) {
+                throw cx.unsupported("Einsum equation '" + equation + "' is not supported");
+            }
+            cx.bind(n.output(0), "R.einsum(" + ops + ", subscripts=\"" + equation + "\")");
+        });
     }
 
     private static void gemm(Node n, EmitContext cx) {

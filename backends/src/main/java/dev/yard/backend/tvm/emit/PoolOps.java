@@ -5,7 +5,7 @@ import dev.yard.ir.Value;
 import java.util.Map;
 
 /**
- * MaxPool and AveragePool (2-D, NCHW) to {@code R.nn.max_pool2d} / {@code R.nn.avg_pool2d}
+ * MaxPool and AveragePool (1-D, 2-D or 3-D, channels first) to {@code R.nn.max_pool2d} / {@code R.nn.avg_pool2d} and their 1-D and 3-D forms
  * with pads, strides, dilations, ceil_mode and count_include_pad; the global pools to a
  * mean or max over H and W that keeps the dimensions.
  */
@@ -26,15 +26,17 @@ final class PoolOps {
             throw cx.unsupported("MaxPool's Indices output is not supported");
         }
         long[] xd = cx.dims(x);
-        if (xd.length != 4) {
-            throw cx.unsupported("only 2-D pooling (rank-4 input) is supported, this one has rank " + xd.length);
+        int k = xd.length - 2;
+        if (k < 1 || k > 3) {
+            throw cx.unsupported(
+                    "only 1-D, 2-D and 3-D pooling (rank 3 to 5) is supported, this one has rank " + xd.length);
         }
         long[] kernel = n.intsAttr("kernel_shape");
-        long[] strides = n.intsAttr("strides") != null ? n.intsAttr("strides") : new long[] {1, 1};
-        long[] dilations = n.intsAttr("dilations") != null ? n.intsAttr("dilations") : new long[] {1, 1};
+        long[] strides = orOnes(n.intsAttr("strides"), k);
+        long[] dilations = orOnes(n.intsAttr("dilations"), k);
         long[] pads = ConvOps.pads(n, xd, kernel, strides, dilations);
         boolean ceil = n.intAttr("ceil_mode", 0) != 0;
-        StringBuilder e = new StringBuilder(op)
+        StringBuilder e = new StringBuilder(op.replace("2d", k + "d"))
                 .append('(')
                 .append(cx.use(x))
                 .append(", pool_size=")
@@ -50,7 +52,21 @@ final class PoolOps {
         if (n.is("AveragePool")) {
             e.append(", count_include_pad=").append(n.intAttr("count_include_pad", 0) != 0 ? "True" : "False");
         }
-        cx.bind(y, e.append(", layout=\"NCHW\")").toString());
+        String layout = switch (k) {
+            case 1 -> "NCW";
+            case 2 -> "NCHW";
+            default -> "NCDHW";
+        };
+        cx.bind(y, e.append(", layout=\"").append(layout).append("\")").toString());
+    }
+
+    private static long[] orOnes(long[] v, int k) {
+        if (v != null && v.length > 0) {
+            return v;
+        }
+        long[] ones = new long[k];
+        java.util.Arrays.fill(ones, 1);
+        return ones;
     }
 
     private static void global(Node n, EmitContext cx, String op) {

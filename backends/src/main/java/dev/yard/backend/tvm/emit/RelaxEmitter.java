@@ -27,6 +27,15 @@ import java.util.TreeSet;
 public final class RelaxEmitter {
     private static final Map<String, OpRule> RULES = rules();
 
+    /**
+     * The inputs an op's rule reads as constants, by position: Slice's bounds, Pad's pads and
+     * value, Tile's repeats, the reductions' axes, Clip's bounds, Trilu's k, CumSum's axis,
+     * OneHot's depth and values, Range's bounds. Relax takes them as attributes, so they cannot
+     * be computed at run time. (Reshape, Expand, ConstantOfShape and the like read the inferred
+     * output shape instead.)
+     */
+    private static final Map<String, Set<Integer>> CONSTANT_OPERANDS = constantOperands();
+
     /** How to emit. {@code widenHalf}: compute f16 tensors in f32 (ONNX Runtime's CPU behaviour, and far faster on CPUs without f16 arithmetic). */
     public record Options(boolean widenHalf) {
         public static final Options DEFAULT = new Options(true);
@@ -39,11 +48,41 @@ public final class RelaxEmitter {
         ConvOps.register(r);
         PoolOps.register(r);
         ElementwiseOps.register(r);
+        ArithmeticOps.register(r);
         MatrixOps.register(r);
         NormOps.register(r);
+        ReduceOps.register(r);
+        LossOps.register(r);
+        RecurrentOps.register(r);
+        QuantOps.register(r);
         ShapeOps.register(r);
+        IndexOps.register(r);
         ResizeOps.register(r);
         return Collections.unmodifiableMap(r);
+    }
+
+    private static Map<String, Set<Integer>> constantOperands() {
+        Map<String, Set<Integer>> m = new HashMap<>();
+        m.put("Slice", Set.of(1, 2, 3, 4));
+        m.put("Pad", Set.of(1, 2, 3));
+        m.put("Tile", Set.of(1));
+        m.put("Clip", Set.of(1, 2));
+        m.put("Trilu", Set.of(1));
+        m.put("CumSum", Set.of(1));
+        m.put("OneHot", Set.of(1, 2));
+        m.put("Range", Set.of(0, 1, 2));
+        for (String op : RULES.keySet()) {
+            if (op.startsWith("Reduce")) {
+                m.put(op, Set.of(1));
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Whether the emitter needs input {@code input} of {@code node} to be a constant (an initializer or a Constant node). */
+    public static boolean readsAsConstant(Node node, int input) {
+        return node.isDefaultDomain()
+                && CONSTANT_OPERANDS.getOrDefault(node.opType(), Set.of()).contains(input);
     }
 
     /** The ONNX ops the emitter lowers. */

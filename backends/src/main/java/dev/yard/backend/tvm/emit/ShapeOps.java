@@ -1,6 +1,9 @@
 package dev.yard.backend.tvm.emit;
 
+import dev.yard.backend.tvm.ffi.DType;
+import dev.yard.ir.Attribute;
 import dev.yard.ir.Node;
+import dev.yard.ir.Tensor;
 import dev.yard.ir.Value;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -9,7 +12,9 @@ import java.util.StringJoiner;
  * Data movement: Reshape, Flatten, Squeeze and Unsqueeze all become {@code R.reshape} to the
  * output's static shape (already resolved by shape inference, so 0 and -1 need no second
  * interpretation); Transpose to {@code R.permute_dims}; Concat; Slice with constant bounds
- * to {@code R.strided_slice}; Split to {@code R.split}.
+ * to {@code R.strided_slice}; Split to {@code R.split}; Pad, Tile, Expand; ConstantOfShape to
+ * {@code R.full} of the inferred shape; Range with constant bounds from {@code R.arange}; DepthToSpace and SpaceToDepth as reshape, transpose,
+ * reshape.
  */
 final class ShapeOps {
     private ShapeOps() {}
@@ -41,7 +46,10 @@ final class ShapeOps {
                         n.output(0),
                         "R.broadcast_to(" + cx.use(n.input(0)) + ", R.shape(" + EmitContext.list(cx.dims(n.output(0)))
                                 + "))"));
-        rules.put("Gather", ShapeOps::gather);
+        rules.put("ConstantOfShape", ShapeOps::constantOfShape);
+        rules.put("Range", ShapeOps::range);
+        rules.put("DepthToSpace", ShapeOps::depthToSpace);
+        rules.put("SpaceToDepth", ShapeOps::spaceToDepth);
     }
 
     /**
@@ -92,16 +100,102 @@ final class ShapeOps {
                         + relaxMode + "\", pad_value=" + Double.toString(value) + ")");
     }
 
-    /** Gather with constant, non-negative indices: {@code R.take} along the axis. */
-    private static void gather(Node n, EmitContext cx) {
-        long[] indices = cx.constInts(n.input(1), "Gather's indices");
-        for (long i : indices) {
-            if (i < 0) {
-                throw cx.unsupported("Gather with negative indices is not supported");
+    /** ConstantOfShape: {@code R.full} of the output's inferred shape (the shape input is read by inference). */
+    private static void constantOfShape(Node n, EmitContext cx) {
+        Value y = n.output(0);
+        Attribute a = n.attribute("value");
+        double v = a == null ? 0 : ((Tensor) a.value()).getDouble(0);
+        DType t = cx.dtype(y);
+        String literal = t.elementType().isFloatingPoint()
+                ? Double.toString(v)
+                : t == DType.BOOL ? (v != 0 ? "True" : "False") : Long.toString((long) v);
+        cx.bind(
+                y,
+                "R.full(R.shape(" + EmitContext.list(cx.dims(y)) + "), R.const(" + literal + ", \"" + t.tvmName()
+                        + "\"), dtype=\"" + t.tvmName() + "\")");
+    }
+
+    /**
+     * Range: start + i * delta for i below the output's length, as ONNX defines it; the index
+     * comes from {@code R.arange(0, n)} (TVM 0.27 infers the length of an integer arange with a
+     * negative step wrongly).
+     */
+    private static void range(Node n, EmitContext cx) {
+        Value y = n.output(0);
+        DType t = cx.dtype(y);
+        String[] bounds = new String[3];
+        for (int i = 0; i < 3; i++) {
+            Tensor v = EmitContext.constant(n.input(i));
+            if (v == null) {
+                throw cx.unsupported("Range's bounds are computed at run time");
             }
+            bounds[i] = "R.const("
+                    + (t.elementType().isFloatingPoint()
+                            ? EmitContext.floatLiteral((float) v.getDouble(0))
+                            : Long.toString(v.getLong(0)))
+                    + ", \"" + t.tvmName() + "\")";
         }
-        int axis = EmitContext.axis(n.intAttr("axis", 0), cx.rank(n.input(0)));
-        cx.bind(n.output(0), "R.take(" + cx.use(n.input(0)) + ", " + cx.use(n.input(1)) + ", axis=" + axis + ")");
+        long[] d = cx.dims(y);
+        String index = cx.temp(y, "index", d, t, "R.arange(0, " + d[0] + ", 1, dtype=\"" + t.tvmName() + "\")");
+        String steps = cx.temp(y, "steps", d, t, "R.multiply(" + index + ", " + bounds[2] + ")");
+        cx.bind(y, "R.add(" + steps + ", " + bounds[0] + ")");
+    }
+
+    /**
+     * DepthToSpace: the channels split into [b, b, C'] (DCR, the default) or [C', b, b] (CRD),
+     * the two block axes moved next to H and W, then merged into them.
+     */
+    private static void depthToSpace(Node n, EmitContext cx) {
+        long b = n.intAttr("blocksize", 0);
+        long[] d = cx.dims(n.input(0));
+        if (d.length != 4 || b < 1 || d[1] % (b * b) != 0) {
+            throw cx.unsupported("DepthToSpace needs a rank-4 input whose channels are a multiple of blocksize^2");
+        }
+        long c = d[1] / (b * b);
+        String mode = n.stringAttr("mode", "DCR");
+        long[] split;
+        long[] perm;
+        switch (mode) {
+            case "DCR" -> {
+                split = new long[] {d[0], b, b, c, d[2], d[3]};
+                perm = new long[] {0, 3, 4, 1, 5, 2};
+            }
+            case "CRD" -> {
+                split = new long[] {d[0], c, b, b, d[2], d[3]};
+                perm = new long[] {0, 1, 4, 2, 5, 3};
+            }
+            default -> throw cx.unsupported("DepthToSpace mode '" + mode + "' is not DCR or CRD");
+        }
+        rearrange(n, cx, split, perm);
+    }
+
+    /** SpaceToDepth: H and W split into blocks, the block axes moved before the channels, merged into them. */
+    private static void spaceToDepth(Node n, EmitContext cx) {
+        long b = n.intAttr("blocksize", 0);
+        long[] d = cx.dims(n.input(0));
+        if (d.length != 4 || b < 1 || d[2] % b != 0 || d[3] % b != 0) {
+            throw cx.unsupported("SpaceToDepth needs a rank-4 input whose H and W are multiples of blocksize");
+        }
+        rearrange(n, cx, new long[] {d[0], d[1], d[2] / b, b, d[3] / b, b}, new long[] {0, 3, 5, 1, 2, 4});
+    }
+
+    /** Reshape to {@code split}, permute by {@code perm}, reshape to the output's shape. */
+    private static void rearrange(Node n, EmitContext cx, long[] split, long[] perm) {
+        Value y = n.output(0);
+        DType t = cx.dtype(y);
+        String parts = cx.temp(
+                y,
+                "split",
+                split,
+                t,
+                "R.reshape(" + cx.use(n.input(0)) + ", R.shape(" + EmitContext.list(split) + "))");
+        long[] moved = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            moved[i] = split[(int) perm[i]];
+        }
+        String permuted =
+                cx.temp(y, "moved", moved, t, "R.permute_dims(" + parts + ", axes=" + EmitContext.list(perm) + ")");
+        cx.bind(y, "R.reshape(" + permuted + ", R.shape(" + EmitContext.list(cx.dims(y)) + "))");
     }
 
     /**
