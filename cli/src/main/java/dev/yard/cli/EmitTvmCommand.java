@@ -1,17 +1,12 @@
 package dev.yard.cli;
 
-import dev.yard.api.internal.Models;
-import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.backend.tvm.TvmToolchain;
-import dev.yard.backend.tvm.emit.RelaxEmitter;
 import dev.yard.backend.tvm.emit.RelaxModule;
-import dev.yard.ir.Model;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,23 +40,8 @@ final class EmitTvmCommand implements Callable<Integer> {
     @Option(names = "--build", description = "Also compile the module into DIR/module.so with TVM.")
     boolean build;
 
-    @Option(
-            names = "--keep-f16",
-            description = "Compute f16 tensors in f16 (default: in f32, as ONNX Runtime does on CPUs).")
-    boolean keepF16;
-
-    @Option(
-            names = "--input-shape",
-            paramLabel = "NAME=D,D,...",
-            description = "Static shape of an input with dynamic dimensions.")
-    Map<String, String> inputShapes = new LinkedHashMap<>();
-
-    @Option(
-            names = "--records",
-            paramLabel = "DIR",
-            description = "Folder of tuning records (one subfolder per target, CPU and TVM release; default: "
-                    + "tvm-tuning/ in the cache folder).")
-    Path records;
+    @Mixin
+    TvmModuleOptions tvm;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
@@ -72,14 +52,9 @@ final class EmitTvmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Model model = Models.load(input);
-        TvmPreparation.prepare(model, inputShapes);
-        RelaxModule module = RelaxEmitter.emit(model, new RelaxEmitter.Options(!keepF16));
+        RelaxModule module = tvm.emit(input).module();
         if (build) {
-            TvmToolchain tc = records == null
-                    ? TvmToolchain.locate()
-                    : TvmToolchain.locate().withRecords(records);
-            TvmToolchain.Built built = tc.build(module, output, target);
+            TvmToolchain.Built built = tvm.toolchain().build(module, output, target);
             String foreign = TvmToolchain.foreignArchitecture(TvmToolchain.resolveTarget(target));
             out.println("wrote " + output.resolve(RelaxModule.SCRIPT_FILE) + ", its parameters and "
                     + built.library()

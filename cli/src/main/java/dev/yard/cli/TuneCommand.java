@@ -1,11 +1,8 @@
 package dev.yard.cli;
 
-import dev.yard.api.internal.Models;
 import dev.yard.backend.ort.OrtSession;
 import dev.yard.backend.ort.SeededInputs;
-import dev.yard.backend.tvm.TvmPreparation;
 import dev.yard.backend.tvm.TvmToolchain;
-import dev.yard.backend.tvm.emit.RelaxEmitter;
 import dev.yard.backend.tvm.emit.RelaxModule;
 import dev.yard.backend.tvm.ffi.TvmModel;
 import dev.yard.ir.Model;
@@ -16,15 +13,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -74,26 +70,11 @@ final class TuneCommand implements Callable<Integer> {
             description = "Threads the tuned code runs on (TVM_NUM_THREADS; default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(
-            names = "--keep-f16",
-            description = "Compute f16 tensors in f16, as emit-tvm --keep-f16 (the records are per workload).")
-    boolean keepF16;
-
-    @Option(
-            names = "--input-shape",
-            paramLabel = "NAME=D,D,...",
-            description = "Static shape of an input with dynamic dimensions.")
-    Map<String, String> inputShapes = new LinkedHashMap<>();
-
     @Option(names = "--no-measure", description = "Do not time the tuned model against ONNX Runtime afterwards.")
     boolean noMeasure;
 
-    @Option(
-            names = "--records",
-            paramLabel = "DIR",
-            description = "Folder of tuning records (one subfolder per target, CPU and TVM release; default: "
-                    + "tvm-tuning/ in the cache folder).")
-    Path records;
+    @Mixin
+    TvmModuleOptions tvm;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
@@ -108,11 +89,10 @@ final class TuneCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         TvmToolchain.TuneOptions options = new TvmToolchain.TuneOptions(trials, seconds(timeBudget), threads, 0);
-        Model model = Models.load(input);
-        TvmPreparation.prepare(model, inputShapes);
-        RelaxModule module = RelaxEmitter.emit(model, new RelaxEmitter.Options(!keepF16));
-        TvmToolchain tc =
-                records == null ? TvmToolchain.locate() : TvmToolchain.locate().withRecords(records);
+        TvmModuleOptions.Emitted emitted = tvm.emit(input);
+        Model model = emitted.model();
+        RelaxModule module = emitted.module();
+        TvmToolchain tc = tvm.toolchain();
         Path dir = Files.createTempDirectory("yard-tune");
         try {
             StatusLine status = StatusLine.forTerminal(spec.commandLine().getErr());
@@ -137,7 +117,7 @@ final class TuneCommand implements Callable<Integer> {
                         ms[0] / ms[1]);
             }
         } finally {
-            deleteQuietly(dir);
+            TvmToolchain.deleteScratch(dir);
         }
         return Main.OK;
     }
@@ -233,13 +213,5 @@ final class TuneCommand implements Callable<Integer> {
         }
         throw YardException.badInput(
                 "--time-budget " + text + ": expected a positive duration such as 600, 90s, " + "20m or 1.5h");
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
-        }
     }
 }

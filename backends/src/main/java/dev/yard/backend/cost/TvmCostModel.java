@@ -15,11 +15,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * {@code tvm}: the latency of a layer configuration compiled by TVM for a target and timed on
@@ -80,15 +78,7 @@ public final class TvmCostModel extends MeasuredCostModel {
                 return tm.medianMillis(List.of(x), 3, 10, 200, 300) / 1e3;
             }
         } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
+            TvmToolchain.deleteScratch(dir);
         }
     }
 

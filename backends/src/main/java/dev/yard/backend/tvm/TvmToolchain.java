@@ -546,13 +546,32 @@ public final class TvmToolchain {
      * only distinguish targets, still correct for explicit targets.
      */
     private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .findFirst()
-                    .orElse("");
-        } catch (IOException | RuntimeException e) {
-            return "";
+        return CpuModel.NAME;
+    }
+
+    /** Read once per process: every build and every records lookup keys on it. */
+    private static final class CpuModel {
+        static final String NAME = read();
+
+        private static String read() {
+            try {
+                return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                        .filter(l -> l.startsWith("model name"))
+                        .findFirst()
+                        .orElse("");
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
+        }
+    }
+
+    /** Deletes a scratch folder a module was written into; one left behind is harmless. */
+    public static void deleteScratch(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
         }
     }
 
